@@ -1,0 +1,128 @@
+//! The command line: subcommands and their flags (clap derive).
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+/// Collect Maricopa County property records in bulk: Assessor parcels, in parallel and
+/// politely, with one record per input row.
+#[derive(Debug, Parser)]
+#[command(name = "mps", version, about, long_about = None, after_help = ENV_HELP)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+const ENV_HELP: &str = "Environment: MPS_ASSESSOR_TOKEN (Assessor API token), MPS_ASSESSOR_URL, \
+MPS_CONFIG, MPS_WORKERS, MPS_<SOURCE>_RATE. Precedence: defaults < config file < MPS_* < flags.";
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Identifiers in (CSV), one record per identifier out.
+    Batch(BatchArgs),
+    /// One identifier through the same pipeline; pretty JSON on stdout.
+    Search(SearchArgs),
+    /// Serve a local replica of the county services (for tests, demos and dry runs).
+    Sim(SimArgs),
+}
+
+/// Options every command that talks to the county shares.
+#[derive(Debug, Args, Clone)]
+pub struct Common {
+    /// Config file (default: config/config.yaml if present).
+    #[arg(long, value_name = "FILE", env = "MPS_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Less output on stderr (no summary).
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// More output on stderr (repeat for more).
+    #[arg(short, long, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// Start the simulator inside this process and point every source at it (no network).
+    #[arg(long)]
+    pub sim: bool,
+    /// Seed of the simulated county (with --sim).
+    #[arg(long, value_name = "N", default_value_t = 42, requires = "sim")]
+    pub sim_seed: u64,
+    /// Requests per second for one source, a ceiling: SOURCE=R (assessor, treasurer, recorder).
+    #[arg(long = "rate", value_name = "SOURCE=R")]
+    pub rates: Vec<String>,
+    /// Rows in flight at once (the HTTP worker pool).
+    #[arg(long, value_name = "N")]
+    pub workers: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct BatchArgs {
+    /// CSV with a header; `-` reads stdin.
+    #[arg(long, short = 'i', value_name = "FILE|-")]
+    pub input: String,
+    /// The identifier column (default: found by name: apn, parcel, address, owner, ...).
+    #[arg(long, value_name = "NAME")]
+    pub column: Option<String>,
+    /// How to read identifiers: apn, address, owner, or auto (classify each value).
+    #[arg(long, value_name = "TYPE", default_value = "auto")]
+    pub search_type: String,
+    /// What to collect: search, property, validate (tax, sales, documents and comprehensive
+    /// are not available yet).
+    #[arg(long, value_name = "MODE", default_value = "property")]
+    pub mode: String,
+    /// Priority of every row: urgent, high, normal, low (a `priority` column wins).
+    #[arg(long, value_name = "P", default_value = "normal")]
+    pub priority: String,
+    /// Write records here instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// jsonl (default), csv or json.
+    #[arg(long, value_name = "FORMAT")]
+    pub format: Option<String>,
+    /// auto (a bar on a terminal), bar, jsonl or none.
+    #[arg(long, value_name = "MODE")]
+    pub progress: Option<String>,
+    /// Also write the summary as JSON to this file.
+    #[arg(long, value_name = "FILE")]
+    pub summary_json: Option<PathBuf>,
+    /// Stop (exit 3) after N failed rows.
+    #[arg(long, value_name = "N")]
+    pub max_errors: Option<u64>,
+    /// Stop (exit 3) after this long, e.g. 2h or 30m.
+    #[arg(long, value_name = "DURATION")]
+    pub max_runtime: Option<String>,
+    #[command(flatten)]
+    pub common: Common,
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// An APN (any spelling), a situs address or an owner name.
+    pub identifier: String,
+    /// apn, address, owner or auto.
+    #[arg(long, value_name = "TYPE", default_value = "auto")]
+    pub search_type: String,
+    /// search, property or validate.
+    #[arg(long, value_name = "MODE", default_value = "property")]
+    pub mode: String,
+    #[command(flatten)]
+    pub common: Common,
+}
+
+#[derive(Debug, Args)]
+pub struct SimArgs {
+    /// Port on 127.0.0.1 (0 picks a free one).
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// Seed of the simulated county: the same seed always gives the same county.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Latency added to every response, in milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    pub latency: u64,
+    /// Answer 429 with Retry-After above this rate: SOURCE=RPS (repeatable).
+    #[arg(long = "limit", value_name = "SOURCE=RPS")]
+    pub limits: Vec<String>,
+    /// Answer this fraction of requests with 503: SOURCE=F (repeatable).
+    #[arg(long = "error-rate", value_name = "SOURCE=F")]
+    pub error_rates: Vec<String>,
+    /// Print N APNs that exist in the simulated county, one per line, and exit.
+    #[arg(long, value_name = "N")]
+    pub sample: Option<usize>,
+}

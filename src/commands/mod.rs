@@ -1,0 +1,18 @@
+//! The subcommands, and the setup they share: configuration, HTTP client, simulator.
+
+pub mod batch;
+pub mod exit;
+pub mod search;
+pub mod setup;
+pub mod sim;
+
+use crate::cli::{Cli, Command};
+
+/// Runs the parsed command line; returns the process exit code.
+pub fn run(cli: Cli) -> anyhow::Result<i32> {
+    match cli.command {
+        Command::Batch(args) => batch::run(args),
+        Command::Search(args) => search::run(args),
+        Command::Sim(args) => sim::run(args),
+    }
+}

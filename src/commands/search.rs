@@ -1,0 +1,85 @@
+//! `mps search ID`: one identifier through the batch pipeline, pretty JSON on stdout.
+
+use super::batch::parse_mode;
+use super::{exit, setup};
+use crate::cli::SearchArgs;
+use crate::engine::record::Record;
+use crate::engine::{job, JobSpec};
+use crate::ident::{classify, SearchType};
+use crate::input::{InputItem, InputRow, InvalidRow, Priority};
+use crate::progress::ProgressMode;
+use crate::store::RecordSink;
+use std::io::{self, Write};
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex};
+
+/// Keeps records in memory (there is only one).
+struct Collect(Arc<Mutex<Vec<Record>>>);
+
+impl RecordSink for Collect {
+    fn write(&mut self, record: &Record) -> io::Result<()> {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(record.clone());
+        Ok(())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+    fn finish(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+pub fn run(args: SearchArgs) -> anyhow::Result<i32> {
+    let mode = parse_mode(&args.mode)?;
+    let search_type: SearchType = args
+        .search_type
+        .parse()
+        .map_err(|e| anyhow::anyhow!("--search-type: {e}"))?;
+    let services = setup::services(&args.common)?;
+    let item = InputItem {
+        line: 1,
+        raw: args.identifier.clone(),
+        outcome: classify(&args.identifier, search_type)
+            .map(|identifier| InputRow {
+                identifier,
+                priority: None,
+                search_type,
+            })
+            .map_err(|e| InvalidRow {
+                reason: format!("{:?}: {e}", args.identifier),
+            }),
+    };
+    let records = Arc::new(Mutex::new(Vec::new()));
+    let spec = JobSpec {
+        mode,
+        workers: 1,
+        default_priority: Priority::Normal,
+        max_errors: 0,
+        max_runtime: None,
+        flush_every: 1,
+        search_max_pages: services.config.batch.search_max_pages,
+        progress: ProgressMode::None,
+        total_hint: Some(1),
+        dedupe_capacity: 1,
+    };
+    let outcome = job::run(
+        std::iter::once(Ok(item)),
+        Box::new(Collect(records.clone())),
+        &spec,
+        &services.assessor,
+        &AtomicBool::new(false),
+    );
+    let records = records.lock().unwrap_or_else(|e| e.into_inner());
+    let mut stdout = io::stdout().lock();
+    for r in records.iter() {
+        serde_json::to_writer_pretty(&mut stdout, r)?;
+        writeln!(stdout)?;
+    }
+    if let Some(stop) = &outcome.stop {
+        eprintln!("mps: {stop}");
+    }
+    Ok(exit::for_job(&outcome))
+}

@@ -1,0 +1,169 @@
+//! Shared setup: the effective configuration, the HTTP client, the optional in-process
+//! simulator and the Assessor client.
+
+use crate::cli::Common;
+use crate::config::{self, Config, ConfigError, Secret};
+use crate::http::{HostPolicy, HttpClient, HttpConfig};
+use crate::sim::{SimOptions, Simulator};
+use crate::source::assessor::AssessorClient;
+use crate::source::Source;
+use anyhow::{bail, Context};
+use std::collections::BTreeMap;
+
+/// Parses `SOURCE=VALUE` pairs of a repeatable flag.
+pub fn parse_pairs(flag: &str, values: &[String]) -> Result<BTreeMap<Source, f64>, ConfigError> {
+    let mut out = BTreeMap::new();
+    for v in values {
+        let bad = |reason: String| ConfigError::Flag {
+            flag: format!("{flag} {v}"),
+            reason,
+        };
+        let (name, num) = v
+            .split_once('=')
+            .ok_or_else(|| bad("expected SOURCE=NUMBER, e.g. assessor=5".into()))?;
+        let source: Source = name.parse().map_err(|e: crate::source::kind::UnknownSource| bad(e.to_string()))?;
+        let n: f64 = num
+            .trim()
+            .parse()
+            .ok()
+            .filter(|n: &f64| n.is_finite() && *n >= 0.0)
+            .ok_or_else(|| bad(format!("{num:?} is not a number of 0 or more")))?;
+        out.insert(source, n);
+    }
+    Ok(out)
+}
+
+/// Defaults < config file < MPS_* environment < flags.
+pub fn load_config(common: &Common) -> Result<Config, ConfigError> {
+    let mut cfg = match &common.config {
+        Some(path) => config::file::load(path)?,
+        None => match config::file::default_path() {
+            Some(path) => config::file::load(&path)?,
+            None => Config::default(),
+        },
+    };
+    config::env::apply(&mut cfg, |k| std::env::var(k).ok())?;
+    for (source, rate) in parse_pairs("--rate", &common.rates)? {
+        cfg.sources.get_mut(source).rate = Some(rate);
+    }
+    if let Some(n) = common.workers {
+        if n == 0 {
+            return Err(ConfigError::Flag {
+                flag: "--workers 0".into(),
+                reason: "must be at least 1".into(),
+            });
+        }
+        cfg.batch_processing.max_concurrent_per_job = n;
+    }
+    Ok(cfg)
+}
+
+/// The HTTP settings the config describes.
+pub fn http_config(cfg: &Config) -> HttpConfig {
+    let bp = &cfg.batch_processing;
+    let mut hosts = BTreeMap::new();
+    for s in Source::ALL {
+        let src = cfg.sources.get(s);
+        hosts.insert(
+            s,
+            HostPolicy {
+                rate: cfg.rate(s),
+                burst: src.burst,
+                concurrency: src.concurrency,
+                adaptive: bp.adaptive_rate_limiting,
+                circuit_threshold: cfg.http.circuit_threshold,
+                circuit_cooldown: cfg.http.circuit_cooldown,
+            },
+        );
+    }
+    HttpConfig {
+        timeout_connect: cfg.http.connect_timeout,
+        timeout_global: cfg.http.timeout,
+        max_body_bytes: cfg.http.max_body_bytes,
+        user_agent: cfg.http.user_agent.clone(),
+        hosts,
+        max_attempts: cfg.http.max_attempts,
+        backoff_base: cfg.http.backoff_base,
+        backoff_cap: cfg.http.backoff_cap,
+        pool_size: if bp.connection_pooling {
+            bp.api_connection_pool_size
+        } else {
+            0
+        },
+    }
+}
+
+/// Everything a command needs to fetch.
+pub struct Services {
+    pub config: Config,
+    pub http: HttpClient,
+    pub assessor: AssessorClient,
+    /// Kept alive for the command's lifetime when `--sim` is given.
+    pub sim: Option<Simulator>,
+}
+
+/// Builds the services; with `--sim`, starts the simulator and points the sources at it.
+pub fn services(common: &Common) -> anyhow::Result<Services> {
+    let mut cfg = load_config(common)?;
+    let sim = if common.sim {
+        let sim = Simulator::start(SimOptions {
+            seed: common.sim_seed,
+            ..SimOptions::default()
+        })
+        .context("cannot start the simulator on 127.0.0.1")?;
+        for s in [Source::Assessor] {
+            cfg.sources.get_mut(s).url = sim.url(s);
+        }
+        cfg.sources.assessor.token = Some(Secret::new(sim.token()));
+        Some(sim)
+    } else {
+        None
+    };
+    let token = match &cfg.sources.assessor.token {
+        Some(t) if !t.is_empty() => t.clone(),
+        _ => bail!(
+            "no Assessor API token: set MPS_ASSESSOR_TOKEN (or sources.assessor.token in the config file). \
+             Tokens are issued through the Assessor's \"contact us\" form, topic \"API Question/Token\". \
+             To try mps without one, add --sim"
+        ),
+    };
+    if common.verbose > 0 {
+        eprintln!(
+            "mps: assessor {} at {} req/s, concurrency {}; {} workers",
+            cfg.sources.assessor.url,
+            cfg.rate(Source::Assessor),
+            cfg.sources.assessor.concurrency,
+            cfg.batch_processing.max_concurrent_per_job
+        );
+    }
+    let http = HttpClient::new(http_config(&cfg)).context("cannot set up the HTTP client")?;
+    let assessor = AssessorClient::new(
+        http.clone(),
+        &cfg.sources.assessor.url,
+        token.expose(),
+        cfg.batch.search_max_pages,
+    );
+    Ok(Services {
+        config: cfg,
+        http,
+        assessor,
+        sim,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pairs() {
+        let m = parse_pairs("--rate", &["assessor=5".into(), "recorder=0.5".into()]).unwrap();
+        assert_eq!(m[&Source::Assessor], 5.0);
+        assert_eq!(m[&Source::Recorder], 0.5);
+        let e = parse_pairs("--rate", &["assessor".into()]).unwrap_err().to_string();
+        assert!(e.contains("SOURCE=NUMBER"), "{e}");
+        let e = parse_pairs("--rate", &["county=5".into()]).unwrap_err().to_string();
+        assert!(e.contains("unknown source"), "{e}");
+        assert!(parse_pairs("--rate", &["assessor=-1".into()]).is_err());
+    }
+}

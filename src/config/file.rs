@@ -1,0 +1,141 @@
+//! Reading the YAML config file, with errors that name the file, the key and the line.
+
+use super::Config;
+use std::path::{Path, PathBuf};
+
+/// A problem with the configuration; every message says where and what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}:{line}: {message}")]
+    Parse {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
+    #[error("{path}:{line}: bad value for `{key}`: {reason}")]
+    Value {
+        path: PathBuf,
+        line: usize,
+        key: String,
+        reason: String,
+    },
+    #[error("environment variable {var}={value:?}: {reason}")]
+    Env {
+        var: String,
+        value: String,
+        reason: String,
+    },
+    #[error("{flag}: {reason}")]
+    Flag { flag: String, reason: String },
+}
+
+/// Loads a config file. An empty file gives the defaults.
+pub fn load(path: &Path) -> Result<Config, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    parse(path, &text)
+}
+
+/// Parses config text; `path` is only used in messages.
+pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
+    let has_content = text
+        .lines()
+        .any(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'));
+    if !has_content {
+        return Ok(Config::default());
+    }
+    let config: Config = serde_norway::from_str(text).map_err(|e| ConfigError::Parse {
+        path: path.to_path_buf(),
+        line: e.location().map(|l| l.line()).unwrap_or(0),
+        message: tidy(&e.to_string()),
+    })?;
+    config.check().map_err(|(key, reason)| ConfigError::Value {
+        path: path.to_path_buf(),
+        line: line_of(text, &key),
+        key,
+        reason,
+    })?;
+    Ok(config)
+}
+
+/// The serde message carries its own "at line N column M"; the prefix already says the line.
+fn tidy(msg: &str) -> String {
+    match msg.find(" at line ") {
+        Some(i) => msg[..i].to_string(),
+        None => msg.to_string(),
+    }
+}
+
+/// The 1-based line where `key:` is set (0 when the value is a default, not in the file).
+fn line_of(text: &str, key: &str) -> usize {
+    let wanted = format!("{key}:");
+    text.lines()
+        .position(|l| l.trim_start().starts_with(&wanted))
+        .map(|i| i + 1)
+        .unwrap_or(0)
+}
+
+/// Where the default config file lives, if there is one: `config/config.yaml` in the
+/// current directory.
+pub fn default_path() -> Option<PathBuf> {
+    let p = PathBuf::from("config/config.yaml");
+    p.is_file().then_some(p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p() -> &'static Path {
+        Path::new("c.yaml")
+    }
+
+    #[test]
+    fn empty_is_default() {
+        let c = parse(p(), "# nothing\n\n").unwrap();
+        assert_eq!(c.batch_processing.api_rate_limit, 2.0);
+    }
+
+    #[test]
+    fn unknown_key_names_key_and_line() {
+        let err = parse(p(), "batch_processing:\n  api_rate_limit: 3\n  api_rate_limt: 4\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("c.yaml:3:"), "{err}");
+        assert!(err.contains("api_rate_limt"), "{err}");
+    }
+
+    #[test]
+    fn bad_type_names_line() {
+        let err = parse(p(), "http:\n  timeout: soon\n").unwrap_err().to_string();
+        assert!(err.starts_with("c.yaml:2:"), "{err}");
+        assert!(err.contains("soon"), "{err}");
+    }
+
+    #[test]
+    fn bad_value_names_key_and_line() {
+        let err = parse(p(), "sources:\n  assessor:\n    concurrency: 0\n")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(err, "c.yaml:3: bad value for `concurrency`: must be at least 1");
+    }
+
+    #[test]
+    fn values_are_read() {
+        let c = parse(
+            p(),
+            "sources:\n  assessor:\n    rate: 5\nhttp:\n  timeout: 2s\nbatch_processing:\n  adaptive_rate_limiting: false\n",
+        )
+        .unwrap();
+        assert_eq!(c.sources.assessor.rate, Some(5.0));
+        assert_eq!(c.http.timeout, std::time::Duration::from_secs(2));
+        assert!(!c.batch_processing.adaptive_rate_limiting);
+    }
+}

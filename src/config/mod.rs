@@ -1,0 +1,294 @@
+//! Settings: built-in defaults < config file < `MPS_*` environment < command-line flags.
+
+pub mod duration;
+pub mod env;
+pub mod file;
+pub mod secret;
+
+use crate::source::Source;
+use serde::Deserialize;
+use std::time::Duration;
+
+pub use file::ConfigError;
+pub use secret::Secret;
+
+/// Everything mps can be configured with. Field docs are the reference for
+/// `config/config.yaml`, which documents every key.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub sources: Sources,
+    pub http: HttpSettings,
+    pub batch: BatchSettings,
+    /// The keys of the Python system mps succeeds, each mapped to what it controls here.
+    pub batch_processing: BatchProcessing,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Sources {
+    pub assessor: SourceSettings,
+    pub treasurer: SourceSettings,
+    pub recorder: SourceSettings,
+}
+
+/// One county service: where it is and how politely to call it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SourceSettings {
+    pub url: String,
+    /// Only the Assessor uses a token. Prefer the `MPS_ASSESSOR_TOKEN` environment variable.
+    pub token: Option<Secret>,
+    /// Requests per second, a ceiling counted per request, retries included. When unset,
+    /// `batch_processing.api_rate_limit` applies.
+    pub rate: Option<f64>,
+    /// Requests that may start at once after an idle spell.
+    pub burst: u32,
+    /// Requests in flight at once to this host.
+    pub concurrency: usize,
+}
+
+impl SourceSettings {
+    fn with_url(url: &str) -> Self {
+        SourceSettings {
+            url: url.to_string(),
+            token: None,
+            rate: None,
+            burst: 2,
+            concurrency: 2,
+        }
+    }
+}
+
+impl Default for SourceSettings {
+    fn default() -> Self {
+        SourceSettings::with_url("")
+    }
+}
+
+impl Default for Sources {
+    fn default() -> Self {
+        Sources {
+            assessor: SourceSettings::with_url("https://mcassessor.maricopa.gov"),
+            treasurer: SourceSettings::with_url("https://treasurer.maricopa.gov"),
+            recorder: SourceSettings::with_url("https://publicapi.recorder.maricopa.gov"),
+        }
+    }
+}
+
+impl Sources {
+    pub fn get(&self, s: Source) -> &SourceSettings {
+        match s {
+            Source::Assessor => &self.assessor,
+            Source::Treasurer => &self.treasurer,
+            Source::Recorder => &self.recorder,
+        }
+    }
+
+    pub fn get_mut(&mut self, s: Source) -> &mut SourceSettings {
+        match s {
+            Source::Assessor => &mut self.assessor,
+            Source::Treasurer => &mut self.treasurer,
+            Source::Recorder => &mut self.recorder,
+        }
+    }
+}
+
+/// HTTP behaviour shared by every host.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct HttpSettings {
+    #[serde(deserialize_with = "duration::de")]
+    pub connect_timeout: Duration,
+    /// Whole-request deadline (connect, send, receive).
+    #[serde(deserialize_with = "duration::de")]
+    pub timeout: Duration,
+    /// Larger bodies fail the row's source instead of filling memory.
+    pub max_body_bytes: u64,
+    /// Attempts per request, the first included.
+    pub max_attempts: u32,
+    #[serde(deserialize_with = "duration::de")]
+    pub backoff_base: Duration,
+    #[serde(deserialize_with = "duration::de")]
+    pub backoff_cap: Duration,
+    /// Consecutive failures that open a host's circuit.
+    pub circuit_threshold: u32,
+    #[serde(deserialize_with = "duration::de")]
+    pub circuit_cooldown: Duration,
+    pub user_agent: String,
+}
+
+impl Default for HttpSettings {
+    fn default() -> Self {
+        HttpSettings {
+            connect_timeout: Duration::from_secs(5),
+            timeout: Duration::from_secs(30),
+            max_body_bytes: 8 * 1024 * 1024,
+            max_attempts: 4,
+            backoff_base: Duration::from_millis(500),
+            backoff_cap: Duration::from_secs(30),
+            circuit_threshold: 10,
+            circuit_cooldown: Duration::from_secs(30),
+            user_agent: concat!("mps/", env!("CARGO_PKG_VERSION")).to_string(),
+        }
+    }
+}
+
+/// How a batch runs.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct BatchSettings {
+    /// Search result pages read at most per identifier (25 rows a page).
+    pub search_max_pages: u32,
+    /// Stop (exit 3) after this many failed rows; 0 means never.
+    pub max_errors: u64,
+    /// Stop (exit 3) after this long; unset means never.
+    #[serde(deserialize_with = "duration::de_opt")]
+    pub max_runtime: Option<Duration>,
+    /// Output format: jsonl, csv or json.
+    pub format: String,
+    /// Progress display: auto, bar, jsonl or none.
+    pub progress: String,
+}
+
+impl Default for BatchSettings {
+    fn default() -> Self {
+        BatchSettings {
+            search_max_pages: 40,
+            max_errors: 0,
+            max_runtime: None,
+            format: "jsonl".into(),
+            progress: "auto".into(),
+        }
+    }
+}
+
+/// The seed system's `batch_processing` keys.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct BatchProcessing {
+    /// Jobs one `mps worker` process runs at once (a `mps batch` is always one job).
+    pub max_concurrent_jobs: usize,
+    /// Rows of one job in flight at once: the size of the HTTP worker pool (`--workers`).
+    pub max_concurrent_per_job: usize,
+    /// Records the writer gathers before flushing the output (and, with a database, rows per
+    /// upsert batch).
+    pub api_batch_size: usize,
+    /// Default requests per second for each host without its own `sources.<host>.rate`.
+    pub api_rate_limit: f64,
+    /// Idle keep-alive connections kept open in total across hosts.
+    pub api_connection_pool_size: usize,
+    /// Browser threads, each owning one headless Chromium, for pages that need JavaScript.
+    pub scraper_pool_size: usize,
+    /// Page loads per second per host in the browsers.
+    pub scraper_rate_limit: f64,
+    /// Seconds a browser page may take before it is abandoned and retried.
+    pub scraper_timeout: f64,
+    /// true: every run fetches fresh data. false: a stored record younger than `--max-age`
+    /// may be kept (needs a database).
+    pub cache_disabled: bool,
+    /// Slow a host down on 429/503 and speed back up (never above its rate) while healthy.
+    pub adaptive_rate_limiting: bool,
+    /// Reuse connections (keep-alive). false opens a connection per request.
+    pub connection_pooling: bool,
+    /// false caps the browser pool at one browser.
+    pub enable_parallel_scraping: bool,
+    /// Allows `mps worker` and `--from-db` refreshes to run.
+    pub enable_background_collection: bool,
+}
+
+impl Default for BatchProcessing {
+    fn default() -> Self {
+        BatchProcessing {
+            max_concurrent_jobs: 3,
+            max_concurrent_per_job: 8,
+            api_batch_size: 50,
+            api_rate_limit: 2.0,
+            api_connection_pool_size: 20,
+            scraper_pool_size: 2,
+            scraper_rate_limit: 1.0,
+            scraper_timeout: 30.0,
+            cache_disabled: true,
+            adaptive_rate_limiting: true,
+            connection_pooling: true,
+            enable_parallel_scraping: true,
+            enable_background_collection: true,
+        }
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            sources: Sources::default(),
+            http: HttpSettings::default(),
+            batch: BatchSettings::default(),
+            batch_processing: BatchProcessing::default(),
+        }
+    }
+}
+
+impl Config {
+    /// The effective request rate of a host: its own, else the shared API default.
+    pub fn rate(&self, s: Source) -> f64 {
+        self.sources
+            .get(s)
+            .rate
+            .unwrap_or(self.batch_processing.api_rate_limit)
+    }
+
+    /// Checks values that parse but make no sense; `Err` holds (key, reason).
+    pub fn check(&self) -> Result<(), (String, String)> {
+        let bad = |k: &str, why: &str| Err((k.to_string(), why.to_string()));
+        for s in Source::ALL {
+            let src = self.sources.get(s);
+            if let Some(r) = src.rate {
+                if !(r.is_finite() && r >= 0.0) {
+                    return bad("rate", "must be a number of requests per second, 0 or more (0 = no limit)");
+                }
+            }
+            if src.concurrency == 0 {
+                return bad("concurrency", "must be at least 1");
+            }
+            if src.burst == 0 {
+                return bad("burst", "must be at least 1");
+            }
+            if !src.url.is_empty() && !(src.url.starts_with("http://") || src.url.starts_with("https://")) {
+                return bad("url", "must start with http:// or https://");
+            }
+        }
+        let bp = &self.batch_processing;
+        if !(bp.api_rate_limit.is_finite() && bp.api_rate_limit >= 0.0) {
+            return bad("api_rate_limit", "must be 0 or more requests per second");
+        }
+        if !(bp.scraper_rate_limit.is_finite() && bp.scraper_rate_limit >= 0.0) {
+            return bad("scraper_rate_limit", "must be 0 or more page loads per second");
+        }
+        if !(bp.scraper_timeout.is_finite() && bp.scraper_timeout > 0.0) {
+            return bad("scraper_timeout", "must be a positive number of seconds");
+        }
+        for (k, v) in [
+            ("max_concurrent_jobs", bp.max_concurrent_jobs),
+            ("max_concurrent_per_job", bp.max_concurrent_per_job),
+            ("api_batch_size", bp.api_batch_size),
+            ("scraper_pool_size", bp.scraper_pool_size),
+        ] {
+            if v == 0 {
+                return bad(k, "must be at least 1");
+            }
+        }
+        if self.http.max_attempts == 0 {
+            return bad("max_attempts", "must be at least 1");
+        }
+        if self.batch.search_max_pages == 0 {
+            return bad("search_max_pages", "must be at least 1");
+        }
+        if !matches!(self.batch.format.as_str(), "jsonl" | "csv" | "json") {
+            return bad("format", "must be jsonl, csv or json");
+        }
+        if !matches!(self.batch.progress.as_str(), "auto" | "bar" | "jsonl" | "none") {
+            return bad("progress", "must be auto, bar, jsonl or none");
+        }
+        Ok(())
+    }
+}

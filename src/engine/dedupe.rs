@@ -1,0 +1,152 @@
+//! Fetch-once for identifiers: rows that name the same parcel (in any spelling) share one
+//! fetch, even when they are processed at the same time.
+//!
+//! Results are kept for the most recent `capacity` distinct identifiers, so memory stays
+//! bounded on endless inputs; a duplicate further apart than that is fetched again.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Condvar, Mutex};
+
+enum Slot<V> {
+    Pending,
+    Done(V),
+}
+
+struct Inner<V> {
+    slots: HashMap<String, Slot<V>>,
+    order: VecDeque<String>,
+}
+
+/// A bounded single-flight cache.
+pub struct SingleFlight<V> {
+    inner: Mutex<Inner<V>>,
+    done: Condvar,
+    capacity: usize,
+}
+
+/// Whether a value was computed by this caller or shared from another row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    Fetched,
+    Shared,
+}
+
+/// Clears a pending slot if the computation unwinds, so waiters do not wait forever.
+struct PendingGuard<'a, V> {
+    flight: &'a SingleFlight<V>,
+    key: &'a str,
+    armed: bool,
+}
+
+impl<V> Drop for PendingGuard<'_, V> {
+    fn drop(&mut self) {
+        if self.armed {
+            let mut inner = self.flight.inner.lock().unwrap_or_else(|e| e.into_inner());
+            inner.slots.remove(self.key);
+            self.flight.done.notify_all();
+        }
+    }
+}
+
+impl<V: Clone> SingleFlight<V> {
+    pub fn new(capacity: usize) -> Self {
+        SingleFlight {
+            inner: Mutex::new(Inner {
+                slots: HashMap::new(),
+                order: VecDeque::new(),
+            }),
+            done: Condvar::new(),
+            capacity: capacity.max(1),
+        }
+    }
+
+    /// Returns the value for `key`, computing it with `f` only if no other row has (or is).
+    /// `keep(&v)` decides whether the value may be shared later (failures are not kept, so
+    /// a later duplicate retries them).
+    pub fn get_or_run(
+        &self,
+        key: &str,
+        f: impl FnOnce() -> V,
+        keep: impl Fn(&V) -> bool,
+    ) -> (V, Origin) {
+        {
+            let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+            loop {
+                match inner.slots.get(key) {
+                    Some(Slot::Done(v)) => return (v.clone(), Origin::Shared),
+                    Some(Slot::Pending) => {
+                        inner = self.done.wait(inner).unwrap_or_else(|e| e.into_inner());
+                    }
+                    None => {
+                        inner.slots.insert(key.to_string(), Slot::Pending);
+                        break;
+                    }
+                }
+            }
+        }
+        let mut guard = PendingGuard {
+            flight: self,
+            key,
+            armed: true,
+        };
+        let value = f();
+        guard.armed = false;
+        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        if keep(&value) {
+            inner.slots.insert(key.to_string(), Slot::Done(value.clone()));
+            inner.order.push_back(key.to_string());
+            while inner.order.len() > self.capacity {
+                if let Some(old) = inner.order.pop_front() {
+                    inner.slots.remove(&old);
+                }
+            }
+        } else {
+            inner.slots.remove(key);
+        }
+        self.done.notify_all();
+        (value, Origin::Fetched)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicU32, Ordering};
+    use std::sync::Arc;
+
+    #[test]
+    fn concurrent_duplicates_fetch_once() {
+        let sf = Arc::new(SingleFlight::new(100));
+        let calls = Arc::new(AtomicU32::new(0));
+        let handles: Vec<_> = (0..8)
+            .map(|_| {
+                let (sf, calls) = (sf.clone(), calls.clone());
+                std::thread::spawn(move || {
+                    sf.get_or_run(
+                        "apn:1",
+                        || {
+                            calls.fetch_add(1, Ordering::SeqCst);
+                            std::thread::sleep(std::time::Duration::from_millis(50));
+                            7
+                        },
+                        |_| true,
+                    )
+                })
+            })
+            .collect();
+        let results: Vec<_> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+        assert!(results.iter().all(|(v, _)| *v == 7));
+        assert_eq!(results.iter().filter(|(_, o)| *o == Origin::Fetched).count(), 1);
+    }
+
+    #[test]
+    fn failures_are_not_kept_and_capacity_evicts() {
+        let sf = SingleFlight::new(1);
+        assert_eq!(sf.get_or_run("a", || -1, |v| *v >= 0).1, Origin::Fetched);
+        assert_eq!(sf.get_or_run("a", || 1, |v| *v >= 0).1, Origin::Fetched);
+        assert_eq!(sf.get_or_run("a", || 2, |_| true), (1, Origin::Shared));
+        sf.get_or_run("b", || 3, |_| true);
+        assert_eq!(sf.get_or_run("a", || 4, |_| true), (4, Origin::Fetched));
+    }
+}

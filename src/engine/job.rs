@@ -1,0 +1,338 @@
+//! One batch job: a reader thread, a dedicated rayon pool of HTTP workers, one writer thread.
+//!
+//! ```text
+//! reader ──PriorityQueue (bounded)──▶ workers (rayon pool) ──channel (bounded)──▶ writer
+//! ```
+//! Every queue is bounded, so memory stays flat however long the input is. The writer is the
+//! only owner of the output. A stop (Ctrl-C, a refused token, `--max-errors`,
+//! `--max-runtime`, a closed output) stops the reading, lets in-flight rows finish and be
+//! written, and flushes.
+
+use super::assessor_step::{self, AssessorResult};
+use super::dedupe::{Origin, SingleFlight};
+use super::mode::Mode;
+use super::priority::PriorityQueue;
+use super::record::{Record, RowStatus};
+use super::stats::Counts;
+use crate::input::{InputItem, Priority};
+use crate::progress::{Progress, ProgressMode};
+use crate::source::assessor::AssessorClient;
+use crate::store::RecordSink;
+use crossbeam_channel::{bounded, RecvTimeoutError};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// How to run a job.
+#[derive(Debug, Clone)]
+pub struct JobSpec {
+    pub mode: Mode,
+    pub workers: usize,
+    pub default_priority: Priority,
+    /// Stop after this many failed rows (0: never).
+    pub max_errors: u64,
+    pub max_runtime: Option<Duration>,
+    /// Records between output flushes.
+    pub flush_every: usize,
+    pub search_max_pages: u32,
+    pub progress: ProgressMode,
+    /// Expected rows, for the progress bar's ETA.
+    pub total_hint: Option<u64>,
+    /// Distinct identifiers whose results are kept for duplicate rows.
+    pub dedupe_capacity: usize,
+}
+
+/// Why a job stopped before the end of its input.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StopReason {
+    Fatal(String),
+    MaxErrors(u64),
+    MaxRuntime(Duration),
+    Interrupted,
+    OutputClosed,
+    OutputError(String),
+    InputError(String),
+}
+
+impl std::fmt::Display for StopReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StopReason::Fatal(m) => write!(f, "{m}"),
+            StopReason::MaxErrors(n) => write!(f, "stopped after {n} failed rows (--max-errors)"),
+            StopReason::MaxRuntime(d) => write!(
+                f,
+                "stopped after {} (--max-runtime)",
+                humantime::format_duration(*d)
+            ),
+            StopReason::Interrupted => write!(f, "interrupted"),
+            StopReason::OutputClosed => write!(f, "the output was closed"),
+            StopReason::OutputError(m) => write!(f, "cannot write the output: {m}"),
+            StopReason::InputError(m) => write!(f, "cannot read the input: {m}"),
+        }
+    }
+}
+
+/// What a job did.
+#[derive(Debug, Clone)]
+pub struct JobOutcome {
+    pub counts: Counts,
+    pub wall: Duration,
+    /// Sum of the time rows spent being processed (for the average per row).
+    pub row_time: Duration,
+    /// Rows answered from another row's fetch of the same identifier.
+    pub shared: u64,
+    pub stop: Option<StopReason>,
+}
+
+/// The first stop wins; later ones are ignored.
+struct Stop {
+    flag: AtomicBool,
+    reason: Mutex<Option<StopReason>>,
+}
+
+impl Stop {
+    fn set(&self, r: StopReason) {
+        let mut g = self.reason.lock().unwrap_or_else(|e| e.into_inner());
+        if g.is_none() {
+            *g = Some(r);
+        }
+        self.flag.store(true, Ordering::SeqCst);
+    }
+    fn is_set(&self) -> bool {
+        self.flag.load(Ordering::SeqCst)
+    }
+}
+
+fn rank(p: Priority) -> u8 {
+    match p {
+        Priority::Urgent => 0,
+        Priority::High => 1,
+        Priority::Normal => 2,
+        Priority::Low => 3,
+    }
+}
+
+/// A finished row on its way to the writer.
+struct Done {
+    record: Record,
+    took: Duration,
+    origin: Origin,
+}
+
+/// Runs a job to the end of its input or until it is stopped.
+pub fn run<I>(
+    input: I,
+    mut sink: Box<dyn RecordSink>,
+    spec: &JobSpec,
+    assessor: &AssessorClient,
+    interrupt: &AtomicBool,
+) -> JobOutcome
+where
+    I: Iterator<Item = Result<InputItem, String>> + Send,
+{
+    let started = Instant::now();
+    let workers = spec.workers.max(1);
+    let queue: PriorityQueue<InputItem> = PriorityQueue::new(workers * 4);
+    let (tx, rx) = bounded::<Done>(workers * 2);
+    let stop = Stop {
+        flag: AtomicBool::new(false),
+        reason: Mutex::new(None),
+    };
+    let flight: SingleFlight<AssessorResult> = SingleFlight::new(spec.dedupe_capacity);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(workers)
+        .thread_name(|i| format!("mps-http-{i}"))
+        .build();
+
+    // Borrowed by every thread of the scope below.
+    let (queue, stop, flight) = (&queue, &stop, &flight);
+
+    std::thread::scope(|s| -> JobOutcome {
+        // Reader: streams rows into the priority window.
+        s.spawn(move || {
+            for item in input {
+                if stop.is_set() {
+                    break;
+                }
+                match item {
+                    Ok(item) => {
+                        let r = rank(priority_of(&item).unwrap_or(spec.default_priority));
+                        if !queue.push(r, item) {
+                            break;
+                        }
+                    }
+                    Err(message) => {
+                        stop.set(StopReason::InputError(message));
+                        break;
+                    }
+                }
+            }
+            queue.close();
+        });
+
+        // Writer: the only owner of the output.
+        let writer = s.spawn(move || {
+            let mut outcome = JobOutcome {
+                counts: Counts::default(),
+                wall: Duration::ZERO,
+                row_time: Duration::ZERO,
+                shared: 0,
+                stop: None,
+            };
+            let mut progress = Progress::new(spec.progress, spec.total_hint);
+            let mut since_flush = 0usize;
+            let mut write_ok = true;
+            loop {
+                if interrupt.load(Ordering::SeqCst) && !stop.is_set() {
+                    stop.set(StopReason::Interrupted);
+                }
+                if let Some(limit) = spec.max_runtime {
+                    if started.elapsed() >= limit && !stop.is_set() {
+                        stop.set(StopReason::MaxRuntime(limit));
+                    }
+                }
+                if stop.is_set() {
+                    queue.abandon();
+                }
+                match rx.recv_timeout(Duration::from_millis(200)) {
+                    Ok(done) => {
+                        outcome.counts.add(done.record.status);
+                        outcome.row_time += done.took;
+                        if done.origin == Origin::Shared {
+                            outcome.shared += 1;
+                        }
+                        if write_ok {
+                            if let Err(e) = sink.write(&done.record) {
+                                write_ok = false;
+                                stop.set(if e.kind() == std::io::ErrorKind::BrokenPipe {
+                                    StopReason::OutputClosed
+                                } else {
+                                    StopReason::OutputError(e.to_string())
+                                });
+                            }
+                            since_flush += 1;
+                            if since_flush >= spec.flush_every {
+                                since_flush = 0;
+                                let _ = sink.flush();
+                            }
+                        }
+                        progress.update(&outcome.counts);
+                        if spec.max_errors > 0 && outcome.counts.failed >= spec.max_errors {
+                            stop.set(StopReason::MaxErrors(spec.max_errors));
+                        }
+                    }
+                    Err(RecvTimeoutError::Timeout) => {
+                        if since_flush > 0 && write_ok {
+                            since_flush = 0;
+                            let _ = sink.flush();
+                        }
+                    }
+                    Err(RecvTimeoutError::Disconnected) => break,
+                }
+            }
+            if write_ok {
+                if let Err(e) = sink.finish() {
+                    if e.kind() != std::io::ErrorKind::BrokenPipe {
+                        stop.set(StopReason::OutputError(e.to_string()));
+                    }
+                }
+            }
+            progress.finish(&outcome.counts);
+            outcome
+        });
+
+        // Workers: a dedicated pool, never rayon's global one (they block on I/O).
+        let work = || {
+            let tx = tx.clone();
+            move || {
+                while !stop.is_set() {
+                    let Some(item) = queue.pop() else { break };
+                    let t = Instant::now();
+                    let (record, origin, fatal) = process(item, spec, assessor, flight);
+                    if let Some(msg) = fatal {
+                        stop.set(StopReason::Fatal(msg));
+                    }
+                    let done = Done {
+                        record,
+                        took: t.elapsed(),
+                        origin,
+                    };
+                    if tx.send(done).is_err() {
+                        break;
+                    }
+                }
+            }
+        };
+        match &pool {
+            Ok(pool) => pool.scope(|sc| {
+                for _ in 0..workers {
+                    let job = work();
+                    sc.spawn(move |_| job());
+                }
+            }),
+            // Without a pool (thread creation refused), run on this thread rather than fail.
+            Err(_) => work()(),
+        }
+        drop(tx);
+        let mut out = writer.join().unwrap_or_else(|_| JobOutcome {
+            counts: Counts::default(),
+            wall: Duration::ZERO,
+            row_time: Duration::ZERO,
+            shared: 0,
+            stop: Some(StopReason::OutputError("the writer thread panicked".into())),
+        });
+        out.wall = started.elapsed();
+        out.stop = out
+            .stop
+            .or_else(|| stop.reason.lock().unwrap_or_else(|e| e.into_inner()).take());
+        out
+    })
+}
+
+fn priority_of(item: &InputItem) -> Option<Priority> {
+    item.outcome.as_ref().ok().and_then(|row| row.priority)
+}
+
+/// Turns one input row into its record.
+fn process(
+    item: InputItem,
+    spec: &JobSpec,
+    assessor: &AssessorClient,
+    flight: &SingleFlight<AssessorResult>,
+) -> (Record, Origin, Option<String>) {
+    let priority = priority_of(&item).unwrap_or(spec.default_priority);
+    let mut record = Record {
+        line: item.line,
+        input: item.raw,
+        search_type: None,
+        normalized: None,
+        priority,
+        mode: spec.mode.as_str(),
+        status: RowStatus::Invalid,
+        apn: None,
+        apns: Vec::new(),
+        error: None,
+        assessor: None,
+    };
+    let row = match item.outcome {
+        Ok(row) => row,
+        Err(invalid) => {
+            record.error = Some(invalid.reason);
+            return (record, Origin::Fetched, None);
+        }
+    };
+    let id = &row.identifier;
+    record.search_type = Some(id.search_type().as_str());
+    record.normalized = Some(id.display());
+    let (result, origin) = flight.get_or_run(
+        &format!("{}|{}", spec.mode.as_str(), id.key()),
+        || assessor_step::run(assessor, spec.mode, id, spec.search_max_pages),
+        AssessorResult::shareable,
+    );
+    record.status = Record::status_from_blocks(&[&result.block]);
+    record.apn = (result.apns.len() == 1).then(|| result.apns[0]);
+    record.apns = result.apns;
+    record.error = result.block.error.clone().or(result.warning);
+    record.assessor = Some(result.block);
+    (record, origin, result.fatal)
+}

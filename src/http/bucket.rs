@@ -1,0 +1,212 @@
+//! The adaptive token bucket of one host: when the next request may start.
+//!
+//! Implemented as GCRA (virtual scheduling): each reservation returns a start time and
+//! pushes the "theoretical arrival time" forward by one emission interval, so callers
+//! sleep outside any lock and never spin. Pure state, driven by explicit instants.
+
+use std::time::{Duration, Instant};
+
+/// Multiplicative decrease on a throttle signal (429/503).
+const DECREASE_FACTOR: f64 = 0.5;
+/// Additive increase: this fraction of the ceiling ...
+const INCREASE_FRACTION: f64 = 0.05;
+/// ... after this many successes in a row at the reduced rate.
+const SUCCESSES_PER_INCREASE: u32 = 10;
+/// The adaptive rate never drops below ceiling / 10, nor below this (unless the ceiling is lower).
+const MIN_FLOOR: f64 = 0.1;
+
+/// Rate state for one host. `ceiling == None` means unlimited.
+#[derive(Debug)]
+pub(super) struct TokenBucket {
+    ceiling: Option<f64>,
+    rate: f64,
+    burst: u32,
+    adaptive: bool,
+    /// Theoretical arrival time: the start of the next request if the bucket were empty.
+    tat: Option<Instant>,
+    /// No request starts before this (from `Retry-After`).
+    paused_until: Option<Instant>,
+    successes: u32,
+    last_decrease: Option<Instant>,
+}
+
+impl TokenBucket {
+    /// `rate` in requests per second (0, negative or non-finite = unlimited), `burst` ≥ 1.
+    pub(super) fn new(rate: f64, burst: u32, adaptive: bool) -> Self {
+        let ceiling = (rate.is_finite() && rate > 0.0).then_some(rate);
+        Self {
+            ceiling,
+            rate: ceiling.unwrap_or(0.0),
+            burst: burst.max(1),
+            adaptive,
+            tat: None,
+            paused_until: None,
+            successes: 0,
+            last_decrease: None,
+        }
+    }
+
+    /// The current (possibly reduced) rate, or `None` when unlimited.
+    pub(super) fn current_rate(&self) -> Option<f64> {
+        self.ceiling.map(|_| self.rate)
+    }
+
+    pub(super) fn paused_until(&self) -> Option<Instant> {
+        self.paused_until
+    }
+
+    /// Reserve the next start for a request asking at `now`; returns when it may start.
+    pub(super) fn reserve(&mut self, now: Instant) -> Instant {
+        let earliest = self.paused_until.map_or(now, |p| p.max(now));
+        let Some(ceiling) = self.ceiling else {
+            return earliest;
+        };
+        let interval = Duration::from_secs_f64(1.0 / self.rate);
+        // The burst tolerance is measured at the ceiling rate, not the current one: with a
+        // tolerance that grew as the rate fell, a rate cut right after a burst would let
+        // more than `burst` requests start at once. With it fixed, every sequence of starts
+        // conforms to GCRA(1/ceiling, (burst-1)/ceiling): at most burst + ceiling*T in any
+        // window of T seconds.
+        let tolerance = Duration::from_secs_f64(f64::from(self.burst - 1) / ceiling);
+        let tat = self.tat.unwrap_or(earliest);
+        let start = tat
+            .checked_sub(tolerance)
+            .map_or(earliest, |allowed| allowed.max(earliest));
+        self.tat = Some(tat.max(start) + interval);
+        start
+    }
+
+    /// A 429/503: halve the rate (once per emission interval, so one burst of throttled
+    /// replies counts as one signal) and, with `Retry-After`, pause all new starts.
+    pub(super) fn on_throttled(&mut self, now: Instant, retry_after: Option<Duration>) {
+        if let Some(wait) = retry_after {
+            let until = now + wait;
+            self.paused_until = Some(self.paused_until.map_or(until, |p| p.max(until)));
+        }
+        let Some(ceiling) = self.ceiling else {
+            return;
+        };
+        if !self.adaptive {
+            return;
+        }
+        self.successes = 0;
+        let interval = Duration::from_secs_f64(1.0 / self.rate);
+        if self
+            .last_decrease
+            .is_some_and(|last| now.saturating_duration_since(last) < interval)
+        {
+            return;
+        }
+        let floor = (ceiling / 10.0).max(MIN_FLOOR).min(ceiling);
+        self.rate = (self.rate * DECREASE_FACTOR).max(floor);
+        self.last_decrease = Some(now);
+    }
+
+    /// A healthy reply: creep back towards the ceiling, never above it.
+    pub(super) fn on_success(&mut self) {
+        let Some(ceiling) = self.ceiling else {
+            return;
+        };
+        if !self.adaptive || self.rate >= ceiling {
+            return;
+        }
+        self.successes += 1;
+        if self.successes >= SUCCESSES_PER_INCREASE {
+            self.successes = 0;
+            self.rate = (self.rate + ceiling * INCREASE_FRACTION).min(ceiling);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ms(n: u64) -> Duration {
+        Duration::from_millis(n)
+    }
+
+    #[test]
+    fn burst_then_spacing() {
+        let t0 = Instant::now();
+        let mut b = TokenBucket::new(10.0, 3, false);
+        let starts: Vec<_> = (0..5).map(|_| b.reserve(t0) - t0).collect();
+        assert_eq!(starts, vec![ms(0), ms(0), ms(0), ms(100), ms(200)]);
+    }
+
+    #[test]
+    fn idle_time_refills_at_most_burst() {
+        let t0 = Instant::now();
+        let mut b = TokenBucket::new(10.0, 2, false);
+        b.reserve(t0);
+        let later = t0 + Duration::from_secs(10);
+        let starts: Vec<_> = (0..3).map(|_| b.reserve(later) - later).collect();
+        assert_eq!(starts, vec![ms(0), ms(0), ms(100)]);
+    }
+
+    #[test]
+    fn unlimited_never_waits_but_honours_a_pause() {
+        let t0 = Instant::now();
+        let mut b = TokenBucket::new(0.0, 1, true);
+        assert_eq!(b.current_rate(), None);
+        assert_eq!(b.reserve(t0), t0);
+        assert_eq!(b.reserve(t0), t0);
+        b.on_throttled(t0, Some(ms(500)));
+        assert_eq!(b.reserve(t0), t0 + ms(500));
+    }
+
+    #[test]
+    fn a_rate_cut_after_a_burst_does_not_allow_a_bigger_burst() {
+        let t0 = Instant::now();
+        let mut b = TokenBucket::new(10.0, 2, true);
+        assert_eq!(b.reserve(t0), t0);
+        assert_eq!(b.reserve(t0), t0);
+        b.on_throttled(t0, None);
+        assert_eq!(b.current_rate(), Some(5.0));
+        assert!(
+            b.reserve(t0) > t0,
+            "a third immediate start would exceed burst 2"
+        );
+    }
+
+    #[test]
+    fn throttle_halves_once_per_interval_with_a_floor() {
+        let t0 = Instant::now();
+        let mut b = TokenBucket::new(2.0, 1, true);
+        b.on_throttled(t0, None);
+        b.on_throttled(t0 + ms(10), None); // same burst of replies: ignored
+        assert_eq!(b.current_rate(), Some(1.0));
+        let mut t = t0;
+        for _ in 0..20 {
+            t += Duration::from_secs(10);
+            b.on_throttled(t, None);
+        }
+        assert_eq!(b.current_rate(), Some(0.2));
+    }
+
+    #[test]
+    fn success_recovers_gently_up_to_the_ceiling() {
+        let t0 = Instant::now();
+        let mut b = TokenBucket::new(4.0, 1, true);
+        b.on_throttled(t0, None);
+        assert_eq!(b.current_rate(), Some(2.0));
+        for _ in 0..SUCCESSES_PER_INCREASE {
+            b.on_success();
+        }
+        let rate = b.current_rate().unwrap_or_default();
+        assert!((rate - 2.2).abs() < 1e-9, "{rate}");
+        for _ in 0..10_000 {
+            b.on_success();
+        }
+        assert_eq!(b.current_rate(), Some(4.0));
+    }
+
+    #[test]
+    fn non_adaptive_keeps_its_rate_but_still_pauses() {
+        let t0 = Instant::now();
+        let mut b = TokenBucket::new(4.0, 1, false);
+        b.on_throttled(t0, Some(ms(300)));
+        assert_eq!(b.current_rate(), Some(4.0));
+        assert_eq!(b.reserve(t0), t0 + ms(300));
+    }
+}

@@ -1,0 +1,498 @@
+//! Classifying an input value as an APN, an address or an owner name, and the [`Identifier`]
+//! that the rest of the pipeline fetches by.
+
+use std::fmt;
+use std::str::FromStr;
+
+use super::address::{normalize_address, street_type, AddressError};
+use super::apn::{Apn, ApnError};
+use super::matching::AddressQuery;
+use super::owner::{normalize_owner, OwnerError};
+
+/// Longest value classified, in bytes: nothing longer can be an APN, an address or an owner
+/// name, and refusing it early keeps huge values out of error messages.
+pub const MAX_IDENTIFIER_BYTES: usize = 1024;
+
+/// Longest value quoted whole in an error message, in characters.
+const SHOWN_CHARS: usize = 80;
+
+/// What kind of identifier a value is, or `Auto` to decide from the value itself.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum SearchType {
+    Apn,
+    Address,
+    Owner,
+    #[default]
+    Auto,
+}
+
+impl SearchType {
+    pub const ALL: [SearchType; 4] = [
+        SearchType::Apn,
+        SearchType::Address,
+        SearchType::Owner,
+        SearchType::Auto,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SearchType::Apn => "apn",
+            SearchType::Address => "address",
+            SearchType::Owner => "owner",
+            SearchType::Auto => "auto",
+        }
+    }
+}
+
+impl fmt::Display for SearchType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A search type name that is not one of `apn`, `address`, `owner`, `auto`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0:?} is not a search type: use apn, address, owner or auto")]
+pub struct SearchTypeError(pub String);
+
+impl FromStr for SearchType {
+    type Err = SearchTypeError;
+    /// Case-insensitive, surrounding whitespace ignored.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let wanted = s.trim();
+        SearchType::ALL
+            .into_iter()
+            .find(|t| t.as_str().eq_ignore_ascii_case(wanted))
+            .ok_or_else(|| SearchTypeError(s.to_string()))
+    }
+}
+
+/// A normalised identifier: what one input row asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Identifier {
+    Apn(Apn),
+    Address(AddressQuery),
+    Owner(String),
+}
+
+impl Identifier {
+    /// The type this identifier was classified as (never `Auto`).
+    pub fn search_type(&self) -> SearchType {
+        match self {
+            Identifier::Apn(_) => SearchType::Apn,
+            Identifier::Address(_) => SearchType::Address,
+            Identifier::Owner(_) => SearchType::Owner,
+        }
+    }
+
+    /// The human form (same as `to_string()`): `118-22-001A`, `10010 N 29TH ST, PHOENIX 85028`.
+    pub fn display(&self) -> String {
+        self.to_string()
+    }
+
+    /// A canonical key: two rows with the same key ask for the same thing and are fetched once,
+    /// whatever spelling they used (`apn:118-22-001A`, `address:10010 N 29TH ST|PHOENIX|`,
+    /// `owner:DOE JOHN`).
+    pub fn key(&self) -> String {
+        match self {
+            Identifier::Apn(apn) => format!("apn:{apn}"),
+            Identifier::Address(a) => format!(
+                "address:{}|{}|{}",
+                a.street,
+                a.city.as_deref().unwrap_or(""),
+                a.zip.as_deref().unwrap_or("")
+            ),
+            Identifier::Owner(name) => format!("owner:{name}"),
+        }
+    }
+}
+
+/// The human form: `118-22-001A`, `10010 N 29TH ST, PHOENIX 85028`, `DOE JOHN`.
+impl fmt::Display for Identifier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Identifier::Apn(apn) => write!(f, "{apn}"),
+            Identifier::Address(a) => {
+                f.write_str(&a.street)?;
+                match (&a.city, &a.zip) {
+                    (Some(city), Some(zip)) => write!(f, ", {city} {zip}"),
+                    (Some(city), None) => write!(f, ", {city}"),
+                    (None, Some(zip)) => write!(f, ", {zip}"),
+                    (None, None) => Ok(()),
+                }
+            }
+            Identifier::Owner(name) => f.write_str(name),
+        }
+    }
+}
+
+/// Why a value could not be classified; the message names the type that was tried.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IdentError {
+    #[error("empty identifier")]
+    Empty,
+    #[error("a value of {0} bytes is too long to be an APN, an address or an owner name")]
+    TooLong(usize),
+    #[error("{value:?} is not a valid APN: {source}")]
+    Apn { value: String, source: ApnError },
+    #[error("{value:?} is not a valid address: {source}")]
+    Address { value: String, source: AddressError },
+    #[error("{value:?} is not a valid owner name: {source}")]
+    Owner { value: String, source: OwnerError },
+}
+
+/// Classifies and normalises `value` as the `requested` type.
+///
+/// With `Auto`, the value is:
+/// 1. an APN when it parses as one, or when it looks like an attempt at one (only digits,
+///    separators and at most two letters, with at least six digits; or digits and separators
+///    alone): then the APN error is reported, so `123-45-67` is a bad APN, not an owner;
+/// 2. else an address when it starts with an all-digit house number followed by a word, unless
+///    it names an entity and does not end like a street (`1998 SMITH FAMILY TRUST`);
+/// 3. else an owner name.
+pub fn classify(value: &str, requested: SearchType) -> Result<Identifier, IdentError> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(IdentError::Empty);
+    }
+    if value.len() > MAX_IDENTIFIER_BYTES {
+        return Err(IdentError::TooLong(value.len()));
+    }
+    match requested {
+        SearchType::Apn => as_apn(value),
+        SearchType::Address => as_address(value),
+        SearchType::Owner => as_owner(value),
+        SearchType::Auto => {
+            if looks_like_apn(value) {
+                as_apn(value)
+            } else if looks_like_address(value) {
+                match normalize_address(value) {
+                    Ok(a) if is_entity_not_street(&a) => as_owner(value),
+                    Ok(a) => Ok(Identifier::Address(a)),
+                    Err(source) => Err(IdentError::Address {
+                        value: shown(value),
+                        source,
+                    }),
+                }
+            } else {
+                as_owner(value)
+            }
+        }
+    }
+}
+
+fn as_apn(value: &str) -> Result<Identifier, IdentError> {
+    Apn::parse(value).map(Identifier::Apn).map_err(|source| {
+        // ApnError repeats the value; keep a long one from flooding the message.
+        let source = match source {
+            ApnError::DigitCount(v, n) => ApnError::DigitCount(shown(&v), n),
+            ApnError::BadCharacter(v, c) => ApnError::BadCharacter(shown(&v), c),
+            ApnError::MisplacedLetter(v) => ApnError::MisplacedLetter(shown(&v)),
+            other => other,
+        };
+        IdentError::Apn {
+            value: shown(value),
+            source,
+        }
+    })
+}
+
+/// The value as shown in messages: at most [`SHOWN_CHARS`] characters, `…` when cut.
+fn shown(value: &str) -> String {
+    match value.char_indices().nth(SHOWN_CHARS) {
+        Some((cut, _)) => format!("{}…", &value[..cut]),
+        None => value.to_string(),
+    }
+}
+
+fn as_address(value: &str) -> Result<Identifier, IdentError> {
+    normalize_address(value)
+        .map(Identifier::Address)
+        .map_err(|source| IdentError::Address {
+            value: shown(value),
+            source,
+        })
+}
+
+fn as_owner(value: &str) -> Result<Identifier, IdentError> {
+    normalize_owner(value)
+        .map(Identifier::Owner)
+        .map_err(|source| IdentError::Owner {
+            value: shown(value),
+            source,
+        })
+}
+
+/// A valid APN, or a digit-heavy value that can only have been meant as one.
+fn looks_like_apn(value: &str) -> bool {
+    if Apn::parse(value).is_ok() {
+        return true;
+    }
+    let (mut digits, mut letters) = (0, 0);
+    for c in value.chars() {
+        match c {
+            '0'..='9' => digits += 1,
+            c if c.is_ascii_alphabetic() => letters += 1,
+            // Separators people put in APNs, including wrong ones, so the APN error names them.
+            '-' | '.' | ' ' | '\t' | '/' | '_' => {}
+            _ => return false,
+        }
+    }
+    digits > 0 && (letters == 0 || (digits >= 6 && letters <= 2))
+}
+
+/// An all-digit house number followed by a word with a letter ("10010 N 29TH ST").
+fn looks_like_address(value: &str) -> bool {
+    let mut words = value.split(|c: char| c.is_whitespace() || c == ',');
+    let number = words.next().unwrap_or("");
+    let word = words.find(|w| !w.is_empty()).unwrap_or("");
+    !number.is_empty()
+        && number.bytes().all(|b| b.is_ascii_digit())
+        && word.chars().any(char::is_alphabetic)
+}
+
+/// Words that mark an owner entity rather than a street.
+const ENTITY_WORDS: &[&str] = &[
+    "LLC",
+    "INC",
+    "TRUST",
+    "CORP",
+    "CORPORATION",
+    "COMPANY",
+    "LTD",
+    "LP",
+    "LLP",
+    "PARTNERSHIP",
+    "PARTNERS",
+    "HOLDINGS",
+    "ASSOCIATION",
+    "ASSN",
+    "BANK",
+    "CHURCH",
+    "ESTATE",
+    "ETAL",
+    "INVESTMENTS",
+    "PROPERTIES",
+];
+
+/// "1998 SMITH FAMILY TRUST" parses as an address but is an owner: it names an entity and its
+/// last word is no street type.
+fn is_entity_not_street(address: &AddressQuery) -> bool {
+    let words: Vec<&str> = address.street.split(' ').collect();
+    let names_entity = words.iter().any(|w| ENTITY_WORDS.contains(w));
+    let ends_like_street =
+        words.last().is_some_and(|w| street_type(w).is_some()) || words.contains(&"UNIT");
+    names_entity && !ends_like_street && address.city.is_none() && address.zip.is_none()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn auto(value: &str) -> Identifier {
+        match classify(value, SearchType::Auto) {
+            Ok(id) => id,
+            Err(e) => panic!("{value:?}: {e}"),
+        }
+    }
+
+    #[test]
+    fn every_apn_spelling_is_an_apn() {
+        for s in [
+            "123-45-678",
+            "12345678",
+            "123 45 678",
+            "123.45.678",
+            " 123-45-678 ",
+        ] {
+            let id = auto(s);
+            assert_eq!(id, Identifier::Apn(Apn::parse("12345678").unwrap()), "{s}");
+            assert_eq!(id.key(), "apn:123-45-678");
+            assert_eq!(classify(s, SearchType::Apn).unwrap(), id);
+        }
+        for s in [
+            "118-22-001a",
+            "118-22-001A",
+            "11822001A",
+            "118 22 001 a",
+            "118.22.001A",
+        ] {
+            let id = auto(s);
+            assert_eq!(id.key(), "apn:118-22-001A", "{s}");
+            assert_eq!(id.search_type(), SearchType::Apn);
+            assert_eq!(id.to_string(), "118-22-001A");
+        }
+    }
+
+    #[test]
+    fn apn_attempts_report_the_apn_error() {
+        for (s, digits) in [
+            ("123-45-67", 7),
+            ("123-45-6789", 9),
+            ("12345", 5),
+            ("1", 1),
+            ("12 34 56 7", 7),
+        ] {
+            match classify(s, SearchType::Auto) {
+                Err(IdentError::Apn {
+                    source: ApnError::DigitCount(_, n),
+                    ..
+                }) => assert_eq!(n, digits, "{s}"),
+                other => panic!("{s:?}: {other:?}"),
+            }
+        }
+        for s in ["123/45/678", "123_45_678", "123-45-678AB", "1A2-45-678"] {
+            assert!(
+                matches!(classify(s, SearchType::Auto), Err(IdentError::Apn { .. })),
+                "{s}"
+            );
+        }
+        let msg = classify("123-45-67", SearchType::Auto)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            msg.starts_with("\"123-45-67\" is not a valid APN: an APN has 8 digits"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn addresses_are_recognised() {
+        let id = auto("10010 N 29th Street, Phoenix, AZ 85028");
+        assert_eq!(id.search_type(), SearchType::Address);
+        assert_eq!(id.key(), "address:10010 N 29TH ST|PHOENIX|85028");
+        assert_eq!(id.to_string(), "10010 N 29TH ST, PHOENIX 85028");
+        assert_eq!(
+            auto("10010 n 29th st phoenix").key(),
+            "address:10010 N 29TH ST|PHOENIX|"
+        );
+        assert_eq!(auto("845 N STANDAGE").key(), "address:845 N STANDAGE||");
+        assert_eq!(
+            auto("100 Main Street Trust").search_type(),
+            SearchType::Owner
+        );
+        assert_eq!(auto("100 E Trust St").search_type(), SearchType::Address);
+        // An address that fails normalisation reports the address error.
+        assert!(matches!(
+            classify("123 Main St (rear)", SearchType::Auto),
+            Err(IdentError::Address {
+                source: AddressError::BadCharacter('('),
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn everything_else_is_an_owner() {
+        assert_eq!(
+            auto("Smith, John Q."),
+            Identifier::Owner("SMITH JOHN Q".into())
+        );
+        assert_eq!(auto("doe john").key(), "owner:DOE JOHN");
+        assert_eq!(auto("1st National Bank").key(), "owner:1ST NATIONAL BANK");
+        assert_eq!(
+            auto("1998 Smith Family Trust").key(),
+            "owner:1998 SMITH FAMILY TRUST"
+        );
+        assert_eq!(auto("3M Company").key(), "owner:3M COMPANY");
+        assert_eq!(
+            auto("MCDANELL-SMITH MARY").key(),
+            "owner:MCDANELL-SMITH MARY"
+        );
+        assert!(matches!(
+            classify("Smith; John", SearchType::Auto),
+            Err(IdentError::Owner {
+                source: OwnerError::BadCharacter(';'),
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn a_requested_type_is_enforced() {
+        let e = classify("10010 N 29th St", SearchType::Apn).unwrap_err();
+        assert!(e.to_string().contains("is not a valid APN"), "{e}");
+        let e = classify("Smith John", SearchType::Address).unwrap_err();
+        assert!(e.to_string().contains("is not a valid address"), "{e}");
+        assert!(e.to_string().contains("house number"), "{e}");
+        let e = classify("12345", SearchType::Owner).unwrap_err();
+        assert!(e.to_string().contains("is not a valid owner name"), "{e}");
+        // A requested owner search keeps a value that auto would call an address.
+        assert_eq!(
+            classify("123 Main St", SearchType::Owner).unwrap(),
+            Identifier::Owner("123 MAIN ST".into())
+        );
+        let e = classify("123-45-678", SearchType::Address).unwrap_err();
+        assert!(
+            matches!(
+                e,
+                IdentError::Address {
+                    source: AddressError::NoHouseNumber(_),
+                    ..
+                }
+            ),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn empty_and_huge_values() {
+        assert_eq!(classify("   ", SearchType::Auto), Err(IdentError::Empty));
+        assert_eq!(classify("", SearchType::Apn), Err(IdentError::Empty));
+        let huge = "A".repeat(5000);
+        assert_eq!(
+            classify(&huge, SearchType::Owner),
+            Err(IdentError::TooLong(5000))
+        );
+    }
+
+    #[test]
+    fn long_values_are_cut_in_messages() {
+        let digits = "1".repeat(500);
+        let msg = classify(&digits, SearchType::Auto).unwrap_err().to_string();
+        assert!(msg.contains("has 500 digits") && msg.len() < 400, "{msg}");
+        let name = format!("SMITH {}", "X".repeat(300));
+        let msg = classify(&name, SearchType::Owner).unwrap_err().to_string();
+        assert!(
+            msg.contains("306 characters is too long") && msg.len() < 300,
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn search_type_parses_and_prints() {
+        for t in SearchType::ALL {
+            assert_eq!(t.to_string().parse::<SearchType>(), Ok(t));
+            assert_eq!(serde_json::to_string(&t).unwrap(), format!("\"{t}\""));
+            assert_eq!(
+                serde_json::from_str::<SearchType>(&format!("\"{t}\"")).unwrap(),
+                t
+            );
+        }
+        assert_eq!(" APN ".parse::<SearchType>(), Ok(SearchType::Apn));
+        assert_eq!("Owner".parse::<SearchType>(), Ok(SearchType::Owner));
+        let e = "parcel".parse::<SearchType>().unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "\"parcel\" is not a search type: use apn, address, owner or auto"
+        );
+        assert_eq!(SearchType::default(), SearchType::Auto);
+    }
+
+    #[test]
+    fn keys_deduplicate_spellings() {
+        assert_eq!(auto("123-45-678").key(), auto("123.45.678").key());
+        assert_eq!(
+            auto("10010 N 29th Street Phoenix").key(),
+            auto("10010 NORTH 29TH ST, PHOENIX").key()
+        );
+        assert_eq!(auto("Doe, John").key(), auto("DOE  JOHN").key());
+        assert_ne!(
+            auto("10010 N 29th St").key(),
+            auto("10010 N 29th St Phoenix").key()
+        );
+    }
+}

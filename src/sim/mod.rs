@@ -1,0 +1,73 @@
+//! `mps sim`: a local replica of the county services, backed by a seeded county generator.
+//!
+//! * [`County`]: the data and its ground truth (a million-plus parcels computed on demand);
+//! * [`Simulator`]: the HTTP server (Assessor under `/assessor`; `/treasurer` and `/recorder`
+//!   are reserved and answer 404 for now), with latency, rate limits (429 + `Retry-After`),
+//!   injected 503s and a `GET /__sim/stats` endpoint.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use crate::source::Source;
+
+mod assessor;
+mod county;
+mod generate;
+mod hash;
+mod layout;
+mod limit;
+mod names;
+mod owner;
+mod profile;
+mod reference;
+mod region;
+mod render;
+mod search;
+mod server;
+mod stats;
+mod truth;
+mod wire;
+
+#[cfg(test)]
+mod tests;
+
+pub use assessor::{Assessor, PAGE_SIZE};
+pub use county::County;
+pub use generate::{LATEST_TAX_YEAR, TAX_YEARS};
+pub use server::{Service, Simulator};
+pub use stats::{SimStats, SourceStats};
+pub use truth::{OwnerTruth, ParcelTruth, ResidentialTruth, ValuationTruth};
+pub use wire::{SimRequest, SimResponse};
+
+/// The token the simulated Assessor accepts unless told otherwise.
+pub const SIM_TOKEN: &str = "mps-sim-token";
+
+/// How a simulator runs.
+#[derive(Debug, Clone)]
+pub struct SimOptions {
+    /// The county seed: the same seed always serves the same county.
+    pub seed: u64,
+    /// The port on 127.0.0.1; 0 picks a free one.
+    pub port: u16,
+    /// Added before every answer (requests wait concurrently, never in turn).
+    pub latency: Duration,
+    /// Requests per second per source; above it the answer is 429 with `Retry-After: 1`.
+    pub limits: BTreeMap<Source, f64>,
+    /// The fraction of a source's requests answered 503 (deterministic from the seed).
+    pub error_rate: BTreeMap<Source, f64>,
+    /// The `AUTHORIZATION` value the Assessor accepts.
+    pub token: String,
+}
+
+impl Default for SimOptions {
+    fn default() -> SimOptions {
+        SimOptions {
+            seed: 42,
+            port: 0,
+            latency: Duration::ZERO,
+            limits: BTreeMap::new(),
+            error_rate: BTreeMap::new(),
+            token: SIM_TOKEN.to_string(),
+        }
+    }
+}

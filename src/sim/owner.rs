@@ -1,0 +1,263 @@
+//! Owners: names that can be found again without a scan, mailing addresses and the last deed.
+//!
+//! A parcel's first owner token is a surname or a company word picked by a linear residue,
+//! `(7·g + 13·parcel + offset) mod list length`. Given a name, each map's candidate parcels are
+//! solved for directly (`parcel ≡ (index − 7·g − offset)·13⁻¹`), so an owner lookup walks the
+//! 49,500 maps, not the millions of parcels. The rest of the name comes from a hash.
+
+use chrono::{Datelike, NaiveDate};
+
+use super::hash::{mix, tag, Stream};
+use super::layout::{mod_inverse, Key, MAP_COUNT};
+use super::names::{ENTITY_SUFFIXES, ENTITY_WORDS, FIRST_NAMES, REMOTE_MAIL, SURNAMES};
+use super::truth::OwnerTruth;
+
+const G_MULT: u64 = 7;
+const P_MULT: u64 = 13;
+
+/// An owner name, as indices into the name lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OwnerName {
+    /// `"SMITH JOHN Q"`.
+    Individual { surname: usize, first: usize, middle: u8 },
+    /// `"SMITH JOHN Q/MARY R"`: the spouse shares the surname.
+    Joint { surname: usize, first: usize, middle: u8, spouse: usize, spouse_middle: u8 },
+    /// `"SMITH FAMILY TRUST"`.
+    Trust { surname: usize },
+    /// `"SAGUARO HOLDINGS LLC"`.
+    Company { word: usize, suffix: usize },
+}
+
+impl OwnerName {
+    /// The `Ownership` string.
+    pub fn render(&self) -> String {
+        match *self {
+            OwnerName::Individual { surname, first, middle } => {
+                format!("{} {} {}", SURNAMES[surname], FIRST_NAMES[first], middle as char)
+            }
+            OwnerName::Joint { surname, first, middle, spouse, spouse_middle } => format!(
+                "{} {} {}/{} {}",
+                SURNAMES[surname], FIRST_NAMES[first], middle as char, FIRST_NAMES[spouse], spouse_middle as char
+            ),
+            OwnerName::Trust { surname } => format!("{} FAMILY TRUST", SURNAMES[surname]),
+            OwnerName::Company { word, suffix } => format!("{} {}", ENTITY_WORDS[word], ENTITY_SUFFIXES[suffix]),
+        }
+    }
+
+    /// The second word of the name ("JOHN", "FAMILY", "HOLDINGS"), used to prune lookups.
+    pub fn second_word(&self) -> &'static str {
+        match *self {
+            OwnerName::Individual { first, .. } | OwnerName::Joint { first, .. } => FIRST_NAMES[first],
+            OwnerName::Trust { .. } => "FAMILY",
+            OwnerName::Company { suffix, .. } => ENTITY_SUFFIXES[suffix].split(' ').next().unwrap_or(""),
+        }
+    }
+
+    pub fn is_company(&self) -> bool {
+        matches!(self, OwnerName::Company { .. } | OwnerName::Trust { .. })
+    }
+}
+
+/// Which word list an owner's first token comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Family {
+    Surname(usize),
+    Entity(usize),
+}
+
+/// The owner-name generator and its inverse for one seed.
+#[derive(Debug, Clone)]
+pub struct OwnerNames {
+    seed: u64,
+    surname_offset: u64,
+    entity_offset: u64,
+    surname_inverse: u64,
+    entity_inverse: u64,
+}
+
+impl OwnerNames {
+    pub fn new(seed: u64) -> OwnerNames {
+        let s = SURNAMES.len() as u64;
+        let e = ENTITY_WORDS.len() as u64;
+        OwnerNames {
+            seed,
+            surname_offset: mix(&[seed, tag::OFFSET, 1]) % s,
+            entity_offset: mix(&[seed, tag::OFFSET, 2]) % e,
+            // The list lengths are coprime with P_MULT (a unit test keeps them so).
+            surname_inverse: mod_inverse(P_MULT % s, s).unwrap_or(1),
+            entity_inverse: mod_inverse(P_MULT % e, e).unwrap_or(1),
+        }
+    }
+
+    fn residue(key: Key, offset: u64, modulus: u64) -> usize {
+        ((u64::from(key.0) * G_MULT + u64::from(key.1) * P_MULT + offset) % modulus) as usize
+    }
+
+    /// The owner name of parcel `key`.
+    pub fn name(&self, key: Key) -> OwnerName {
+        let mut s = Stream::new(&[self.seed, tag::OWNER, u64::from(key.0), u64::from(key.1)]);
+        let surname = Self::residue(key, self.surname_offset, SURNAMES.len() as u64);
+        let roll = s.below(100);
+        let first = s.below(FIRST_NAMES.len() as u64) as usize;
+        let middle = b'A' + s.below(26) as u8;
+        match roll {
+            0..=69 => OwnerName::Individual { surname, first, middle },
+            70..=84 => {
+                let spouse = (first + 1 + s.below(FIRST_NAMES.len() as u64 - 1) as usize) % FIRST_NAMES.len();
+                OwnerName::Joint { surname, first, middle, spouse, spouse_middle: b'A' + s.below(26) as u8 }
+            }
+            85..=92 => OwnerName::Trust { surname },
+            _ => OwnerName::Company {
+                word: Self::residue(key, self.entity_offset, ENTITY_WORDS.len() as u64),
+                suffix: s.below(ENTITY_SUFFIXES.len() as u64) as usize,
+            },
+        }
+    }
+
+    /// The word-list families whose names start with `word`.
+    pub fn families(word: &str) -> Vec<Family> {
+        let surnames = SURNAMES.iter().enumerate().filter(|(_, s)| **s == word).map(|(i, _)| Family::Surname(i));
+        let entities = ENTITY_WORDS.iter().enumerate().filter(|(_, s)| **s == word).map(|(i, _)| Family::Entity(i));
+        surnames.chain(entities).collect()
+    }
+
+    /// The laid-out parcels of map `g` (with `count` parcels) whose first owner word could be
+    /// `family`'s word. Existence and owner kind are left to the caller.
+    pub fn candidates_in_map(&self, family: Family, g: u32, count: u16) -> impl Iterator<Item = Key> {
+        let (index, offset, modulus, inverse) = match family {
+            Family::Surname(i) => (i, self.surname_offset, SURNAMES.len() as u64, self.surname_inverse),
+            Family::Entity(i) => (i, self.entity_offset, ENTITY_WORDS.len() as u64, self.entity_inverse),
+        };
+        // Solve 7·g + 13·p + offset ≡ index (mod m) for p; every term is kept non-negative.
+        let target = (index as u64 + modulus * G_MULT - (u64::from(g) * G_MULT) % modulus + modulus - offset) % modulus;
+        let p0 = (target * inverse) % modulus;
+        let first = if p0 == 0 { modulus } else { p0 };
+        (first..=u64::from(count)).step_by(modulus as usize).map(move |p| (g, p as u16))
+    }
+
+    /// Every laid-out parcel key, over all maps, whose first owner word could be `family`'s.
+    pub fn for_each_candidate(&self, family: Family, count: impl Fn(u32) -> u16, mut f: impl FnMut(Key)) {
+        for g in 0..MAP_COUNT {
+            self.candidates_in_map(family, g, count(g)).for_each(&mut f);
+        }
+    }
+
+    /// Does `name` belong to `family` (the first word check of a lookup)?
+    pub fn in_family(name: &OwnerName, family: Family) -> bool {
+        match (*name, family) {
+            (OwnerName::Individual { surname, .. }, Family::Surname(i))
+            | (OwnerName::Joint { surname, .. }, Family::Surname(i))
+            | (OwnerName::Trust { surname }, Family::Surname(i)) => surname == i,
+            (OwnerName::Company { word, .. }, Family::Entity(i)) => word == i,
+            _ => false,
+        }
+    }
+}
+
+/// What the owner block needs to know about the parcel.
+pub struct OwnerContext<'a> {
+    pub situs_street: &'a str,
+    pub city: &'a str,
+    pub zip: &'a str,
+    /// Absentee owners (companies, rentals, second homes) mostly get mail elsewhere.
+    pub absentee: bool,
+    pub latest_fcv: u64,
+}
+
+/// The full owner block for `key`.
+pub fn owner_block(seed: u64, key: Key, ownership: String, ctx: &OwnerContext) -> OwnerTruth {
+    let mut s = Stream::new(&[seed, tag::DEED, u64::from(key.0), u64::from(key.1)]);
+    let guid = [s.next_u64(), s.next_u64()];
+    let owner_id = format!(
+        "{:08X}-{:04X}-{:04X}-{:04X}-{:012X}",
+        guid[0] >> 32,
+        (guid[0] >> 16) & 0xFFFF,
+        guid[0] & 0xFFFF,
+        guid[1] >> 48,
+        guid[1] & 0xFFFF_FFFF_FFFF
+    );
+    let in_care_of = s.chance(3).then(|| {
+        let who = SURNAMES[s.below(SURNAMES.len() as u64) as usize];
+        let first = FIRST_NAMES[s.below(FIRST_NAMES.len() as u64) as usize];
+        format!("{who} {first} {} TR", (b'A' + s.below(26) as u8) as char)
+    });
+    let remote = s.chance(if ctx.absentee { 60 } else { 8 });
+    let (address1, address2, city, state, zip) = if remote {
+        let (street, city, state, zip) = *s.pick(REMOTE_MAIL);
+        let suite = (ctx.absentee && s.chance(30)).then(|| format!("STE {}", s.range(1, 40) * 10));
+        (format!("{} {street}", s.range(10, 9999)), suite, city, state, zip)
+    } else {
+        (ctx.situs_street.to_string(), None, ctx.city, "AZ", ctx.zip)
+    };
+    let full = match &address2 {
+        Some(a2) => format!("{address1} {a2}, {city}, {state} {zip}"),
+        None => format!("{address1}, {city}, {state} {zip}"),
+    };
+    // Recent years are likelier: a quarter of homes changed hands in the last five years.
+    let age = (s.unit().powf(1.6) * 30.0) as i32;
+    let year = 2025 - age;
+    let deed_date = NaiveDate::from_yo_opt(year, s.range(1, 365) as u32).unwrap_or_default();
+    let deed_number = format!("{}{:07}", deed_date.year(), s.range(1, 1_000_000));
+    let deed_type = match s.below(100) {
+        0..=54 => "WD",
+        55..=74 => "SW",
+        75..=84 => "QC",
+        85..=89 => "JT",
+        90..=94 => "BD",
+        _ => "TD",
+    };
+    let qualified = matches!(deed_type, "WD" | "SW" | "JT") && s.chance(80);
+    // Sale prices follow the market back from today's value (about 6 % a year).
+    let price = (ctx.latest_fcv as f64 * 1.1 * 0.94f64.powi(age + 1) / 500.0).round() as u64 * 500;
+    OwnerTruth {
+        owner_id,
+        ownership,
+        in_care_of,
+        mailing_address1: address1,
+        mailing_address2: address2,
+        mailing_city: city.to_string(),
+        mailing_state: state.to_string(),
+        mailing_zip: zip.to_string(),
+        mailing_country: "USA".into(),
+        full_mailing_address: full,
+        deed_number,
+        deed_date,
+        deed_type: deed_type.into(),
+        sale_price: qualified.then_some(price.max(5_000)),
+        sale_date: qualified.then_some(deed_date),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn name_lists_are_unique_and_invertible() {
+        for list in [SURNAMES, ENTITY_WORDS, FIRST_NAMES] {
+            let set: HashSet<_> = list.iter().collect();
+            assert_eq!(set.len(), list.len());
+        }
+        assert!(SURNAMES.iter().all(|s| !ENTITY_WORDS.contains(s)));
+        assert!(mod_inverse(P_MULT, SURNAMES.len() as u64).is_some());
+        assert!(mod_inverse(P_MULT, ENTITY_WORDS.len() as u64).is_some());
+    }
+
+    #[test]
+    fn candidates_cover_every_parcel_of_a_family() {
+        let names = OwnerNames::new(5);
+        let count = |g: u32| (g % 50 + 20) as u16;
+        let family = Family::Surname(17);
+        let mut found = HashSet::new();
+        names.for_each_candidate(family, count, |k| {
+            found.insert(k);
+        });
+        for g in (0..MAP_COUNT).step_by(101) {
+            for p in 1..=count(g) {
+                let surname = OwnerNames::residue((g, p), names.surname_offset, SURNAMES.len() as u64);
+                assert_eq!(surname == 17, found.contains(&(g, p)), "{g} {p}");
+            }
+        }
+    }
+}

@@ -1,0 +1,193 @@
+//! Where a map lies and what it shares: city and ZIP (from its book), school districts, tax area,
+//! section-township-range, and the subdivisions its parcels were platted in.
+
+use super::hash::{mix, tag, Stream};
+use super::names::{SUBDIVISION_HEADS, SUBDIVISION_TAILS};
+use super::reference::MapOverride;
+use crate::ident::places::PLACES;
+
+/// Books whose city is fixed because a reference parcel lies in them.
+const BOOK_PLACES: &[(u16, &str)] = &[
+    (101, "TOLLESON"),
+    (102, "PHOENIX"),
+    (104, "PHOENIX"),
+    (105, "PHOENIX"),
+    (109, "PHOENIX"),
+    (112, "PHOENIX"),
+    (115, "PHOENIX"),
+    (118, "PHOENIX"),
+    (132, "TEMPE"),
+    (135, "MESA"),
+    (141, "MESA"),
+    (165, "PHOENIX"),
+    (200, "PEORIA"),
+    (206, "PHOENIX"),
+    (301, "TEMPE"),
+    (304, "GILBERT"),
+    (501, "SURPRISE"),
+];
+
+/// Bigger places own more books.
+fn place_weight(name: &str) -> u64 {
+    match name {
+        "PHOENIX" => 12,
+        "MESA" => 5,
+        "CHANDLER" | "GILBERT" | "GLENDALE" | "SCOTTSDALE" | "PEORIA" => 3,
+        "TEMPE" | "SURPRISE" | "GOODYEAR" | "BUCKEYE" | "AVONDALE" => 2,
+        _ => 1,
+    }
+}
+
+/// The place (index into PLACES) that owns `book`.
+pub fn book_place(seed: u64, book: u16) -> usize {
+    if let Some((_, name)) = BOOK_PLACES.iter().find(|(b, _)| *b == book) {
+        return PLACES.iter().position(|p| p.name == *name).unwrap_or(0);
+    }
+    let total: u64 = PLACES.iter().map(|p| place_weight(p.name)).sum();
+    let mut roll = mix(&[seed, tag::REGION, u64::from(book)]) % total;
+    for (i, place) in PLACES.iter().enumerate() {
+        let w = place_weight(place.name);
+        if roll < w {
+            return i;
+        }
+        roll -= w;
+    }
+    0
+}
+
+/// Unified districts per place: (high school district, elementary district).
+fn districts(city: &str, pick: u64) -> (String, String) {
+    let unified = |name: &str| (name.to_string(), format!("{} SCHOOL DISTRICT", name.split(" #").next().unwrap_or(name)));
+    let split = |hs: &str, el: &str| (hs.to_string(), el.to_string());
+    match city {
+        "PHOENIX" => match pick % 4 {
+            0 => split("PHOENIX UNION HIGH SCHOOL #210", "PHOENIX ELEMENTARY #1"),
+            1 => unified("PARADISE VALLEY UNIFIED #69"),
+            2 => split("TOLLESON UNION HIGH SCHOOL #214", "FOWLER ELEMENTARY #45"),
+            _ => unified("DEER VALLEY UNIFIED #97"),
+        },
+        "MESA" => unified("MESA UNIFIED #4"),
+        "TEMPE" => split("TEMPE UNION HIGH SCHOOL #213", "TEMPE ELEMENTARY #3"),
+        "CHANDLER" => unified("CHANDLER UNIFIED #80"),
+        "GILBERT" => unified("GILBERT UNIFIED #41"),
+        "GLENDALE" => split("GLENDALE UNION HIGH SCHOOL #205", "GLENDALE ELEMENTARY #40"),
+        "SCOTTSDALE" | "PARADISE VALLEY" => unified("SCOTTSDALE UNIFIED #48"),
+        "PEORIA" | "SUN CITY" | "YOUNGTOWN" => unified("PEORIA UNIFIED #11"),
+        "SURPRISE" | "EL MIRAGE" | "SUN CITY WEST" | "WADDELL" => unified("DYSART UNIFIED #89"),
+        "TOLLESON" => split("TOLLESON UNION HIGH SCHOOL #214", "TOLLESON ELEMENTARY #17"),
+        "AVONDALE" | "GOODYEAR" | "LITCHFIELD PARK" => split("AGUA FRIA UNION HIGH SCHOOL #216", "AVONDALE ELEMENTARY #44"),
+        "BUCKEYE" => split("BUCKEYE UNION HIGH SCHOOL #201", "BUCKEYE ELEMENTARY #33"),
+        "LAVEEN" => split("PHOENIX UNION HIGH SCHOOL #210", "LAVEEN ELEMENTARY #59"),
+        "FOUNTAIN HILLS" => unified("FOUNTAIN HILLS UNIFIED #98"),
+        "CAVE CREEK" => unified("CAVE CREEK UNIFIED #93"),
+        "QUEEN CREEK" => unified("QUEEN CREEK UNIFIED #95"),
+        "WICKENBURG" => unified("WICKENBURG UNIFIED #9"),
+        _ => unified("DEER VALLEY UNIFIED #97"),
+    }
+}
+
+/// What every parcel of one map shares.
+#[derive(Debug, Clone)]
+pub struct MapFacts {
+    pub city: String,
+    pub zip: String,
+    pub jurisdiction: String,
+    pub high_school: String,
+    pub elementary: String,
+    /// `"26 3N 3E"`.
+    pub str_spaced: String,
+    pub tax_area: String,
+    pub market: String,
+    pub neighborhood: String,
+    pub parcels_in_str: u64,
+    /// A business district (mostly commercial parcels) rather than a neighbourhood.
+    pub business: bool,
+    /// How many subdivisions the map's parcels were platted in.
+    pub subdivisions: u16,
+    /// The override that fixed this map, if any.
+    pub fixed: Option<MapOverride>,
+}
+
+/// Builds a map's facts; `place` is a (city, ZIP) fixed by a reference parcel in the map.
+pub fn map_facts(seed: u64, g: u32, book: u16, place: Option<(&str, &str)>, fixed: Option<&MapOverride>) -> MapFacts {
+    let mut s = Stream::new(&[seed, tag::MAP, u64::from(g)]);
+    let home = &PLACES[book_place(seed, book)];
+    let (city, zip) = match place {
+        Some((c, z)) => (c.to_string(), z.to_string()),
+        None => (home.name.to_string(), s.pick(home.zips).to_string()),
+    };
+    let (high_school, elementary) = districts(&city, s.next_u64());
+    let unincorporated = s.chance(4);
+    let section = s.range(1, 36);
+    let township = format!("{}{}", s.range(1, 7), if s.chance(70) { "N" } else { "S" });
+    let range = format!("{}{}", s.range(1, 7), if s.chance(60) { "E" } else { "W" });
+    let mut facts = MapFacts {
+        jurisdiction: if unincorporated { "MARICOPA COUNTY".into() } else { city.clone() },
+        city,
+        zip,
+        high_school,
+        elementary,
+        str_spaced: format!("{section} {township} {range}"),
+        tax_area: format!("{:04}{:02}", s.range(100, 9999), s.below(100)),
+        market: format!("{:02}", s.range(1, 30)),
+        neighborhood: format!("{:03}", s.range(1, 60)),
+        parcels_in_str: s.range(200, 2400),
+        business: s.chance(12),
+        subdivisions: s.range(1, 3) as u16,
+        fixed: None,
+    };
+    if let Some(f) = fixed {
+        facts.jurisdiction = f.jurisdiction.into();
+        facts.high_school = f.high_school.into();
+        facts.elementary = f.elementary.into();
+        facts.str_spaced = f.str_spaced.into();
+        facts.tax_area = f.tax_area.into();
+        facts.market = f.market.into();
+        facts.neighborhood = f.neighborhood.into();
+        facts.parcels_in_str = f.parcels_in_str;
+        facts.business = false;
+        facts.subdivisions = 1;
+        facts.fixed = Some(*f);
+    }
+    facts
+}
+
+/// The subdivision a parcel lies in.
+#[derive(Debug, Clone)]
+pub struct Subdivision {
+    pub name: String,
+    pub mcr: String,
+    pub lot: u32,
+    pub parcels: u16,
+}
+
+/// The subdivision of parcel `p` in map `g` (which has `count` parcels).
+pub fn subdivision(seed: u64, g: u32, p: u16, count: u16, facts: &MapFacts) -> Subdivision {
+    let n = facts.subdivisions.max(1);
+    let idx = (u32::from(p.saturating_sub(1)) * u32::from(n) / u32::from(count.max(1))) as u16;
+    // Parcel p falls in segment idx exactly when ceil(idx·count/n) <= p-1 < ceil((idx+1)·count/n).
+    let ceil_div = |a: u32, b: u32| a.div_ceil(b);
+    let start = ceil_div(u32::from(idx) * u32::from(count), u32::from(n)) as u16 + 1;
+    let end = ceil_div(u32::from(idx + 1) * u32::from(count), u32::from(n)) as u16;
+    if let Some(f) = &facts.fixed {
+        return Subdivision {
+            name: f.subdivision.into(),
+            mcr: f.mcr.into(),
+            lot: f.first_lot + u32::from(p) - 1,
+            parcels: count,
+        };
+    }
+    let mut s = Stream::new(&[seed, tag::SUBDIVISION, u64::from(g), u64::from(idx)]);
+    let head = s.pick(SUBDIVISION_HEADS);
+    let tail = s.pick(SUBDIVISION_TAILS);
+    let name = match s.below(4) {
+        0 => format!("{head} {tail}"),
+        1 => format!("{head} {tail} UNIT {}", s.range(1, 9)),
+        2 => format!("{head} {tail} PHASE {}", s.range(1, 5)),
+        _ => format!("{head} {tail} {}-{}", s.range(1, 4), ['A', 'B', 'C'][s.below(3) as usize]),
+    };
+    // MCR numbers are a recorded-map book (1–999) and page (01–99) run together.
+    let mcr = format!("{}{:02}", s.range(1, 999), s.range(1, 99));
+    let first_lot = s.range(1, 400) as u32;
+    Subdivision { name, mcr, lot: first_lot + u32::from(p - start.min(p)), parcels: end + 1 - start }
+}

@@ -1,0 +1,126 @@
+//! Requests and responses as the simulated services see them, independent of the HTTP server.
+//!
+//! Keeping the services on these plain types means each one is a pure function of a request,
+//! testable without sockets, and the server (tiny_http) stays in one file.
+
+/// A request, with the source prefix already removed from `path`.
+#[derive(Debug, Clone, Default)]
+pub struct SimRequest {
+    pub method: String,
+    /// The path, still percent-encoded (each service decodes what it reads).
+    pub path: String,
+    /// Query parameters, decoded (`+` and `%XX`).
+    pub query: Vec<(String, String)>,
+    pub headers: Vec<(String, String)>,
+}
+
+impl SimRequest {
+    /// Parses a request target (`/parcel/x?q=a+b`) into path and decoded query pairs.
+    pub fn new(method: &str, target: &str, headers: Vec<(String, String)>) -> SimRequest {
+        let (path, query) = target.split_once('?').unwrap_or((target, ""));
+        let query = query
+            .split('&')
+            .filter(|p| !p.is_empty())
+            .map(|pair| {
+                let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+                (percent_decode(k, true), percent_decode(v, true))
+            })
+            .collect();
+        SimRequest { method: method.to_string(), path: path.to_string(), query, headers }
+    }
+
+    /// A header value; names compare case-insensitively.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+
+    /// The first value of a query parameter.
+    pub fn param(&self, name: &str) -> Option<&str> {
+        self.query.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+}
+
+/// A response ready to be written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SimResponse {
+    pub status: u16,
+    pub content_type: &'static str,
+    pub body: Vec<u8>,
+    pub headers: Vec<(String, String)>,
+}
+
+pub const JSON: &str = "application/json; charset=utf-8";
+pub const HTML: &str = "text/html; charset=utf-8";
+
+impl SimResponse {
+    pub fn json(status: u16, value: &serde_json::Value) -> SimResponse {
+        SimResponse { status, content_type: JSON, body: value.to_string().into_bytes(), headers: Vec::new() }
+    }
+
+    pub fn html(status: u16, body: String) -> SimResponse {
+        SimResponse { status, content_type: HTML, body: body.into_bytes(), headers: Vec::new() }
+    }
+
+    pub fn with_header(mut self, name: &str, value: &str) -> SimResponse {
+        self.headers.push((name.to_string(), value.to_string()));
+        self
+    }
+}
+
+/// Decodes `%XX` escapes (and `+` as a space when `plus_is_space`); bad escapes stay literal.
+pub fn percent_decode(s: &str, plus_is_space: bool) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' if i + 2 < bytes.len() => {
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok();
+                match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                    Some(b) => {
+                        out.push(b);
+                        i += 3;
+                        continue;
+                    }
+                    None => out.push(b'%'),
+                }
+            }
+            b'+' if plus_is_space => out.push(b' '),
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// An HTML "page not found" page, as the county sites serve for unknown paths.
+pub fn not_found_page(site: &str) -> SimResponse {
+    let title = format!("Page not found: {site}");
+    SimResponse::html(
+        404,
+        format!(
+            "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title}</title>\n\
+             <meta name=\"robots\" content=\"noodp, noydir\">\n</head>\n<body>\n<div class=\"container\">\n\
+             <h1>Page not found</h1>\n<p>Sorry, the page you requested could not be found.</p>\n\
+             <p><a href=\"/\">Return to the home page</a></p>\n</div>\n</body>\n</html>\n"
+        ),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_queries() {
+        let r = SimRequest::new("GET", "/search/property/?q=SMITH+JOHN%20Q&page=2&x", vec![]);
+        assert_eq!(r.path, "/search/property/");
+        assert_eq!(r.param("q"), Some("SMITH JOHN Q"));
+        assert_eq!(r.param("page"), Some("2"));
+        assert_eq!(r.param("x"), Some(""));
+        assert_eq!(percent_decode("a%2", false), "a%2");
+        assert_eq!(percent_decode("%zz%41", false), "%zzA");
+        assert_eq!(percent_decode("118%2022%20001a", false), "118 22 001a");
+        assert_eq!(percent_decode("%", false), "%");
+    }
+}

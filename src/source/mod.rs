@@ -1,0 +1,10 @@
+//! The county sources: their clients, parsers and output models.
+
+pub mod assessor;
+pub mod error;
+pub mod fields;
+pub mod kind;
+pub mod model;
+
+pub use error::SourceError;
+pub use kind::Source;

@@ -1,0 +1,51 @@
+//! Output sinks: where records go (JSON Lines, CSV, one JSON array).
+
+pub mod csv;
+pub mod json;
+pub mod jsonl;
+
+use crate::engine::mode::Mode;
+use crate::engine::record::Record;
+use std::io::{self, Write};
+use std::str::FromStr;
+
+/// Something records are written to, by the writer thread only.
+pub trait RecordSink: Send {
+    fn write(&mut self, record: &Record) -> io::Result<()>;
+    fn flush(&mut self) -> io::Result<()>;
+    /// Writes any closing text (the `]` of a JSON array) and flushes.
+    fn finish(&mut self) -> io::Result<()>;
+}
+
+/// `--format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Jsonl,
+    Csv,
+    Json,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown format {0:?}: expected jsonl, csv or json")]
+pub struct UnknownFormat(pub String);
+
+impl FromStr for Format {
+    type Err = UnknownFormat;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "jsonl" | "ndjson" => Ok(Format::Jsonl),
+            "csv" => Ok(Format::Csv),
+            "json" => Ok(Format::Json),
+            _ => Err(UnknownFormat(s.to_string())),
+        }
+    }
+}
+
+/// Makes the sink for a format over any writer.
+pub fn sink(format: Format, mode: Mode, out: Box<dyn Write + Send>) -> Box<dyn RecordSink> {
+    match format {
+        Format::Jsonl => Box::new(jsonl::JsonlSink::new(out)),
+        Format::Json => Box::new(json::JsonArraySink::new(out)),
+        Format::Csv => Box::new(csv::CsvSink::new(out, mode)),
+    }
+}

@@ -1,0 +1,83 @@
+//! The end-of-batch summary: a few lines on stderr, and the same as JSON for scripts.
+
+use crate::engine::stats::Counts;
+use crate::engine::JobOutcome;
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// What a batch did, as written by `--summary-json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    pub mode: String,
+    pub rows: u64,
+    pub by_status: Counts,
+    /// Rows that ended ok or not_found, divided by all rows.
+    pub success_rate: f64,
+    pub average_seconds_per_row: f64,
+    pub rows_per_second: f64,
+    /// Rows answered by another row's fetch of the same identifier.
+    pub shared_rows: u64,
+    pub wall_seconds: f64,
+    /// Per source: requests (retries included), retries, 429s, errors.
+    pub hosts: BTreeMap<String, Value>,
+    pub stopped: Option<String>,
+    pub exit_code: i32,
+}
+
+impl Summary {
+    pub fn new(mode: &str, job: &JobOutcome, hosts: BTreeMap<String, Value>, exit_code: i32) -> Self {
+        let rows = job.counts.done();
+        let wall = job.wall.as_secs_f64();
+        let round = |x: f64, d: i32| (x * 10f64.powi(d)).round() / 10f64.powi(d);
+        Summary {
+            mode: mode.to_string(),
+            rows,
+            by_status: job.counts,
+            success_rate: round(job.counts.success_rate(), 4),
+            average_seconds_per_row: if rows == 0 {
+                0.0
+            } else {
+                round(job.row_time.as_secs_f64() / rows as f64, 4)
+            },
+            rows_per_second: if wall > 0.0 { round(rows as f64 / wall, 2) } else { 0.0 },
+            shared_rows: job.shared,
+            wall_seconds: round(wall, 3),
+            hosts,
+            stopped: job.stop.as_ref().map(|s| s.to_string()),
+            exit_code,
+        }
+    }
+
+    /// The human summary for stderr.
+    pub fn render(&self) -> String {
+        let c = &self.by_status;
+        let mut out = format!(
+            "mps: {} rows in {:.1}s ({:.1} rows/s): ok {}, not found {}, failed {}, invalid {}\n",
+            self.rows, self.wall_seconds, self.rows_per_second, c.ok, c.not_found, c.failed, c.invalid
+        );
+        out.push_str(&format!(
+            "     success rate {:.1}%, average {:.3}s per row, {} rows shared another row's fetch\n",
+            self.success_rate * 100.0,
+            self.average_seconds_per_row,
+            self.shared_rows
+        ));
+        for (host, s) in &self.hosts {
+            let n = |k: &str| s.get(k).and_then(Value::as_u64).unwrap_or(0);
+            if n("requests") == 0 {
+                continue;
+            }
+            out.push_str(&format!(
+                "     {host}: {} requests, {} retries, {} answered 429, {} errors\n",
+                n("requests"),
+                n("retries"),
+                n("status_429"),
+                n("errors")
+            ));
+        }
+        if let Some(why) = &self.stopped {
+            out.push_str(&format!("     stopped early: {why}\n"));
+        }
+        out
+    }
+}

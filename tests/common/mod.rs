@@ -1,0 +1,105 @@
+//! Shared helpers for the integration tests: run the real `mps` binary against a simulator
+//! started in-process on 127.0.0.1 port 0.
+#![allow(dead_code)]
+
+use mps::sim::{SimOptions, Simulator};
+use serde_json::Value;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_mps");
+
+/// A simulator plus a temporary directory for inputs and outputs.
+pub struct Env {
+    pub sim: Simulator,
+    pub dir: tempfile::TempDir,
+}
+
+impl Env {
+    pub fn new() -> Env {
+        Env::with(SimOptions::default())
+    }
+
+    pub fn with(opts: SimOptions) -> Env {
+        Env {
+            sim: Simulator::start(opts).expect("simulator starts on port 0"),
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// Writes a file into the temp dir and returns its path.
+    pub fn file(&self, name: &str, bytes: &[u8]) -> PathBuf {
+        let p = self.path(name);
+        std::fs::write(&p, bytes).expect("write input");
+        p
+    }
+
+    /// `mps` with the environment pointing at this simulator (no config file, no proxy).
+    pub fn mps(&self) -> Command {
+        let mut c = Command::new(BIN);
+        c.current_dir(self.dir.path())
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("MPS_ASSESSOR_URL", self.sim.url(mps::source::Source::Assessor))
+            .env("MPS_ASSESSOR_TOKEN", self.sim.token())
+            .stdin(Stdio::null());
+        c
+    }
+
+    /// Runs `mps batch` on an input file with extra args; returns the output.
+    pub fn batch(&self, input: &Path, args: &[&str]) -> Output {
+        let mut c = self.mps();
+        c.arg("batch").arg("--input").arg(input).args(args);
+        c.output().expect("run mps")
+    }
+
+    pub fn stats(&self) -> Value {
+        serde_json::to_value(self.sim.stats()).expect("stats serialise")
+    }
+
+    pub fn assessor_requests(&self) -> u64 {
+        self.stats()["sources"]["assessor"]["requests"]
+            .as_u64()
+            .expect("requests count")
+    }
+}
+
+/// Runs a command with stdin bytes.
+pub fn run_with_stdin(mut c: Command, input: &[u8]) -> Output {
+    c.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = c.spawn().expect("spawn mps");
+    {
+        let mut stdin = child.stdin.take().expect("stdin");
+        stdin.write_all(input).expect("write stdin");
+    }
+    child.wait_with_output().expect("wait mps")
+}
+
+/// Parses JSON Lines output.
+pub fn records(out: &Output) -> Vec<Value> {
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad JSON line {l:?}: {e}")))
+        .collect()
+}
+
+/// Records keyed by their input line number.
+pub fn by_line(recs: &[Value]) -> std::collections::BTreeMap<u64, Value> {
+    recs.iter()
+        .map(|r| (r["line"].as_u64().expect("line"), r.clone()))
+        .collect()
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+pub fn code(out: &Output) -> i32 {
+    out.status.code().unwrap_or(-1)
+}

@@ -46,6 +46,9 @@ pub struct Common {
     /// Requests per second for one source, a ceiling: SOURCE=R (assessor, treasurer, recorder).
     #[arg(long = "rate", value_name = "SOURCE=R")]
     pub rates: Vec<String>,
+    /// Requests in flight at once to one source: SOURCE=N.
+    #[arg(long = "concurrency", value_name = "SOURCE=N")]
+    pub concurrency: Vec<String>,
     /// Rows in flight at once (the HTTP worker pool).
     #[arg(long, value_name = "N")]
     pub workers: Option<usize>,

@@ -46,6 +46,15 @@ pub fn load_config(common: &Common) -> Result<Config, ConfigError> {
     for (source, rate) in parse_pairs("--rate", &common.rates)? {
         cfg.sources.get_mut(source).rate = Some(rate);
     }
+    for (source, n) in parse_pairs("--concurrency", &common.concurrency)? {
+        if n < 1.0 || n.fract() != 0.0 {
+            return Err(ConfigError::Flag {
+                flag: format!("--concurrency {source}={n}"),
+                reason: "must be a whole number, 1 or more".into(),
+            });
+        }
+        cfg.sources.get_mut(source).concurrency = n as usize;
+    }
     if let Some(n) = common.workers {
         if n == 0 {
             return Err(ConfigError::Flag {
@@ -111,9 +120,7 @@ pub fn services(common: &Common) -> anyhow::Result<Services> {
             ..SimOptions::default()
         })
         .context("cannot start the simulator on 127.0.0.1")?;
-        for s in [Source::Assessor] {
-            cfg.sources.get_mut(s).url = sim.url(s);
-        }
+        cfg.sources.assessor.url = sim.url(Source::Assessor);
         cfg.sources.assessor.token = Some(Secret::new(sim.token()));
         Some(sim)
     } else {

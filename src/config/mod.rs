@@ -14,7 +14,7 @@ pub use secret::Secret;
 
 /// Everything mps can be configured with. Field docs are the reference for
 /// `config/config.yaml`, which documents every key.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
     pub sources: Sources,
@@ -217,17 +217,6 @@ impl Default for BatchProcessing {
     }
 }
 
-impl Default for Config {
-    fn default() -> Self {
-        Config {
-            sources: Sources::default(),
-            http: HttpSettings::default(),
-            batch: BatchSettings::default(),
-            batch_processing: BatchProcessing::default(),
-        }
-    }
-}
-
 impl Config {
     /// The effective request rate of a host: its own, else the shared API default.
     pub fn rate(&self, s: Source) -> f64 {
@@ -253,7 +242,8 @@ impl Config {
             if src.burst == 0 {
                 return bad("burst", "must be at least 1");
             }
-            if !src.url.is_empty() && !(src.url.starts_with("http://") || src.url.starts_with("https://")) {
+            let scheme_ok = src.url.starts_with("http://") || src.url.starts_with("https://");
+            if !(src.url.is_empty() || scheme_ok) {
                 return bad("url", "must start with http:// or https://");
             }
         }

@@ -51,7 +51,7 @@ pub fn parse_parcel(apn: Apn, body: &Value) -> Result<ParcelRecord, ParseError> 
         .filter_map(|m| parse_valuation(Fields(m)))
         .collect();
     // The service lists newest first, but the order is not a promise: sort by year.
-    valuations.sort_by(|a, b| b.tax_year.cmp(&a.tax_year));
+    valuations.sort_by_key(|v| std::cmp::Reverse(v.tax_year));
     Ok(ParcelRecord {
         apn,
         mcr: f.text("MCR"),

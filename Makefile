@@ -1,0 +1,36 @@
+# mps: the two commands that matter are `make demo` and `make test`.
+CARGO ?= cargo
+MPS := target/release/mps
+
+.PHONY: all build release demo test lint fmt bench clean
+
+all: build
+
+build:
+	$(CARGO) build --locked
+
+release:
+	$(CARGO) build --locked --release
+
+# The main job against the built-in simulator: records on stdout, the summary on stderr.
+demo: release
+	$(MPS) batch --input fixtures/apns.csv --mode property --sim
+
+# Unit tests beside the code and integration tests that run the real binary against the
+# simulator on 127.0.0.1 port 0.
+test:
+	$(CARGO) test --locked
+
+lint:
+	$(CARGO) fmt --check
+	$(CARGO) clippy --locked --all-targets -- -D warnings
+
+fmt:
+	$(CARGO) fmt
+
+# Benchmarks report ratios measured in one run; they are never timed tests.
+bench: release
+	bash benches/politeness.sh
+
+clean:
+	$(CARGO) clean

@@ -1,5 +1,6 @@
 //! mps: a batch collector of Maricopa County property records (library behind the `mps` binary).
 
+pub mod browser;
 pub mod cli;
 pub mod commands;
 pub mod config;

@@ -26,7 +26,12 @@ pub struct Summary {
 }
 
 impl Summary {
-    pub fn new(mode: &str, job: &JobOutcome, hosts: BTreeMap<String, Value>, exit_code: i32) -> Self {
+    pub fn new(
+        mode: &str,
+        job: &JobOutcome,
+        hosts: BTreeMap<String, Value>,
+        exit_code: i32,
+    ) -> Self {
         let rows = job.counts.done();
         let wall = job.wall.as_secs_f64();
         let round = |x: f64, d: i32| (x * 10f64.powi(d)).round() / 10f64.powi(d);
@@ -40,7 +45,11 @@ impl Summary {
             } else {
                 round(job.row_time.as_secs_f64() / rows as f64, 4)
             },
-            rows_per_second: if wall > 0.0 { round(rows as f64 / wall, 2) } else { 0.0 },
+            rows_per_second: if wall > 0.0 {
+                round(rows as f64 / wall, 2)
+            } else {
+                0.0
+            },
             shared_rows: job.shared,
             wall_seconds: round(wall, 3),
             hosts,
@@ -54,7 +63,13 @@ impl Summary {
         let c = &self.by_status;
         let mut out = format!(
             "mps: {} rows in {:.1}s ({:.1} rows/s): ok {}, not found {}, failed {}, invalid {}\n",
-            self.rows, self.wall_seconds, self.rows_per_second, c.ok, c.not_found, c.failed, c.invalid
+            self.rows,
+            self.wall_seconds,
+            self.rows_per_second,
+            c.ok,
+            c.not_found,
+            c.failed,
+            c.invalid
         );
         out.push_str(&format!(
             "     success rate {:.1}%, average {:.3}s per row, {} rows shared another row's fetch\n",

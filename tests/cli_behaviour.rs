@@ -26,7 +26,10 @@ fn later_modes_are_refused_with_one_clear_line() {
         assert_eq!(code(&out), 2, "{mode}");
         let err = stderr(&out);
         assert_eq!(err.lines().count(), 1, "{err}");
-        assert!(err.contains(mode) && err.contains("available modes"), "{err}");
+        assert!(
+            err.contains(mode) && err.contains("available modes"),
+            "{err}"
+        );
         assert!(out.stdout.is_empty(), "no placeholder data");
     }
     assert_eq!(env.assessor_requests(), 0);
@@ -64,7 +67,15 @@ fn a_refused_token_stops_the_batch_and_never_shows_the_token() {
     c.env("MPS_ASSESSOR_TOKEN", secret)
         .args(["batch", "--input"])
         .arg(&input)
-        .args(["--rate", "assessor=0", "--workers", "2", "--progress", "none", "-v"]);
+        .args([
+            "--rate",
+            "assessor=0",
+            "--workers",
+            "2",
+            "--progress",
+            "none",
+            "-v",
+        ]);
     let out = c.output().unwrap();
     assert_eq!(code(&out), 2);
     let err = stderr(&out);
@@ -78,7 +89,9 @@ fn no_token_at_all_says_how_to_set_one() {
     let env = Env::new();
     let input = apn_file(&env, &[sample(1)[0].dashed()]);
     let mut c = env.mps();
-    c.env_remove("MPS_ASSESSOR_TOKEN").args(["batch", "--input"]).arg(&input);
+    c.env_remove("MPS_ASSESSOR_TOKEN")
+        .args(["batch", "--input"])
+        .arg(&input);
     let out = c.output().unwrap();
     assert_eq!(code(&out), 2);
     assert!(stderr(&out).contains("MPS_ASSESSOR_TOKEN"));
@@ -96,7 +109,10 @@ fn config_errors_name_file_key_and_line() {
     let out = env.batch(&input, &["--config", cfg.to_str().unwrap()]);
     assert_eq!(code(&out), 2);
     let err = stderr(&out);
-    assert!(err.contains("bad.yaml:3") && err.contains("max_concurent_per_job"), "{err}");
+    assert!(
+        err.contains("bad.yaml:3") && err.contains("max_concurent_per_job"),
+        "{err}"
+    );
 
     let cfg = env.file("bad2.yaml", b"sources:\n  assessor:\n    rate: fast\n");
     let out = env.batch(&input, &["--config", cfg.to_str().unwrap()]);
@@ -109,29 +125,58 @@ fn the_shipped_config_file_is_valid() {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("config/config.yaml");
     let cfg = mps::config::file::load(&path).expect("config/config.yaml parses");
     let defaults = mps::config::Config::default();
-    assert_eq!(cfg.batch_processing.api_rate_limit, defaults.batch_processing.api_rate_limit);
-    assert_eq!(cfg.batch_processing.max_concurrent_per_job, defaults.batch_processing.max_concurrent_per_job);
+    assert_eq!(
+        cfg.batch_processing.api_rate_limit,
+        defaults.batch_processing.api_rate_limit
+    );
+    assert_eq!(
+        cfg.batch_processing.max_concurrent_per_job,
+        defaults.batch_processing.max_concurrent_per_job
+    );
 }
 
 #[test]
 fn environment_overrides_config_and_flags_override_environment() {
     let env = Env::new();
     let input = apn_file(&env, &[sample(1)[0].dashed()]);
-    let cfg = env.file("c.yaml", b"batch_processing:\n  max_concurrent_per_job: 3\n");
+    let cfg = env.file(
+        "c.yaml",
+        b"batch_processing:\n  max_concurrent_per_job: 3\n",
+    );
     let mut c = env.mps();
     c.env("MPS_WORKERS", "5")
-        .args(["batch", "-v", "--progress", "none", "--config", cfg.to_str().unwrap(), "--input"])
+        .args([
+            "batch",
+            "-v",
+            "--progress",
+            "none",
+            "--config",
+            cfg.to_str().unwrap(),
+            "--input",
+        ])
         .arg(&input);
     let out = c.output().unwrap();
     assert!(stderr(&out).contains("5 workers"), "{}", stderr(&out));
     let mut c = env.mps();
     c.env("MPS_WORKERS", "5")
-        .args(["batch", "-v", "--progress", "none", "--workers", "7", "--config", cfg.to_str().unwrap(), "--input"])
+        .args([
+            "batch",
+            "-v",
+            "--progress",
+            "none",
+            "--workers",
+            "7",
+            "--config",
+            cfg.to_str().unwrap(),
+            "--input",
+        ])
         .arg(&input);
     let out = c.output().unwrap();
     assert!(stderr(&out).contains("7 workers"), "{}", stderr(&out));
     let mut c = env.mps();
-    c.env("MPS_WORKERS", "lots").args(["batch", "--input"]).arg(&input);
+    c.env("MPS_WORKERS", "lots")
+        .args(["batch", "--input"])
+        .arg(&input);
     let out = c.output().unwrap();
     assert_eq!(code(&out), 2);
     assert!(stderr(&out).contains("MPS_WORKERS"));
@@ -143,9 +188,24 @@ fn csv_output_has_fixed_columns_and_neutralised_cells() {
     let a = sample(2);
     let input = env.file(
         "in.csv",
-        format!("apn\n{}\n=HYPERLINK(\"http://x\")\n{}\n", a[0].dashed(), a[1].compact()).as_bytes(),
+        format!(
+            "apn\n{}\n=HYPERLINK(\"http://x\")\n{}\n",
+            a[0].dashed(),
+            a[1].compact()
+        )
+        .as_bytes(),
     );
-    let out = env.batch(&input, &["--format", "csv", "--rate", "assessor=0", "--progress", "none"]);
+    let out = env.batch(
+        &input,
+        &[
+            "--format",
+            "csv",
+            "--rate",
+            "assessor=0",
+            "--progress",
+            "none",
+        ],
+    );
     assert_eq!(code(&out), 1, "{}", stderr(&out));
     let mut rdr = csv::Reader::from_reader(out.stdout.as_slice());
     let headers = rdr.headers().unwrap().clone();
@@ -166,7 +226,17 @@ fn json_output_is_one_valid_array() {
     let a = sample(3);
     let apns: Vec<String> = a.iter().map(Apn::dashed).collect();
     let input = apn_file(&env, &apns);
-    let out = env.batch(&input, &["--format", "json", "--rate", "assessor=0", "--progress", "none"]);
+    let out = env.batch(
+        &input,
+        &[
+            "--format",
+            "json",
+            "--rate",
+            "assessor=0",
+            "--progress",
+            "none",
+        ],
+    );
     assert_eq!(code(&out), 0);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
     assert_eq!(v.as_array().unwrap().len(), 3);
@@ -185,18 +255,32 @@ fn output_file_and_summary_json() {
     let sum_path = env.path("summary.json");
     let out = env.batch(
         &input,
-        &["--output", out_path.to_str().unwrap(), "--summary-json", sum_path.to_str().unwrap(), "--rate", "assessor=0"],
+        &[
+            "--output",
+            out_path.to_str().unwrap(),
+            "--summary-json",
+            sum_path.to_str().unwrap(),
+            "--rate",
+            "assessor=0",
+        ],
     );
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert!(out.stdout.is_empty(), "data goes to --output only");
-    assert_eq!(std::fs::read_to_string(&out_path).unwrap().lines().count(), 5);
-    let summary: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&sum_path).unwrap()).unwrap();
+    assert_eq!(
+        std::fs::read_to_string(&out_path).unwrap().lines().count(),
+        5
+    );
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&sum_path).unwrap()).unwrap();
     assert_eq!(summary["rows"], 5);
     assert_eq!(summary["by_status"]["ok"], 5);
     assert_eq!(summary["hosts"]["assessor"]["requests"], 5);
     assert_eq!(summary["exit_code"], 0);
     let err = stderr(&out);
-    assert!(err.contains("5 rows") && err.contains("assessor: 5 requests"), "{err}");
+    assert!(
+        err.contains("5 rows") && err.contains("assessor: 5 requests"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -206,7 +290,10 @@ fn validate_and_search_modes_resolve_owner_and_address() {
     let apn = sample(40)[35];
     let truth = county.parcel(&apn).unwrap();
     let owner = truth.owner.ownership.split('/').next().unwrap().to_string();
-    let address = format!("{}, {}, AZ {}", truth.situs_street, truth.situs_city, truth.situs_zip);
+    let address = format!(
+        "{}, {}, AZ {}",
+        truth.situs_street, truth.situs_city, truth.situs_zip
+    );
     let text = format!(
         "value,search_type\n{},apn\n\"{}\",address\n\"{}\",owner\n",
         apn.compact(),
@@ -214,11 +301,26 @@ fn validate_and_search_modes_resolve_owner_and_address() {
         owner
     );
     let input = env.file("in.csv", text.as_bytes());
-    let out = env.batch(&input, &["--mode", "search", "--rate", "assessor=0", "--progress", "none"]);
+    let out = env.batch(
+        &input,
+        &[
+            "--mode",
+            "search",
+            "--rate",
+            "assessor=0",
+            "--progress",
+            "none",
+        ],
+    );
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let recs = by_line(&records(&out));
     let got = |line: u64| -> Vec<String> {
-        recs[&line]["apns"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect()
+        recs[&line]["apns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_string())
+            .collect()
     };
     assert_eq!(got(2), vec![apn.dashed()]);
     let mut want_addr: Vec<String> = county
@@ -232,19 +334,38 @@ fn validate_and_search_modes_resolve_owner_and_address() {
     assert_eq!(got_addr, want_addr);
     assert!(got_addr.contains(&apn.dashed()));
     let owner_norm = mps::ident::owner::normalize_owner(&owner).unwrap();
-    let mut want_owner: Vec<String> = county.owner_truth(&owner_norm).iter().map(Apn::dashed).collect();
+    let mut want_owner: Vec<String> = county
+        .owner_truth(&owner_norm)
+        .iter()
+        .map(Apn::dashed)
+        .collect();
     want_owner.sort();
     let mut got_owner = got(4);
     got_owner.sort();
-    assert_eq!(got_owner, want_owner, "every matching parcel, over every page");
+    assert_eq!(
+        got_owner, want_owner,
+        "every matching parcel, over every page"
+    );
     assert!(got_owner.contains(&apn.dashed()));
 
-    let out = env.batch(&input, &["--mode", "validate", "--rate", "assessor=0", "--progress", "none"]);
+    let out = env.batch(
+        &input,
+        &[
+            "--mode",
+            "validate",
+            "--rate",
+            "assessor=0",
+            "--progress",
+            "none",
+        ],
+    );
     let recs = by_line(&records(&out));
     assert_eq!(recs[&2]["assessor"]["data"]["valid"], true);
     assert_eq!(recs[&2]["assessor"]["data"]["parcel_count"], 1);
     assert_eq!(
-        recs[&4]["assessor"]["data"]["parcel_count"].as_u64().unwrap() as usize,
+        recs[&4]["assessor"]["data"]["parcel_count"]
+            .as_u64()
+            .unwrap() as usize,
         want_owner.len()
     );
 }
@@ -266,16 +387,34 @@ fn mps_search_prints_one_pretty_record() {
 
 #[test]
 fn mps_sim_sample_and_exports() {
-    let out = Command::new(BIN).args(["sim", "--sample", "5", "--seed", "9"]).output().unwrap();
+    let out = Command::new(BIN)
+        .args(["sim", "--sample", "5", "--seed", "9"])
+        .output()
+        .unwrap();
     assert_eq!(code(&out), 0);
-    let lines: Vec<String> = String::from_utf8(out.stdout).unwrap().lines().map(str::to_string).collect();
+    let lines: Vec<String> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect();
     assert_eq!(lines.len(), 5);
     let county = County::new(9);
     for l in &lines {
         assert!(county.exists(&Apn::parse(l).unwrap()), "{l}");
     }
-    let again = Command::new(BIN).args(["sim", "--sample", "5", "--seed", "9"]).output().unwrap();
-    assert_eq!(again.stdout, lines.join("\n").into_bytes().into_iter().chain(*b"\n").collect::<Vec<_>>());
+    let again = Command::new(BIN)
+        .args(["sim", "--sample", "5", "--seed", "9"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        again.stdout,
+        lines
+            .join("\n")
+            .into_bytes()
+            .into_iter()
+            .chain(*b"\n")
+            .collect::<Vec<_>>()
+    );
 
     let mut child = Command::new(BIN)
         .args(["sim", "--port", "0"])
@@ -284,10 +423,15 @@ fn mps_sim_sample_and_exports() {
         .spawn()
         .unwrap();
     let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
     let _ = child.kill();
     let _ = child.wait();
-    assert!(first.starts_with("export MPS_ASSESSOR_URL=http://127.0.0.1:"), "{first}");
+    assert!(
+        first.starts_with("export MPS_ASSESSOR_URL=http://127.0.0.1:"),
+        "{first}"
+    );
 }
 
 #[test]
@@ -298,7 +442,15 @@ fn batch_with_builtin_sim_needs_no_environment() {
     let mut c = Command::new(BIN);
     c.env_clear()
         .current_dir(env.dir.path())
-        .args(["batch", "--sim", "--progress", "none", "--rate", "assessor=0", "--input"])
+        .args([
+            "batch",
+            "--sim",
+            "--progress",
+            "none",
+            "--rate",
+            "assessor=0",
+            "--input",
+        ])
         .arg(&input);
     let out = c.output().unwrap();
     assert_eq!(code(&out), 0, "{}", stderr(&out));

@@ -7,7 +7,11 @@ use common::*;
 use mps::sim::County;
 
 fn apns(n: usize) -> Vec<String> {
-    County::new(42).sample(n).iter().map(|a| a.dashed()).collect()
+    County::new(42)
+        .sample(n)
+        .iter()
+        .map(|a| a.dashed())
+        .collect()
 }
 
 #[test]
@@ -64,15 +68,34 @@ fn duplicate_apns_in_different_spellings_are_fetched_once() {
     ];
     let text = format!("apn\n{}\n", spellings.join("\n"));
     let input = env.file("in.csv", text.as_bytes());
-    let out = env.batch(&input, &["--rate", "assessor=0", "--workers", "4", "--progress", "none"]);
+    let out = env.batch(
+        &input,
+        &[
+            "--rate",
+            "assessor=0",
+            "--workers",
+            "4",
+            "--progress",
+            "none",
+        ],
+    );
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let recs = records(&out);
     assert_eq!(recs.len(), 5, "every row is reported");
     assert!(recs.iter().all(|r| r["status"] == "ok"));
-    let first: Vec<_> = recs.iter().filter(|r| r["apn"] == a[0].dashed().as_str()).collect();
+    let first: Vec<_> = recs
+        .iter()
+        .filter(|r| r["apn"] == a[0].dashed().as_str())
+        .collect();
     assert_eq!(first.len(), 4);
-    assert!(first.iter().all(|r| r["assessor"]["data"] == first[0]["assessor"]["data"]));
-    assert_eq!(env.assessor_requests(), 2, "two distinct parcels, two requests");
+    assert!(first
+        .iter()
+        .all(|r| r["assessor"]["data"] == first[0]["assessor"]["data"]));
+    assert_eq!(
+        env.assessor_requests(),
+        2,
+        "two distinct parcels, two requests"
+    );
 }
 
 #[test]
@@ -104,7 +127,10 @@ fn a_one_megabyte_field_is_invalid_and_others_go_on() {
     let recs = by_line(&records(&out));
     assert_eq!(recs[&2]["status"], "invalid");
     assert!(recs[&2]["error"].as_str().unwrap().contains("line 2"));
-    assert!(recs[&2]["input"].as_str().unwrap().len() < 10_000, "the huge value is not echoed whole");
+    assert!(
+        recs[&2]["input"].as_str().unwrap().len() < 10_000,
+        "the huge value is not echoed whole"
+    );
     assert_eq!(recs[&3]["status"], "ok");
 }
 
@@ -141,7 +167,17 @@ fn stdin_input_and_named_column() {
     let a = apns(2);
     let text = format!("id,parcel_no\n1,{}\n2,{}\n", a[0], a[1]);
     let mut c = env.mps();
-    c.args(["batch", "--input", "-", "--column", "parcel_no", "--rate", "assessor=0", "--progress", "none"]);
+    c.args([
+        "batch",
+        "--input",
+        "-",
+        "--column",
+        "parcel_no",
+        "--rate",
+        "assessor=0",
+        "--progress",
+        "none",
+    ]);
     let out = run_with_stdin(c, text.as_bytes());
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let recs = by_line(&records(&out));

@@ -21,7 +21,9 @@ pub fn parse_pairs(flag: &str, values: &[String]) -> Result<BTreeMap<Source, f64
         let (name, num) = v
             .split_once('=')
             .ok_or_else(|| bad("expected SOURCE=NUMBER, e.g. assessor=5".into()))?;
-        let source: Source = name.parse().map_err(|e: crate::source::kind::UnknownSource| bad(e.to_string()))?;
+        let source: Source = name
+            .parse()
+            .map_err(|e: crate::source::kind::UnknownSource| bad(e.to_string()))?;
         let n: f64 = num
             .trim()
             .parse()
@@ -167,9 +169,13 @@ mod tests {
         let m = parse_pairs("--rate", &["assessor=5".into(), "recorder=0.5".into()]).unwrap();
         assert_eq!(m[&Source::Assessor], 5.0);
         assert_eq!(m[&Source::Recorder], 0.5);
-        let e = parse_pairs("--rate", &["assessor".into()]).unwrap_err().to_string();
+        let e = parse_pairs("--rate", &["assessor".into()])
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("SOURCE=NUMBER"), "{e}");
-        let e = parse_pairs("--rate", &["county=5".into()]).unwrap_err().to_string();
+        let e = parse_pairs("--rate", &["county=5".into()])
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("unknown source"), "{e}");
         assert!(parse_pairs("--rate", &["assessor=-1".into()]).is_err());
     }

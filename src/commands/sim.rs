@@ -28,11 +28,16 @@ pub fn run(args: SimArgs) -> anyhow::Result<i32> {
         let _ = tx.try_send(());
     })
     .context("cannot install the Ctrl-C handler")?;
-    let sim = Simulator::start(opts).with_context(|| format!("cannot listen on 127.0.0.1:{}", args.port))?;
+    let sim = Simulator::start(opts)
+        .with_context(|| format!("cannot listen on 127.0.0.1:{}", args.port))?;
     sim.print_exports(&mut stdout)?;
     stdout.flush()?;
     drop(stdout);
-    eprintln!("mps sim: serving the county of seed {} at {} (Ctrl-C to stop)", args.seed, sim.base_url());
+    eprintln!(
+        "mps sim: serving the county of seed {} at {} (Ctrl-C to stop)",
+        args.seed,
+        sim.base_url()
+    );
     let _ = rx.recv();
     sim.stop();
     Ok(0)

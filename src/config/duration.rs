@@ -13,7 +13,8 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
             Err(format!("{t:?} is not a duration"))
         };
     }
-    humantime::parse_duration(t).map_err(|e| format!("{t:?} is not a duration ({e}); write e.g. 30s, 500ms, 2h"))
+    humantime::parse_duration(t)
+        .map_err(|e| format!("{t:?} is not a duration ({e}); write e.g. 30s, 500ms, 2h"))
 }
 
 #[derive(Deserialize)]

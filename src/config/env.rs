@@ -5,7 +5,10 @@ use crate::source::Source;
 
 /// Every variable mps reads, for `--help` and the README.
 pub const VARIABLES: &[(&str, &str)] = &[
-    ("MPS_CONFIG", "config file path (default config/config.yaml if present)"),
+    (
+        "MPS_CONFIG",
+        "config file path (default config/config.yaml if present)",
+    ),
     ("MPS_ASSESSOR_TOKEN", "Assessor API token"),
     ("MPS_ASSESSOR_URL", "Assessor base URL"),
     ("MPS_TREASURER_URL", "Treasurer base URL"),
@@ -45,7 +48,13 @@ pub fn apply(
                 .parse::<f64>()
                 .ok()
                 .filter(|r| r.is_finite() && *r >= 0.0)
-                .ok_or_else(|| bad(&var, &v, "must be a number of requests per second (0 = no limit)"))?;
+                .ok_or_else(|| {
+                    bad(
+                        &var,
+                        &v,
+                        "must be a number of requests per second (0 = no limit)",
+                    )
+                })?;
             config.sources.get_mut(s).rate = Some(rate);
         }
     }

@@ -105,16 +105,21 @@ mod tests {
 
     #[test]
     fn unknown_key_names_key_and_line() {
-        let err = parse(p(), "batch_processing:\n  api_rate_limit: 3\n  api_rate_limt: 4\n")
-            .unwrap_err()
-            .to_string();
+        let err = parse(
+            p(),
+            "batch_processing:\n  api_rate_limit: 3\n  api_rate_limt: 4\n",
+        )
+        .unwrap_err()
+        .to_string();
         assert!(err.starts_with("c.yaml:3:"), "{err}");
         assert!(err.contains("api_rate_limt"), "{err}");
     }
 
     #[test]
     fn bad_type_names_line() {
-        let err = parse(p(), "http:\n  timeout: soon\n").unwrap_err().to_string();
+        let err = parse(p(), "http:\n  timeout: soon\n")
+            .unwrap_err()
+            .to_string();
         assert!(err.starts_with("c.yaml:2:"), "{err}");
         assert!(err.contains("soon"), "{err}");
     }
@@ -124,7 +129,10 @@ mod tests {
         let err = parse(p(), "sources:\n  assessor:\n    concurrency: 0\n")
             .unwrap_err()
             .to_string();
-        assert_eq!(err, "c.yaml:3: bad value for `concurrency`: must be at least 1");
+        assert_eq!(
+            err,
+            "c.yaml:3: bad value for `concurrency`: must be at least 1"
+        );
     }
 
     #[test]

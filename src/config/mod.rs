@@ -233,7 +233,10 @@ impl Config {
             let src = self.sources.get(s);
             if let Some(r) = src.rate {
                 if !(r.is_finite() && r >= 0.0) {
-                    return bad("rate", "must be a number of requests per second, 0 or more (0 = no limit)");
+                    return bad(
+                        "rate",
+                        "must be a number of requests per second, 0 or more (0 = no limit)",
+                    );
                 }
             }
             if src.concurrency == 0 {
@@ -252,7 +255,10 @@ impl Config {
             return bad("api_rate_limit", "must be 0 or more requests per second");
         }
         if !(bp.scraper_rate_limit.is_finite() && bp.scraper_rate_limit >= 0.0) {
-            return bad("scraper_rate_limit", "must be 0 or more page loads per second");
+            return bad(
+                "scraper_rate_limit",
+                "must be 0 or more page loads per second",
+            );
         }
         if !(bp.scraper_timeout.is_finite() && bp.scraper_timeout > 0.0) {
             return bad("scraper_timeout", "must be a positive number of seconds");
@@ -276,7 +282,10 @@ impl Config {
         if !matches!(self.batch.format.as_str(), "jsonl" | "csv" | "json") {
             return bad("format", "must be jsonl, csv or json");
         }
-        if !matches!(self.batch.progress.as_str(), "auto" | "bar" | "jsonl" | "none") {
+        if !matches!(
+            self.batch.progress.as_str(),
+            "auto" | "bar" | "jsonl" | "none"
+        ) {
             return bad("progress", "must be auto, bar, jsonl or none");
         }
         Ok(())

@@ -43,7 +43,12 @@ pub fn run(client: &AssessorClient, mode: Mode, id: &Identifier, max_pages: u32)
                     _ => "several parcels match",
                 },
             });
-            (status_for(n), Some(data), apns_of(&s), truncation(&s, max_pages))
+            (
+                status_for(n),
+                Some(data),
+                apns_of(&s),
+                truncation(&s, max_pages),
+            )
         }),
         _ => resolve(client, id, &mut tally).map(|s| {
             let data = json!({
@@ -53,10 +58,17 @@ pub fn run(client: &AssessorClient, mode: Mode, id: &Identifier, max_pages: u32)
                 "truncated": s.truncated,
                 "matches": s.matches,
             });
-            (status_for(s.matches.len()), Some(data), apns_of(&s), truncation(&s, max_pages))
+            (
+                status_for(s.matches.len()),
+                Some(data),
+                apns_of(&s),
+                truncation(&s, max_pages),
+            )
         }),
     };
-    let fetched_at = tally.fetched_at.map(|t| humantime::format_rfc3339_seconds(t).to_string());
+    let fetched_at = tally
+        .fetched_at
+        .map(|t| humantime::format_rfc3339_seconds(t).to_string());
     match outcome {
         Ok((status, data, apns, warning)) => AssessorResult {
             block: SourceBlock {
@@ -120,7 +132,12 @@ fn resolve(
         Identifier::Apn(apn) => {
             let target = *apn;
             // An APN names at most one parcel: stop paging once it is found.
-            client.search(&apn.compact(), move |m: &SearchMatch| m.apn == target, true, tally)
+            client.search(
+                &apn.compact(),
+                move |m: &SearchMatch| m.apn == target,
+                true,
+                tally,
+            )
         }
         Identifier::Address(q) => {
             let keep = |m: &SearchMatch| {

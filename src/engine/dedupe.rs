@@ -93,7 +93,9 @@ impl<V: Clone> SingleFlight<V> {
         guard.armed = false;
         let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         if keep(&value) {
-            inner.slots.insert(key.to_string(), Slot::Done(value.clone()));
+            inner
+                .slots
+                .insert(key.to_string(), Slot::Done(value.clone()));
             inner.order.push_back(key.to_string());
             while inner.order.len() > self.capacity {
                 if let Some(old) = inner.order.pop_front() {
@@ -137,7 +139,13 @@ mod tests {
         let results: Vec<_> = handles.into_iter().map(|h| h.join().unwrap()).collect();
         assert_eq!(calls.load(Ordering::SeqCst), 1);
         assert!(results.iter().all(|(v, _)| *v == 7));
-        assert_eq!(results.iter().filter(|(_, o)| *o == Origin::Fetched).count(), 1);
+        assert_eq!(
+            results
+                .iter()
+                .filter(|(_, o)| *o == Origin::Fetched)
+                .count(),
+            1
+        );
     }
 
     #[test]

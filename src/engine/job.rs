@@ -313,6 +313,9 @@ fn process(
         apns: Vec::new(),
         error: None,
         assessor: None,
+        tax: None,
+        sales: None,
+        documents: None,
     };
     let row = match item.outcome {
         Ok(row) => row,

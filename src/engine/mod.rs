@@ -7,7 +7,7 @@ pub mod mode;
 pub mod priority;
 pub mod record;
 pub mod stats;
+pub mod strategy;
 
 pub use job::{JobOutcome, JobSpec, StopReason};
 pub use mode::Mode;
-

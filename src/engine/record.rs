@@ -67,10 +67,25 @@ pub struct Record {
     /// Every parcel the row resolved to.
     pub apns: Vec<Apn>,
     pub error: Option<String>,
+    /// The Assessor's answer (search matches, parcel records or validation).
     pub assessor: Option<SourceBlock>,
+    /// The Treasurer's tax years (modes tax and comprehensive).
+    pub tax: Option<SourceBlock>,
+    /// Deed history from the Assessor and the Recorder (modes sales and comprehensive).
+    pub sales: Option<SourceBlock>,
+    /// The Recorder documents of the current owners (modes documents and comprehensive).
+    pub documents: Option<SourceBlock>,
 }
 
 impl Record {
+    /// The source blocks the record carries.
+    pub fn blocks(&self) -> Vec<&SourceBlock> {
+        [&self.assessor, &self.tax, &self.sales, &self.documents]
+            .into_iter()
+            .flatten()
+            .collect()
+    }
+
     /// The row's status from its source blocks: any failure fails the row; a row whose
     /// sources all found nothing is not_found.
     pub fn status_from_blocks(blocks: &[&SourceBlock]) -> RowStatus {

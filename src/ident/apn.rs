@@ -10,7 +10,9 @@ pub enum ApnError {
     Empty,
     #[error("an APN has 8 digits (book 3, map 2, parcel 3) and an optional split letter; {0:?} has {1} digits")]
     DigitCount(String, usize),
-    #[error("{0:?} contains {1:?}, which is not a digit, a split letter or a separator (- . space)")]
+    #[error(
+        "{0:?} contains {1:?}, which is not a digit, a split letter or a separator (- . space)"
+    )]
     BadCharacter(String, char),
     #[error("{0:?}: the split letter must come last, after the 8 digits")]
     MisplacedLetter(String),
@@ -120,7 +122,13 @@ mod tests {
 
     #[test]
     fn every_spelling_normalises_to_one_form() {
-        for s in ["123-45-678", "12345678", "123 45 678", "123.45.678", " 123-45-678 "] {
+        for s in [
+            "123-45-678",
+            "12345678",
+            "123 45 678",
+            "123.45.678",
+            " 123-45-678 ",
+        ] {
             assert_eq!(Apn::parse(s).unwrap().to_string(), "123-45-678", "{s}");
         }
         for s in ["118-22-001a", "118-22-001A", "11822001a", "118 22 001 A"] {
@@ -133,11 +141,26 @@ mod tests {
     #[test]
     fn bad_values_are_rejected_with_a_reason() {
         assert_eq!(Apn::parse(""), Err(ApnError::Empty));
-        assert!(matches!(Apn::parse("123-45-67"), Err(ApnError::DigitCount(_, 7))));
-        assert!(matches!(Apn::parse("123-45-6789"), Err(ApnError::DigitCount(_, 9))));
-        assert!(matches!(Apn::parse("123/45/678"), Err(ApnError::BadCharacter(_, '/'))));
-        assert!(matches!(Apn::parse("1A2-45-678"), Err(ApnError::MisplacedLetter(_))));
-        assert!(matches!(Apn::parse("123-45-678AB"), Err(ApnError::MisplacedLetter(_))));
+        assert!(matches!(
+            Apn::parse("123-45-67"),
+            Err(ApnError::DigitCount(_, 7))
+        ));
+        assert!(matches!(
+            Apn::parse("123-45-6789"),
+            Err(ApnError::DigitCount(_, 9))
+        ));
+        assert!(matches!(
+            Apn::parse("123/45/678"),
+            Err(ApnError::BadCharacter(_, '/'))
+        ));
+        assert!(matches!(
+            Apn::parse("1A2-45-678"),
+            Err(ApnError::MisplacedLetter(_))
+        ));
+        assert!(matches!(
+            Apn::parse("123-45-678AB"),
+            Err(ApnError::MisplacedLetter(_))
+        ));
         let msg = Apn::parse("12-34").unwrap_err().to_string();
         assert!(msg.contains("8 digits"), "{msg}");
     }

@@ -17,7 +17,10 @@ pub fn address_matches(query: &AddressQuery, street: &str, city: &str, zip: &str
     let squash = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
     squash(street) == query.street
         && query.city.as_deref().is_none_or(|c| squash(city) == c)
-        && query.zip.as_deref().is_none_or(|z| zip.trim().starts_with(z))
+        && query
+            .zip
+            .as_deref()
+            .is_none_or(|z| zip.trim().starts_with(z))
 }
 
 /// Does an `Ownership` value (names `/`-separated, upper case) match a normalised owner query?
@@ -51,7 +54,11 @@ mod tests {
 
     #[test]
     fn address_rule() {
-        let q = AddressQuery { street: "10010 N 29TH ST".into(), city: Some("PHOENIX".into()), zip: None };
+        let q = AddressQuery {
+            street: "10010 N 29TH ST".into(),
+            city: Some("PHOENIX".into()),
+            zip: None,
+        };
         assert!(address_matches(&q, "10010 N 29TH ST", "PHOENIX", "85028"));
         assert!(address_matches(&q, "10010  N 29TH ST ", "PHOENIX", "85028"));
         assert!(!address_matches(&q, "10010 N 29TH ST", "MESA", "85028"));

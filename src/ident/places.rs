@@ -10,31 +10,113 @@ pub struct Place {
 }
 
 pub const PLACES: &[Place] = &[
-    Place { name: "PHOENIX", zips: &["85028", "85034", "85009", "85037", "85043", "85012", "85027", "85016", "85018", "85020", "85022", "85032", "85041", "85044"] },
-    Place { name: "MESA", zips: &["85206", "85210", "85205", "85201", "85203", "85204", "85207", "85213"] },
-    Place { name: "TEMPE", zips: &["85288", "85281", "85283", "85282", "85284"] },
-    Place { name: "CHANDLER", zips: &["85224", "85225", "85226", "85248", "85249", "85286"] },
-    Place { name: "GILBERT", zips: &["85298", "85233", "85234", "85295", "85296", "85297"] },
-    Place { name: "GLENDALE", zips: &["85301", "85302", "85304", "85306", "85308", "85310"] },
-    Place { name: "SCOTTSDALE", zips: &["85250", "85251", "85254", "85255", "85257", "85258", "85260"] },
-    Place { name: "PEORIA", zips: &["85382", "85345", "85381", "85383"] },
-    Place { name: "SURPRISE", zips: &["85379", "85374", "85378", "85388"] },
-    Place { name: "TOLLESON", zips: &["85353"] },
-    Place { name: "AVONDALE", zips: &["85323", "85392"] },
-    Place { name: "GOODYEAR", zips: &["85338", "85395"] },
-    Place { name: "BUCKEYE", zips: &["85326", "85396"] },
-    Place { name: "EL MIRAGE", zips: &["85335"] },
-    Place { name: "SUN CITY", zips: &["85351", "85373"] },
-    Place { name: "SUN CITY WEST", zips: &["85375"] },
-    Place { name: "FOUNTAIN HILLS", zips: &["85268"] },
-    Place { name: "PARADISE VALLEY", zips: &["85253"] },
-    Place { name: "CAVE CREEK", zips: &["85331"] },
-    Place { name: "QUEEN CREEK", zips: &["85142"] },
-    Place { name: "LITCHFIELD PARK", zips: &["85340"] },
-    Place { name: "WICKENBURG", zips: &["85390"] },
-    Place { name: "YOUNGTOWN", zips: &["85363"] },
-    Place { name: "LAVEEN", zips: &["85339"] },
-    Place { name: "WADDELL", zips: &["85355"] },
+    Place {
+        name: "PHOENIX",
+        zips: &[
+            "85028", "85034", "85009", "85037", "85043", "85012", "85027", "85016", "85018",
+            "85020", "85022", "85032", "85041", "85044",
+        ],
+    },
+    Place {
+        name: "MESA",
+        zips: &[
+            "85206", "85210", "85205", "85201", "85203", "85204", "85207", "85213",
+        ],
+    },
+    Place {
+        name: "TEMPE",
+        zips: &["85288", "85281", "85283", "85282", "85284"],
+    },
+    Place {
+        name: "CHANDLER",
+        zips: &["85224", "85225", "85226", "85248", "85249", "85286"],
+    },
+    Place {
+        name: "GILBERT",
+        zips: &["85298", "85233", "85234", "85295", "85296", "85297"],
+    },
+    Place {
+        name: "GLENDALE",
+        zips: &["85301", "85302", "85304", "85306", "85308", "85310"],
+    },
+    Place {
+        name: "SCOTTSDALE",
+        zips: &[
+            "85250", "85251", "85254", "85255", "85257", "85258", "85260",
+        ],
+    },
+    Place {
+        name: "PEORIA",
+        zips: &["85382", "85345", "85381", "85383"],
+    },
+    Place {
+        name: "SURPRISE",
+        zips: &["85379", "85374", "85378", "85388"],
+    },
+    Place {
+        name: "TOLLESON",
+        zips: &["85353"],
+    },
+    Place {
+        name: "AVONDALE",
+        zips: &["85323", "85392"],
+    },
+    Place {
+        name: "GOODYEAR",
+        zips: &["85338", "85395"],
+    },
+    Place {
+        name: "BUCKEYE",
+        zips: &["85326", "85396"],
+    },
+    Place {
+        name: "EL MIRAGE",
+        zips: &["85335"],
+    },
+    Place {
+        name: "SUN CITY",
+        zips: &["85351", "85373"],
+    },
+    Place {
+        name: "SUN CITY WEST",
+        zips: &["85375"],
+    },
+    Place {
+        name: "FOUNTAIN HILLS",
+        zips: &["85268"],
+    },
+    Place {
+        name: "PARADISE VALLEY",
+        zips: &["85253"],
+    },
+    Place {
+        name: "CAVE CREEK",
+        zips: &["85331"],
+    },
+    Place {
+        name: "QUEEN CREEK",
+        zips: &["85142"],
+    },
+    Place {
+        name: "LITCHFIELD PARK",
+        zips: &["85340"],
+    },
+    Place {
+        name: "WICKENBURG",
+        zips: &["85390"],
+    },
+    Place {
+        name: "YOUNGTOWN",
+        zips: &["85363"],
+    },
+    Place {
+        name: "LAVEEN",
+        zips: &["85339"],
+    },
+    Place {
+        name: "WADDELL",
+        zips: &["85355"],
+    },
 ];
 
 /// The place whose name ends `text` (longest name first, so "SUN CITY WEST" beats "SUN CITY"),
@@ -68,7 +150,10 @@ mod tests {
             split_trailing_place("123 W BELL RD SUN CITY WEST"),
             Some(("123 W BELL RD", "SUN CITY WEST"))
         );
-        assert_eq!(split_trailing_place("10010 N 29TH ST PHOENIX"), Some(("10010 N 29TH ST", "PHOENIX")));
+        assert_eq!(
+            split_trailing_place("10010 N 29TH ST PHOENIX"),
+            Some(("10010 N 29TH ST", "PHOENIX"))
+        );
         assert_eq!(split_trailing_place("10 N XMESA"), None);
     }
 }

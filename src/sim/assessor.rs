@@ -35,7 +35,10 @@ pub struct Assessor {
 
 impl Assessor {
     pub fn new(county: Arc<County>, token: &str) -> Assessor {
-        Assessor { county, token: token.to_string() }
+        Assessor {
+            county,
+            token: token.to_string(),
+        }
     }
 
     /// Answers one request (path relative to the Assessor base).
@@ -47,7 +50,11 @@ impl Assessor {
             return SimResponse::json(405, &json!({"message": "Method Not Allowed"}));
         }
         let path = req.path.trim_end_matches('/');
-        let segments: Vec<String> = path.split('/').skip(1).map(|s| percent_decode(s, false)).collect();
+        let segments: Vec<String> = path
+            .split('/')
+            .skip(1)
+            .map(|s| percent_decode(s, false))
+            .collect();
         let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
         match segments.as_slice() {
             ["search", "property" | "rp"] => self.search(req),
@@ -60,7 +67,11 @@ impl Assessor {
     fn search(&self, req: &SimRequest) -> SimResponse {
         let q = req.param("q").unwrap_or("");
         // A page that is not a positive number is read as page 1, as lenient servers do.
-        let page = req.param("page").and_then(|p| p.trim().parse::<usize>().ok()).unwrap_or(1).max(1);
+        let page = req
+            .param("page")
+            .and_then(|p| p.trim().parse::<usize>().ok())
+            .unwrap_or(1)
+            .max(1);
         let hits = fuzzy_search(&self.county, q);
         let rows: Vec<Value> = hits
             .iter()
@@ -73,12 +84,18 @@ impl Assessor {
     }
 
     fn parcel(&self, raw_apn: &str, sub: Option<&str>) -> SimResponse {
-        let Ok(apn) = Apn::parse(raw_apn) else { return not_found_page(SITE_NAME) };
-        let Some(key) = self.county.layout.key_of(&apn) else { return not_found_page(SITE_NAME) };
+        let Ok(apn) = Apn::parse(raw_apn) else {
+            return not_found_page(SITE_NAME);
+        };
+        let Some(key) = self.county.layout.key_of(&apn) else {
+            return not_found_page(SITE_NAME);
+        };
         let truth = self.county.build(key);
         let body = match sub.map(str::to_ascii_lowercase).as_deref() {
             None => render::parcel_document(&self.county, key, &truth).parcel,
-            Some("propertyinfo") => render::parcel_document(&self.county, key, &truth).property_info,
+            Some("propertyinfo") => {
+                render::parcel_document(&self.county, key, &truth).property_info
+            }
             Some("address") => json!({"PropertyAddress": truth.property_address}),
             Some("valuations") => render::valuations(&truth),
             Some("owner-details") => render::owner(&truth.owner),

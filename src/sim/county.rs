@@ -36,24 +36,34 @@ pub struct County {
 
 /// Squashes runs of whitespace and upper-cases, the way the matching rules compare.
 pub(super) fn normalise(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ").to_uppercase()
+    s.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_uppercase()
 }
 
 impl County {
     /// The county for `seed`.
     pub fn new(seed: u64) -> County {
-        let parsed: Vec<(Apn, RefParcel)> =
-            REFERENCE_PARCELS.iter().filter_map(|r| Apn::parse(r.apn).ok().map(|a| (a, *r))).collect();
-        let fixed_counts: Vec<(u32, u16)> =
-            MAP_OVERRIDES.iter().filter_map(|m| map_id(m.book, m.map).map(|g| (g, m.parcels))).collect();
-        let layout_refs: Vec<(Apn, Option<&str>)> = parsed.iter().map(|(a, r)| (*a, r.street)).collect();
+        let parsed: Vec<(Apn, RefParcel)> = REFERENCE_PARCELS
+            .iter()
+            .filter_map(|r| Apn::parse(r.apn).ok().map(|a| (a, *r)))
+            .collect();
+        let fixed_counts: Vec<(u32, u16)> = MAP_OVERRIDES
+            .iter()
+            .filter_map(|m| map_id(m.book, m.map).map(|g| (g, m.parcels)))
+            .collect();
+        let layout_refs: Vec<(Apn, Option<&str>)> =
+            parsed.iter().map(|(a, r)| (*a, r.street)).collect();
         let layout = Layout::new(seed, &layout_refs, &fixed_counts);
         let mut refs = HashMap::new();
         let mut ref_keys = Vec::new();
         let mut ref_streets: HashMap<String, Vec<Key>> = HashMap::new();
         let mut map_places = HashMap::new();
         for (apn, r) in &parsed {
-            let Some(g) = map_id(apn.book, apn.map) else { continue };
+            let Some(g) = map_id(apn.book, apn.map) else {
+                continue;
+            };
             let key = (g, apn.parcel);
             refs.insert(key, *r);
             ref_keys.push(key);
@@ -64,8 +74,10 @@ impl County {
                 map_places.entry(g).or_insert((city, zip));
             }
         }
-        let map_overrides =
-            MAP_OVERRIDES.iter().filter_map(|m| map_id(m.book, m.map).map(|g| (g, *m))).collect();
+        let map_overrides = MAP_OVERRIDES
+            .iter()
+            .filter_map(|m| map_id(m.book, m.map).map(|g| (g, *m)))
+            .collect();
         let mut county = County {
             seed,
             layout,
@@ -77,7 +89,11 @@ impl County {
             map_overrides,
             ref_owners: Vec::new(),
         };
-        county.ref_owners = county.ref_keys.iter().map(|&k| (k, county.build(k).owner.ownership)).collect();
+        county.ref_owners = county
+            .ref_keys
+            .iter()
+            .map(|&k| (k, county.build(k).owner.ownership))
+            .collect();
         county
     }
 
@@ -114,7 +130,8 @@ impl County {
         let mut i: u64 = 0;
         while out.len() < n && i < (n as u64) * 20 + u64::from(MAP_COUNT) {
             let g = ((start + i * 7919) % u64::from(MAP_COUNT)) as u32;
-            let p = 1 + (mix(&[self.seed, tag::SAMPLE, i]) % u64::from(self.layout.count(g))) as u16;
+            let p =
+                1 + (mix(&[self.seed, tag::SAMPLE, i]) % u64::from(self.layout.count(g))) as u16;
             i += 1;
             if self.layout.key_exists((g, p)) {
                 let apn = self.layout.apn((g, p));
@@ -147,7 +164,9 @@ impl County {
     pub fn owner_truth(&self, query: &str) -> Vec<Apn> {
         let query = normalise(query);
         let mut words = query.split([' ', '/']).filter(|w| !w.is_empty());
-        let Some(first) = words.next() else { return Vec::new() };
+        let Some(first) = words.next() else {
+            return Vec::new();
+        };
         let mut out: Vec<Apn> = self
             .owner_candidates(first, words.next())
             .into_iter()
@@ -176,15 +195,22 @@ impl County {
     pub(super) fn owner_candidates(&self, first: &str, second: Option<&str>) -> Vec<Key> {
         let mut keys = Vec::new();
         for family in OwnerNames::families(first) {
-            self.names.for_each_candidate(family, |g| self.layout.count(g), |key| {
-                if !self.layout.key_exists(key) || self.refs.contains_key(&key) {
-                    return;
-                }
-                let name = self.names.name(key);
-                if OwnerNames::in_family(&name, family) && second.is_none_or(|w| name.second_word() == w) {
-                    keys.push(key);
-                }
-            });
+            self.names.for_each_candidate(
+                family,
+                |g| self.layout.count(g),
+                |key| {
+                    let is_ref = self.layout.is_special(key.0) && self.refs.contains_key(&key);
+                    if is_ref || !self.layout.key_exists(key) {
+                        return;
+                    }
+                    let name = self.names.name(key);
+                    if OwnerNames::in_family(&name, family)
+                        && second.is_none_or(|w| name.second_word() == w)
+                    {
+                        keys.push(key);
+                    }
+                },
+            );
         }
         for (key, ownership) in &self.ref_owners {
             let mut words = ownership.split([' ', '/']);
@@ -206,7 +232,10 @@ impl County {
     /// (street, city, ZIP) of an existing key, without building the whole parcel.
     pub(super) fn situs_of(&self, key: Key) -> (String, String, String) {
         let r = self.refs.get(&key);
-        let street = r.and_then(|r| r.street).map(str::to_string).unwrap_or_else(|| self.layout.situs(key));
+        let street = r
+            .and_then(|r| r.street)
+            .map(str::to_string)
+            .unwrap_or_else(|| self.layout.situs(key));
         match r.and_then(|r| r.city.zip(r.zip)) {
             Some((city, zip)) => (street, city.to_string(), zip.to_string()),
             None => {
@@ -219,7 +248,13 @@ impl County {
     /// What every parcel of map `g` shares.
     pub(super) fn map_facts(&self, g: u32) -> MapFacts {
         let (book, _) = book_map(g);
-        map_facts(self.seed, g, book, self.map_places.get(&g).copied(), self.map_overrides.get(&g))
+        map_facts(
+            self.seed,
+            g,
+            book,
+            self.map_places.get(&g).copied(),
+            self.map_overrides.get(&g),
+        )
     }
 }
 

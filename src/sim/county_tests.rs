@@ -11,7 +11,11 @@ fn apn(s: &str) -> Apn {
 }
 
 fn query(street: &str, city: Option<&str>, zip: Option<&str>) -> AddressQuery {
-    AddressQuery { street: street.into(), city: city.map(Into::into), zip: zip.map(Into::into) }
+    AddressQuery {
+        street: street.into(),
+        city: city.map(Into::into),
+        zip: zip.map(Into::into),
+    }
 }
 
 #[test]
@@ -26,20 +30,39 @@ fn same_seed_same_county_other_seed_other_county() {
             differ += 1;
         }
     }
-    assert!(differ > 150, "seeds 42 and 43 agree on {} of 200 parcels", 200 - differ);
+    assert!(
+        differ > 150,
+        "seeds 42 and 43 agree on {} of 200 parcels",
+        200 - differ
+    );
 }
 
 #[test]
 fn over_a_million_parcels_are_addressable() {
     let county = County::new(42);
-    assert!(county.parcel_count() >= 1_000_000, "{}", county.parcel_count());
+    assert!(
+        county.parcel_count() >= 1_000_000,
+        "{}",
+        county.parcel_count()
+    );
     // Spot checks across the whole range of books and maps.
     let mut found = 0;
     for book in (100..=599).step_by(37) {
         for map in (1..=99).step_by(13) {
             for parcel in [1, 20] {
-                let plain = Apn { book, map, parcel, split: None };
-                let any = county.exists(&plain) || ['A', 'B', 'C'].iter().any(|&c| county.exists(&Apn { split: Some(c), ..plain }));
+                let plain = Apn {
+                    book,
+                    map,
+                    parcel,
+                    split: None,
+                };
+                let any = county.exists(&plain)
+                    || ['A', 'B', 'C'].iter().any(|&c| {
+                        county.exists(&Apn {
+                            split: Some(c),
+                            ..plain
+                        })
+                    });
                 assert!(any, "{plain}");
                 found += 1;
             }
@@ -62,16 +85,25 @@ fn reference_parcels_exist_with_their_addresses() {
         assert_eq!(county.sample(30), refs);
         for r in REFERENCE_PARCELS {
             let a = apn(r.apn);
-            let t = county.parcel(&a).unwrap_or_else(|| panic!("{} missing", r.apn));
+            let t = county
+                .parcel(&a)
+                .unwrap_or_else(|| panic!("{} missing", r.apn));
             assert_eq!(t.apn, a);
             if let Some(street) = r.street {
                 assert_eq!(t.situs_street, street);
-                assert_eq!(county.address_truth(&query(street, None, None)), vec![a], "{street}");
+                assert_eq!(
+                    county.address_truth(&query(street, None, None)),
+                    vec![a],
+                    "{street}"
+                );
             }
             if let (Some(city), Some(zip)) = (r.city, r.zip) {
                 assert_eq!((t.situs_city.as_str(), t.situs_zip.as_str()), (city, zip));
             }
-            assert_eq!(t.property_address, format!("{} {}, AZ {}", t.situs_street, t.situs_city, t.situs_zip));
+            assert_eq!(
+                t.property_address,
+                format!("{} {}, AZ {}", t.situs_street, t.situs_city, t.situs_zip)
+            );
             assert!(county.owner_truth(&t.owner.ownership).contains(&a));
         }
         // The split letter is part of the APN: the unsplit form does not exist.
@@ -98,13 +130,19 @@ fn captured_parcels_carry_the_captured_values() {
     assert_eq!(neighbour.situs_city, "PHOENIX");
     assert_eq!(neighbour.residential.and_then(|h| h.pool_sqft), Some(308));
     let t = county.parcel(&apn("200-16-068")).expect("200-16-068");
-    assert_eq!((t.mcr.as_str(), t.subdivision.as_str(), t.lot.as_str()), ("43521", "DEER VILLAGE UNIT 2", "118"));
+    assert_eq!(
+        (t.mcr.as_str(), t.subdivision.as_str(), t.lot.as_str()),
+        ("43521", "DEER VILLAGE UNIT 2", "118")
+    );
     assert_eq!(t.owner.ownership, "DOE JOHN Q/JANE R");
     assert_eq!(t.valuations[1].tax_year, 2025);
     assert_eq!(t.valuations[1].full_cash_value, Some(420_800));
     assert_eq!(t.valuations[1].assessed_lpv, 23_442);
     let home = t.residential.expect("a home");
-    assert_eq!((home.pool_sqft, home.livable_sqft, home.bath_fixtures), (Some(382), Some(1992), 8));
+    assert_eq!(
+        (home.pool_sqft, home.livable_sqft, home.bath_fixtures),
+        (Some(382), Some(1992), 8)
+    );
 }
 
 #[test]
@@ -118,18 +156,31 @@ fn valuations_are_consistent() {
             if let Some(fcv) = v.full_cash_value {
                 assert!(v.limited_property_value <= fcv, "{a} {v:?}");
             }
-            assert_eq!(v.assessed_lpv, (v.limited_property_value as f64 * v.assessment_ratio).round() as u64);
+            assert_eq!(
+                v.assessed_lpv,
+                (v.limited_property_value as f64 * v.assessment_ratio).round() as u64
+            );
             assert_eq!(v.legal_class_code.trim(), v.legal_class_code);
         }
-        if !county.refs.contains_key(&county.layout.key_of(&a).expect("key")) {
+        if !county
+            .refs
+            .contains_key(&county.layout.key_of(&a).expect("key"))
+        {
             for pair in t.valuations.windows(2) {
-                let growth = pair[0].limited_property_value as f64 / pair[1].limited_property_value as f64;
+                let growth =
+                    pair[0].limited_property_value as f64 / pair[1].limited_property_value as f64;
                 assert!(growth <= 1.05, "{a}: LPV grew {growth}");
             }
         }
         assert_eq!(t.owner.deed_number.len(), 11);
-        assert_eq!(t.owner.deed_number[..4], t.owner.deed_date.format("%Y").to_string());
-        assert_eq!(t.is_residential, t.residential.is_some() || t.property_type == "Residential");
+        assert_eq!(
+            t.owner.deed_number[..4],
+            t.owner.deed_date.format("%Y").to_string()
+        );
+        assert_eq!(
+            t.is_residential,
+            t.residential.is_some() || t.property_type == "Residential"
+        );
     }
 }
 
@@ -140,10 +191,18 @@ fn addresses_round_trip() {
         let t = county.parcel(&a).expect("sampled");
         let q = query(&t.situs_street, Some(&t.situs_city), Some(&t.situs_zip));
         assert_eq!(county.address_truth(&q), vec![a], "{}", t.property_address);
-        let wrong_city = if t.situs_city == "MESA" { "TEMPE" } else { "MESA" };
-        assert!(county.address_truth(&query(&t.situs_street, Some(wrong_city), None)).is_empty());
+        let wrong_city = if t.situs_city == "MESA" {
+            "TEMPE"
+        } else {
+            "MESA"
+        };
+        assert!(county
+            .address_truth(&query(&t.situs_street, Some(wrong_city), None))
+            .is_empty());
     }
-    assert!(county.address_truth(&query("1 NOWHERE ST", None, None)).is_empty());
+    assert!(county
+        .address_truth(&query("1 NOWHERE ST", None, None))
+        .is_empty());
     assert!(county.address_truth(&query("", None, None)).is_empty());
 }
 
@@ -182,7 +241,10 @@ fn split_parcels_have_no_unsplit_twin() {
                 assert!(county.exists(&a));
                 assert!(!county.exists(&Apn { split: None, ..a }), "{a}");
                 for other in ['A', 'B', 'C', 'D'].into_iter().filter(|&c| c != letter) {
-                    assert!(!county.exists(&Apn { split: Some(other), ..a }));
+                    assert!(!county.exists(&Apn {
+                        split: Some(other),
+                        ..a
+                    }));
                 }
             }
         }

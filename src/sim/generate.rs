@@ -34,23 +34,38 @@ impl County {
             Kind::Townhouse => s.range(1_200, 4_000),
             _ => s.range(15_000, 250_000),
         };
-        let home = profile.kind.is_residential().then(|| home(seed, key, profile.kind, lot_size));
-        let latest_fcv = reference.and_then(|r| reference::latest_fcv(r.apn)).unwrap_or_else(|| {
-            let per_foot = s.range(90, 260) as f64;
-            let raw = match &home {
-                Some(h) => h.livable_sqft.unwrap_or(1500) as f64 * per_foot + lot_size as f64 * 8.0,
-                None => lot_size as f64 * per_foot / 3.0,
-            };
-            (raw / 100.0).round() as u64 * 100
-        });
+        let home = profile
+            .kind
+            .is_residential()
+            .then(|| home(seed, key, profile.kind, lot_size));
+        let latest_fcv = reference
+            .and_then(|r| reference::latest_fcv(r.apn))
+            .unwrap_or_else(|| {
+                let per_foot = s.range(90, 260) as f64;
+                let raw = match &home {
+                    Some(h) => {
+                        h.livable_sqft.unwrap_or(1500) as f64 * per_foot + lot_size as f64 * 8.0
+                    }
+                    None => lot_size as f64 * per_foot / 3.0,
+                };
+                (raw / 100.0).round() as u64 * 100
+            });
         let valuations = valuations(seed, key, &profile, latest_fcv, &facts.tax_area);
         let ownership = match reference.map(|r| r.role) {
-            Some(Role::Government) if facts.jurisdiction == "MARICOPA COUNTY" => facts.jurisdiction.clone(),
+            Some(Role::Government) if facts.jurisdiction == "MARICOPA COUNTY" => {
+                facts.jurisdiction.clone()
+            }
             Some(Role::Government) => format!("CITY OF {}", facts.jurisdiction),
             _ => self.names.name(key).render(),
         };
         let absentee = !matches!(profile.class.code, "3.1") || self.names.name(key).is_company();
-        let ctx = OwnerContext { situs_street: &street, city: &city, zip: &zip, absentee, latest_fcv };
+        let ctx = OwnerContext {
+            situs_street: &street,
+            city: &city,
+            zip: &zip,
+            absentee,
+            latest_fcv,
+        };
         let owner = owner_block(seed, key, ownership, &ctx);
         let mut truth = ParcelTruth {
             apn,
@@ -87,13 +102,21 @@ impl County {
 fn home(seed: u64, key: Key, kind: Kind, lot_size: u64) -> ResidentialTruth {
     let mut s = Stream::new(&[seed, tag::HOME, u64::from(key.0), u64::from(key.1)]);
     let built = s.range(1950, 2023) as u16;
-    let effective = if s.chance(15) { (built + s.range(5, 25) as u16).min(2024) } else { built };
+    let effective = if s.chance(15) {
+        (built + s.range(5, 25) as u16).min(2024)
+    } else {
+        built
+    };
     let livable = match kind {
         Kind::Townhouse => s.range(800, 2_000),
         _ => s.range(900, 4_200),
     };
     let garage = s.chance(80).then(|| s.range(1, 3));
-    let carports = u64::from(if garage.is_none() { s.chance(50) } else { s.chance(5) });
+    let carports = u64::from(if garage.is_none() {
+        s.chance(50)
+    } else {
+        s.chance(5)
+    });
     let parking_type = match (garage, carports) {
         (Some(_), _) => Some("Garage".to_string()),
         (None, 1..) => Some("Carport".to_string()),
@@ -136,7 +159,13 @@ fn home(seed: u64, key: Key, kind: Kind, lot_size: u64) -> ResidentialTruth {
 
 /// Six tax years, newest first. FCV grows 0–8 % a year; LPV starts below FCV and grows at most
 /// 5 % a year, never above FCV (Arizona's limited-value rule).
-fn valuations(seed: u64, key: Key, profile: &Profile, latest_fcv: u64, tax_area: &str) -> Vec<ValuationTruth> {
+fn valuations(
+    seed: u64,
+    key: Key,
+    profile: &Profile,
+    latest_fcv: u64,
+    tax_area: &str,
+) -> Vec<ValuationTruth> {
     let mut s = Stream::new(&[seed, tag::VALUES, u64::from(key.0), u64::from(key.1)]);
     let years: Vec<u16> = (0..TAX_YEARS).map(|i| LATEST_TAX_YEAR - i).collect();
     let mut fcv = vec![latest_fcv; years.len()];

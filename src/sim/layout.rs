@@ -33,13 +33,17 @@ const STREET_STRIDE: u64 = 2719;
 
 /// The global map id of a book/map, or `None` outside the county.
 pub fn map_id(book: u16, map: u8) -> Option<u32> {
-    let in_range = (FIRST_BOOK..=LAST_BOOK).contains(&book) && (1..=MAPS_PER_BOOK).contains(&u32::from(map));
+    let in_range =
+        (FIRST_BOOK..=LAST_BOOK).contains(&book) && (1..=MAPS_PER_BOOK).contains(&u32::from(map));
     in_range.then(|| u32::from(book - FIRST_BOOK) * MAPS_PER_BOOK + u32::from(map) - 1)
 }
 
 /// The book and map of a global map id.
 pub fn book_map(g: u32) -> (u16, u8) {
-    (FIRST_BOOK + (g / MAPS_PER_BOOK) as u16, (g % MAPS_PER_BOOK + 1) as u8)
+    (
+        FIRST_BOOK + (g / MAPS_PER_BOOK) as u16,
+        (g % MAPS_PER_BOOK + 1) as u8,
+    )
 }
 
 /// A parcel's key without its split letter: (global map id, parcel number).
@@ -66,6 +70,9 @@ pub struct Layout {
     forced_split: HashMap<Key, Option<char>>,
     /// Generated parcels that would take a reference parcel's address.
     shadowed: HashSet<Key>,
+    /// Maps holding a reference parcel or a gap: only these need the hash lookups above, which
+    /// keeps the owner walk over every map cheap.
+    special: Vec<bool>,
 }
 
 impl Layout {
@@ -91,19 +98,39 @@ impl Layout {
             }
         }
         let mut streets = Vec::new();
-        for name in (1..=NUMBERED_STREETS).map(ordinal).chain(STREET_NAMES.iter().map(|s| s.to_string())) {
+        for name in (1..=NUMBERED_STREETS)
+            .map(ordinal)
+            .chain(STREET_NAMES.iter().map(|s| s.to_string()))
+        {
             for dir in DIRECTIONS {
                 for kind in STREET_TYPES {
                     streets.push(format!("{dir} {name} {kind}"));
                 }
             }
         }
-        let street_ids = streets.iter().enumerate().map(|(i, s)| (s.clone(), i as u32)).collect();
-        let mut layout = Layout { seed, counts, streets, street_ids, forced_split, shadowed: HashSet::new() };
+        let street_ids = streets
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.clone(), i as u32))
+            .collect();
+        let mut special = vec![false; MAP_COUNT as usize];
+        for &(g, _) in forced_split.keys() {
+            special[g as usize] = true;
+        }
+        let mut layout = Layout {
+            seed,
+            counts,
+            streets,
+            street_ids,
+            forced_split,
+            shadowed: HashSet::new(),
+            special,
+        };
         for (_, street) in refs {
             if let Some(key) = street.and_then(|s| layout.locate(s)) {
                 if !layout.forced_split.contains_key(&key) {
                     layout.shadowed.insert(key);
+                    layout.special[key.0 as usize] = true;
                 }
             }
         }
@@ -122,8 +149,10 @@ impl Layout {
 
     /// The split letter parcel `key` carries, if any.
     pub fn split_of(&self, key: Key) -> Option<char> {
-        if let Some(forced) = self.forced_split.get(&key) {
-            return *forced;
+        if self.is_special(key.0) {
+            if let Some(forced) = self.forced_split.get(&key) {
+                return *forced;
+            }
         }
         let h = mix(&[self.seed, tag::SPLIT, u64::from(key.0), u64::from(key.1)]);
         (h % 100 < SPLIT_PERCENT).then(|| ['A', 'B', 'C'][((h >> 32) % 3) as usize])
@@ -131,13 +160,25 @@ impl Layout {
 
     /// Is `key` a parcel (in range, and not a gap left for a reference address)?
     pub fn key_exists(&self, key: Key) -> bool {
-        key.1 >= 1 && key.1 <= self.count(key.0) && !self.shadowed.contains(&key)
+        key.1 >= 1
+            && key.1 <= self.count(key.0)
+            && !(self.is_special(key.0) && self.shadowed.contains(&key))
+    }
+
+    /// Does map `g` hold a reference parcel or a gap?
+    pub fn is_special(&self, g: u32) -> bool {
+        self.special.get(g as usize).copied().unwrap_or(false)
     }
 
     /// The full APN of an existing key.
     pub fn apn(&self, key: Key) -> Apn {
         let (book, map) = book_map(key.0);
-        Apn { book, map, parcel: key.1, split: self.split_of(key) }
+        Apn {
+            book,
+            map,
+            parcel: key.1,
+            split: self.split_of(key),
+        }
     }
 
     /// The key of an APN that exists (split letter included), else `None`.

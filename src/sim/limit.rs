@@ -17,19 +17,24 @@ pub struct TokenBucket {
 impl TokenBucket {
     pub fn new(rate: f64) -> TokenBucket {
         let burst = rate.max(1.0);
-        TokenBucket { rate, burst, state: Mutex::new((burst, None)) }
+        TokenBucket {
+            rate,
+            burst,
+            state: Mutex::new((burst, None)),
+        }
     }
 
     /// Takes a token for a request arriving at `now`; false means "answer 429".
     pub fn try_take(&self, now: Instant) -> bool {
-        if !(self.rate > 0.0) || !self.rate.is_finite() {
+        if self.rate.is_nan() || self.rate <= 0.0 || self.rate.is_infinite() {
             // A zero, negative or NaN rate means "no limit" rather than "refuse everything".
             return true;
         }
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         let (tokens, last) = &mut *state;
         if let Some(prev) = *last {
-            *tokens = (*tokens + now.saturating_duration_since(prev).as_secs_f64() * self.rate).min(self.burst);
+            *tokens = (*tokens + now.saturating_duration_since(prev).as_secs_f64() * self.rate)
+                .min(self.burst);
         }
         *last = Some(now);
         if *tokens >= 1.0 {
@@ -52,17 +57,23 @@ pub struct Faults {
 
 impl Faults {
     pub fn new(seed: u64, source: u64, rate: f64) -> Faults {
-        Faults { seed, source, rate, counter: Mutex::new(0) }
+        Faults {
+            seed,
+            source,
+            rate,
+            counter: Mutex::new(0),
+        }
     }
 
     /// Should the next request fail?
     pub fn next_fails(&self) -> bool {
-        if !(self.rate > 0.0) {
+        if self.rate.is_nan() || self.rate <= 0.0 {
             return false;
         }
         let mut n = self.counter.lock().unwrap_or_else(|e| e.into_inner());
         *n += 1;
-        let roll = (mix(&[self.seed, tag::FAULT, self.source, *n]) >> 11) as f64 / (1u64 << 53) as f64;
+        let roll =
+            (mix(&[self.seed, tag::FAULT, self.source, *n]) >> 11) as f64 / (1u64 << 53) as f64;
         roll < self.rate
     }
 }
@@ -78,7 +89,9 @@ mod tests {
         let t0 = Instant::now();
         let first: usize = (0..20).filter(|_| bucket.try_take(t0)).count();
         assert_eq!(first, 10);
-        let later: usize = (0..20).filter(|_| bucket.try_take(t0 + Duration::from_millis(500))).count();
+        let later: usize = (0..20)
+            .filter(|_| bucket.try_take(t0 + Duration::from_millis(500)))
+            .count();
         assert_eq!(later, 5);
         assert!(TokenBucket::new(0.0).try_take(t0));
     }

@@ -14,6 +14,7 @@ mod assessor;
 mod county;
 mod generate;
 mod hash;
+mod http1;
 mod layout;
 mod limit;
 mod names;

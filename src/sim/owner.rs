@@ -9,7 +9,9 @@ use chrono::{Datelike, NaiveDate};
 
 use super::hash::{mix, tag, Stream};
 use super::layout::{mod_inverse, Key, MAP_COUNT};
-use super::names::{ENTITY_SUFFIXES, ENTITY_WORDS, FIRST_NAMES, REMOTE_MAIL, SURNAMES};
+use super::names::{
+    ENTITY_QUALIFIERS, ENTITY_SUFFIXES, ENTITY_WORDS, FIRST_NAMES, REMOTE_MAIL, SURNAMES,
+};
 use super::truth::OwnerTruth;
 
 const G_MULT: u64 = 7;
@@ -19,40 +21,99 @@ const P_MULT: u64 = 13;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OwnerName {
     /// `"SMITH JOHN Q"`.
-    Individual { surname: usize, first: usize, middle: u8 },
+    Individual {
+        surname: usize,
+        first: usize,
+        middle: u8,
+    },
     /// `"SMITH JOHN Q/MARY R"`: the spouse shares the surname.
-    Joint { surname: usize, first: usize, middle: u8, spouse: usize, spouse_middle: u8 },
-    /// `"SMITH FAMILY TRUST"`.
+    Joint {
+        surname: usize,
+        first: usize,
+        middle: u8,
+        spouse: usize,
+        spouse_middle: u8,
+    },
+    /// `"SMITH JOHN Q TR"`: a trustee.
+    Trustee {
+        surname: usize,
+        first: usize,
+        middle: u8,
+    },
+    /// `"SMITH FAMILY TRUST"` (rare, so one trust name does not own hundreds of parcels).
     Trust { surname: usize },
-    /// `"SAGUARO HOLDINGS LLC"`.
-    Company { word: usize, suffix: usize },
+    /// `"SAGUARO RIDGE HOLDINGS LLC"`.
+    Company {
+        word: usize,
+        qualifier: usize,
+        suffix: usize,
+    },
 }
 
 impl OwnerName {
     /// The `Ownership` string.
     pub fn render(&self) -> String {
         match *self {
-            OwnerName::Individual { surname, first, middle } => {
-                format!("{} {} {}", SURNAMES[surname], FIRST_NAMES[first], middle as char)
+            OwnerName::Individual {
+                surname,
+                first,
+                middle,
+            } => {
+                format!(
+                    "{} {} {}",
+                    SURNAMES[surname], FIRST_NAMES[first], middle as char
+                )
             }
-            OwnerName::Joint { surname, first, middle, spouse, spouse_middle } => format!(
+            OwnerName::Joint {
+                surname,
+                first,
+                middle,
+                spouse,
+                spouse_middle,
+            } => format!(
                 "{} {} {}/{} {}",
-                SURNAMES[surname], FIRST_NAMES[first], middle as char, FIRST_NAMES[spouse], spouse_middle as char
+                SURNAMES[surname],
+                FIRST_NAMES[first],
+                middle as char,
+                FIRST_NAMES[spouse],
+                spouse_middle as char
             ),
+            OwnerName::Trustee {
+                surname,
+                first,
+                middle,
+            } => {
+                format!(
+                    "{} {} {} TR",
+                    SURNAMES[surname], FIRST_NAMES[first], middle as char
+                )
+            }
             OwnerName::Trust { surname } => format!("{} FAMILY TRUST", SURNAMES[surname]),
-            OwnerName::Company { word, suffix } => format!("{} {}", ENTITY_WORDS[word], ENTITY_SUFFIXES[suffix]),
+            OwnerName::Company {
+                word,
+                qualifier,
+                suffix,
+            } => {
+                format!(
+                    "{} {} {}",
+                    ENTITY_WORDS[word], ENTITY_QUALIFIERS[qualifier], ENTITY_SUFFIXES[suffix]
+                )
+            }
         }
     }
 
-    /// The second word of the name ("JOHN", "FAMILY", "HOLDINGS"), used to prune lookups.
+    /// The second word of the name ("JOHN", "FAMILY", "RIDGE"), used to prune lookups.
     pub fn second_word(&self) -> &'static str {
         match *self {
-            OwnerName::Individual { first, .. } | OwnerName::Joint { first, .. } => FIRST_NAMES[first],
+            OwnerName::Individual { first, .. }
+            | OwnerName::Joint { first, .. }
+            | OwnerName::Trustee { first, .. } => FIRST_NAMES[first],
             OwnerName::Trust { .. } => "FAMILY",
-            OwnerName::Company { suffix, .. } => ENTITY_SUFFIXES[suffix].split(' ').next().unwrap_or(""),
+            OwnerName::Company { qualifier, .. } => ENTITY_QUALIFIERS[qualifier],
         }
     }
 
+    /// Owners that are not people (they mostly get their mail elsewhere).
     pub fn is_company(&self) -> bool {
         matches!(self, OwnerName::Company { .. } | OwnerName::Trust { .. })
     }
@@ -101,14 +162,31 @@ impl OwnerNames {
         let first = s.below(FIRST_NAMES.len() as u64) as usize;
         let middle = b'A' + s.below(26) as u8;
         match roll {
-            0..=69 => OwnerName::Individual { surname, first, middle },
+            0..=69 => OwnerName::Individual {
+                surname,
+                first,
+                middle,
+            },
             70..=84 => {
-                let spouse = (first + 1 + s.below(FIRST_NAMES.len() as u64 - 1) as usize) % FIRST_NAMES.len();
-                OwnerName::Joint { surname, first, middle, spouse, spouse_middle: b'A' + s.below(26) as u8 }
+                let spouse = (first + 1 + s.below(FIRST_NAMES.len() as u64 - 1) as usize)
+                    % FIRST_NAMES.len();
+                OwnerName::Joint {
+                    surname,
+                    first,
+                    middle,
+                    spouse,
+                    spouse_middle: b'A' + s.below(26) as u8,
+                }
             }
-            85..=92 => OwnerName::Trust { surname },
+            85..=89 => OwnerName::Trustee {
+                surname,
+                first,
+                middle,
+            },
+            90 => OwnerName::Trust { surname },
             _ => OwnerName::Company {
                 word: Self::residue(key, self.entity_offset, ENTITY_WORDS.len() as u64),
+                qualifier: s.below(ENTITY_QUALIFIERS.len() as u64) as usize,
                 suffix: s.below(ENTITY_SUFFIXES.len() as u64) as usize,
             },
         }
@@ -116,29 +194,85 @@ impl OwnerNames {
 
     /// The word-list families whose names start with `word`.
     pub fn families(word: &str) -> Vec<Family> {
-        let surnames = SURNAMES.iter().enumerate().filter(|(_, s)| **s == word).map(|(i, _)| Family::Surname(i));
-        let entities = ENTITY_WORDS.iter().enumerate().filter(|(_, s)| **s == word).map(|(i, _)| Family::Entity(i));
+        let surnames = SURNAMES
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| **s == word)
+            .map(|(i, _)| Family::Surname(i));
+        let entities = ENTITY_WORDS
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| **s == word)
+            .map(|(i, _)| Family::Entity(i));
         surnames.chain(entities).collect()
+    }
+
+    /// (index, offset, modulus, inverse of 13) of a family's residue equation.
+    fn equation(&self, family: Family) -> (u64, u64, u64, u64) {
+        match family {
+            Family::Surname(i) => (
+                i as u64,
+                self.surname_offset,
+                SURNAMES.len() as u64,
+                self.surname_inverse,
+            ),
+            Family::Entity(i) => (
+                i as u64,
+                self.entity_offset,
+                ENTITY_WORDS.len() as u64,
+                self.entity_inverse,
+            ),
+        }
+    }
+
+    /// The smallest parcel number (1..=m) of map `g` on `family`'s residue: the solution of
+    /// 7·g + 13·p + offset ≡ index (mod m), every term kept non-negative.
+    fn first_parcel(&self, family: Family, g: u32) -> u64 {
+        let (index, offset, m, inverse) = self.equation(family);
+        let target = (index + m * G_MULT - (u64::from(g) * G_MULT) % m + m - offset) % m;
+        match (target * inverse) % m {
+            0 => m,
+            p => p,
+        }
     }
 
     /// The laid-out parcels of map `g` (with `count` parcels) whose first owner word could be
     /// `family`'s word. Existence and owner kind are left to the caller.
-    pub fn candidates_in_map(&self, family: Family, g: u32, count: u16) -> impl Iterator<Item = Key> {
-        let (index, offset, modulus, inverse) = match family {
-            Family::Surname(i) => (i, self.surname_offset, SURNAMES.len() as u64, self.surname_inverse),
-            Family::Entity(i) => (i, self.entity_offset, ENTITY_WORDS.len() as u64, self.entity_inverse),
-        };
-        // Solve 7·g + 13·p + offset ≡ index (mod m) for p; every term is kept non-negative.
-        let target = (index as u64 + modulus * G_MULT - (u64::from(g) * G_MULT) % modulus + modulus - offset) % modulus;
-        let p0 = (target * inverse) % modulus;
-        let first = if p0 == 0 { modulus } else { p0 };
-        (first..=u64::from(count)).step_by(modulus as usize).map(move |p| (g, p as u16))
+    pub fn candidates_in_map(
+        &self,
+        family: Family,
+        g: u32,
+        count: u16,
+    ) -> impl Iterator<Item = Key> {
+        let (_, _, m, _) = self.equation(family);
+        let first = self.first_parcel(family, g);
+        (first..=u64::from(count))
+            .step_by(m as usize)
+            .map(move |p| (g, p as u16))
     }
 
     /// Every laid-out parcel key, over all maps, whose first owner word could be `family`'s.
-    pub fn for_each_candidate(&self, family: Family, count: impl Fn(u32) -> u16, mut f: impl FnMut(Key)) {
+    ///
+    /// This walks all 49,500 maps, so it keeps the per-map work to an add and a compare: from
+    /// one map to the next the solution moves by a constant, −7·13⁻¹ (mod m).
+    pub fn for_each_candidate(
+        &self,
+        family: Family,
+        count: impl Fn(u32) -> u16,
+        mut f: impl FnMut(Key),
+    ) {
+        let (_, _, m, inverse) = self.equation(family);
+        let step = (G_MULT % m) * inverse % m;
+        // Track the solution as a residue in 0..m (m stands for 0 as a parcel number).
+        let mut residue = self.first_parcel(family, 0) % m;
         for g in 0..MAP_COUNT {
-            self.candidates_in_map(family, g, count(g)).for_each(&mut f);
+            let n = u64::from(count(g));
+            let mut p = if residue == 0 { m } else { residue };
+            while p <= n {
+                f((g, p as u16));
+                p += m;
+            }
+            residue = (residue + m - step) % m;
         }
     }
 
@@ -147,6 +281,7 @@ impl OwnerNames {
         match (*name, family) {
             (OwnerName::Individual { surname, .. }, Family::Surname(i))
             | (OwnerName::Joint { surname, .. }, Family::Surname(i))
+            | (OwnerName::Trustee { surname, .. }, Family::Surname(i))
             | (OwnerName::Trust { surname }, Family::Surname(i)) => surname == i,
             (OwnerName::Company { word, .. }, Family::Entity(i)) => word == i,
             _ => false,
@@ -185,7 +320,13 @@ pub fn owner_block(seed: u64, key: Key, ownership: String, ctx: &OwnerContext) -
     let (address1, address2, city, state, zip) = if remote {
         let (street, city, state, zip) = *s.pick(REMOTE_MAIL);
         let suite = (ctx.absentee && s.chance(30)).then(|| format!("STE {}", s.range(1, 40) * 10));
-        (format!("{} {street}", s.range(10, 9999)), suite, city, state, zip)
+        (
+            format!("{} {street}", s.range(10, 9999)),
+            suite,
+            city,
+            state,
+            zip,
+        )
     } else {
         (ctx.situs_street.to_string(), None, ctx.city, "AZ", ctx.zip)
     };
@@ -255,7 +396,8 @@ mod tests {
         });
         for g in (0..MAP_COUNT).step_by(101) {
             for p in 1..=count(g) {
-                let surname = OwnerNames::residue((g, p), names.surname_offset, SURNAMES.len() as u64);
+                let surname =
+                    OwnerNames::residue((g, p), names.surname_offset, SURNAMES.len() as u64);
                 assert_eq!(surname == 17, found.contains(&(g, p)), "{g} {p}");
             }
         }

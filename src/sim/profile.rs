@@ -57,14 +57,26 @@ pub const EXEMPT: LegalClass = LegalClass {
     name: "AG / VACANT LAND / NON-PROFIT R/P",
     ratios: [0.15; 6],
 };
-pub const PRIMARY: LegalClass = LegalClass { code: "3.1", name: "PRIMARY RESIDENCE", ratios: [0.10; 6] };
+pub const PRIMARY: LegalClass = LegalClass {
+    code: "3.1",
+    name: "PRIMARY RESIDENCE",
+    ratios: [0.10; 6],
+};
 pub const NON_PRIMARY: LegalClass = LegalClass {
     code: "4.1",
     name: "NON-PRIMARY/NOT IN OTHER CLASSES RESID",
     ratios: [0.10; 6],
 };
-pub const RENTAL: LegalClass = LegalClass { code: "4.2", name: "RESIDENTIAL RENTAL", ratios: [0.10; 6] };
-pub const MIXED: LegalClass = LegalClass { code: "M", name: "MIXED LEGAL CLASS", ratios: [0.107; 6] };
+pub const RENTAL: LegalClass = LegalClass {
+    code: "4.2",
+    name: "RESIDENTIAL RENTAL",
+    ratios: [0.10; 6],
+};
+pub const MIXED: LegalClass = LegalClass {
+    code: "M",
+    name: "MIXED LEGAL CLASS",
+    ratios: [0.107; 6],
+};
 
 /// The description the Assessor pairs with a use code.
 pub fn use_description(code: &str) -> &'static str {
@@ -92,7 +104,12 @@ pub struct Profile {
 }
 
 const fn profile(kind: Kind, class: &'static LegalClass, use_code: &'static str) -> Profile {
-    Profile { kind, class, use_code, rental: false }
+    Profile {
+        kind,
+        class,
+        use_code,
+        rental: false,
+    }
 }
 
 impl Profile {
@@ -101,8 +118,14 @@ impl Profile {
         match role {
             Role::Home => profile(Kind::Residential, &PRIMARY, "0131"),
             Role::SecondHome => profile(Kind::Residential, &NON_PRIMARY, "0131"),
-            Role::Rental => Profile { rental: true, ..profile(Kind::Residential, &RENTAL, "0131") },
-            Role::MultiFamily => Profile { rental: true, ..profile(Kind::Residential, &RENTAL, "0366") },
+            Role::Rental => Profile {
+                rental: true,
+                ..profile(Kind::Residential, &RENTAL, "0131")
+            },
+            Role::MultiFamily => Profile {
+                rental: true,
+                ..profile(Kind::Residential, &RENTAL, "0366")
+            },
             Role::Townhouse => profile(Kind::Townhouse, &PRIMARY, "0711"),
             Role::Commercial => profile(Kind::Commercial, &COMMERCIAL, "1110"),
             Role::Warehouse => profile(Kind::Warehouse, &COMMERCIAL, "3740"),
@@ -134,13 +157,22 @@ impl Profile {
             Kind::Residential => match roll {
                 0..=74 => profile(kind, &PRIMARY, "0131"),
                 75..=86 => profile(kind, &NON_PRIMARY, "0131"),
-                87..=91 => Profile { rental: true, ..profile(kind, &RENTAL, "0131") },
-                92..=96 => Profile { rental: true, ..profile(kind, &RENTAL, if roll % 2 == 0 { "0366" } else { "0377" }) },
+                87..=91 => Profile {
+                    rental: true,
+                    ..profile(kind, &RENTAL, "0131")
+                },
+                92..=96 => Profile {
+                    rental: true,
+                    ..profile(kind, &RENTAL, if roll % 2 == 0 { "0366" } else { "0377" })
+                },
                 _ => profile(kind, &EXEMPT, "9060"),
             },
             Kind::Townhouse => match roll {
                 0..=79 => profile(kind, &PRIMARY, "0711"),
-                _ => Profile { rental: true, ..profile(kind, &RENTAL, "0711") },
+                _ => Profile {
+                    rental: true,
+                    ..profile(kind, &RENTAL, "0711")
+                },
             },
             Kind::Commercial if roll < 3 => profile(kind, &MIXED, "1110"),
             Kind::Commercial => profile(kind, &COMMERCIAL, "1110"),

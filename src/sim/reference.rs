@@ -48,10 +48,17 @@ const fn r(
     zip: Option<&'static str>,
     role: Role,
 ) -> RefParcel {
-    RefParcel { apn, street, city, zip, role }
+    RefParcel {
+        apn,
+        street,
+        city,
+        zip,
+        role,
+    }
 }
 
 /// Section 4's table, in its order. Cities left out there come from the map's other parcels.
+#[rustfmt::skip]
 pub const REFERENCE_PARCELS: &[RefParcel] = &[
     r("165-28-054", Some("10010 N 29TH ST"), Some("PHOENIX"), Some("85028"), Role::ExemptHome),
     r("165-28-028", Some("2826 E TURQUOISE DR"), None, None, Role::Home),
@@ -143,11 +150,18 @@ pub const MAP_OVERRIDES: &[MapOverride] = &[
 ];
 
 /// The comparables the 165-28-054 capture lists, in its order.
-pub const SIMILAR_165_28_054: &[&str] = &["165-28-028", "165-28-056", "165-28-027", "165-28-092", "165-28-072"];
+pub const SIMILAR_165_28_054: &[&str] = &[
+    "165-28-028",
+    "165-28-056",
+    "165-28-027",
+    "165-28-092",
+    "165-28-072",
+];
 
 /// Captured comparable facts: (APN, land, latest FCV, livable, year built, pool, price, month, year).
 type Comparable = (&'static str, u64, u64, u64, u16, Option<u64>, u64, u32, i32);
 
+#[rustfmt::skip]
 const COMPARABLES: &[Comparable] = &[
     ("165-28-028", 10188, 542_700, 2253, 1962, None, 715_000, 3, 2025),
     ("165-28-056", 10429, 668_100, 2314, 1961, Some(308), 850_000, 8, 2022),
@@ -183,7 +197,14 @@ pub fn apply_captures(t: &mut ParcelTruth) {
         t.owner.sale_date = Some(sold);
         t.owner.deed_date = sold;
         t.owner.deed_type = "WD".into();
-        t.owner.deed_number = format!("{sale_year}{:07}", t.owner.deed_number[4..].parse::<u64>().unwrap_or(1));
+        t.owner.deed_number = format!(
+            "{sale_year}{:07}",
+            t.owner
+                .deed_number
+                .get(4..)
+                .and_then(|n| n.parse::<u64>().ok())
+                .unwrap_or(1)
+        );
     }
     match dashed.as_str() {
         "165-28-054" => capture_165_28_054(t),
@@ -242,7 +263,16 @@ fn capture_165_28_054(t: &mut ParcelTruth) {
     ];
     t.valuations = rows
         .iter()
-        .map(|&(year, fcv, lpv, code)| valuation(year, fcv, lpv, ("2.R", "AG / VACANT LAND / NON-PROFIT R/P", 0.15), code, "691300"))
+        .map(|&(year, fcv, lpv, code)| {
+            valuation(
+                year,
+                fcv,
+                lpv,
+                ("2.R", "AG / VACANT LAND / NON-PROFIT R/P", 0.15),
+                code,
+                "691300",
+            )
+        })
         .collect();
 }
 
@@ -279,11 +309,27 @@ fn composite_200_16_068(t: &mut ParcelTruth) {
     ];
     t.valuations = rows
         .iter()
-        .map(|&(year, fcv, lpv)| valuation(year, fcv, lpv, ("3.1", "PRIMARY RESIDENCE", 0.10), "0131", "111202"))
+        .map(|&(year, fcv, lpv)| {
+            valuation(
+                year,
+                fcv,
+                lpv,
+                ("3.1", "PRIMARY RESIDENCE", 0.10),
+                "0131",
+                "111202",
+            )
+        })
         .collect();
 }
 
-fn valuation(year: u16, fcv: u64, lpv: u64, class: (&str, &str, f64), code: &str, tax_area: &str) -> ValuationTruth {
+fn valuation(
+    year: u16,
+    fcv: u64,
+    lpv: u64,
+    class: (&str, &str, f64),
+    code: &str,
+    tax_area: &str,
+) -> ValuationTruth {
     let (class_code, class_name, ratio) = class;
     ValuationTruth {
         tax_year: year,

@@ -57,7 +57,15 @@ pub fn book_place(seed: u64, book: u16) -> usize {
 
 /// Unified districts per place: (high school district, elementary district).
 fn districts(city: &str, pick: u64) -> (String, String) {
-    let unified = |name: &str| (name.to_string(), format!("{} SCHOOL DISTRICT", name.split(" #").next().unwrap_or(name)));
+    let unified = |name: &str| {
+        (
+            name.to_string(),
+            format!(
+                "{} SCHOOL DISTRICT",
+                name.split(" #").next().unwrap_or(name)
+            ),
+        )
+    };
     let split = |hs: &str, el: &str| (hs.to_string(), el.to_string());
     match city {
         "PHOENIX" => match pick % 4 {
@@ -75,7 +83,10 @@ fn districts(city: &str, pick: u64) -> (String, String) {
         "PEORIA" | "SUN CITY" | "YOUNGTOWN" => unified("PEORIA UNIFIED #11"),
         "SURPRISE" | "EL MIRAGE" | "SUN CITY WEST" | "WADDELL" => unified("DYSART UNIFIED #89"),
         "TOLLESON" => split("TOLLESON UNION HIGH SCHOOL #214", "TOLLESON ELEMENTARY #17"),
-        "AVONDALE" | "GOODYEAR" | "LITCHFIELD PARK" => split("AGUA FRIA UNION HIGH SCHOOL #216", "AVONDALE ELEMENTARY #44"),
+        "AVONDALE" | "GOODYEAR" | "LITCHFIELD PARK" => split(
+            "AGUA FRIA UNION HIGH SCHOOL #216",
+            "AVONDALE ELEMENTARY #44",
+        ),
         "BUCKEYE" => split("BUCKEYE UNION HIGH SCHOOL #201", "BUCKEYE ELEMENTARY #33"),
         "LAVEEN" => split("PHOENIX UNION HIGH SCHOOL #210", "LAVEEN ELEMENTARY #59"),
         "FOUNTAIN HILLS" => unified("FOUNTAIN HILLS UNIFIED #98"),
@@ -109,7 +120,13 @@ pub struct MapFacts {
 }
 
 /// Builds a map's facts; `place` is a (city, ZIP) fixed by a reference parcel in the map.
-pub fn map_facts(seed: u64, g: u32, book: u16, place: Option<(&str, &str)>, fixed: Option<&MapOverride>) -> MapFacts {
+pub fn map_facts(
+    seed: u64,
+    g: u32,
+    book: u16,
+    place: Option<(&str, &str)>,
+    fixed: Option<&MapOverride>,
+) -> MapFacts {
     let mut s = Stream::new(&[seed, tag::MAP, u64::from(g)]);
     let home = &PLACES[book_place(seed, book)];
     let (city, zip) = match place {
@@ -122,7 +139,11 @@ pub fn map_facts(seed: u64, g: u32, book: u16, place: Option<(&str, &str)>, fixe
     let township = format!("{}{}", s.range(1, 7), if s.chance(70) { "N" } else { "S" });
     let range = format!("{}{}", s.range(1, 7), if s.chance(60) { "E" } else { "W" });
     let mut facts = MapFacts {
-        jurisdiction: if unincorporated { "MARICOPA COUNTY".into() } else { city.clone() },
+        jurisdiction: if unincorporated {
+            "MARICOPA COUNTY".into()
+        } else {
+            city.clone()
+        },
         city,
         zip,
         high_school,
@@ -184,10 +205,19 @@ pub fn subdivision(seed: u64, g: u32, p: u16, count: u16, facts: &MapFacts) -> S
         0 => format!("{head} {tail}"),
         1 => format!("{head} {tail} UNIT {}", s.range(1, 9)),
         2 => format!("{head} {tail} PHASE {}", s.range(1, 5)),
-        _ => format!("{head} {tail} {}-{}", s.range(1, 4), ['A', 'B', 'C'][s.below(3) as usize]),
+        _ => format!(
+            "{head} {tail} {}-{}",
+            s.range(1, 4),
+            ['A', 'B', 'C'][s.below(3) as usize]
+        ),
     };
     // MCR numbers are a recorded-map book (1–999) and page (01–99) run together.
     let mcr = format!("{}{:02}", s.range(1, 999), s.range(1, 99));
     let first_lot = s.range(1, 400) as u32;
-    Subdivision { name, mcr, lot: first_lot + u32::from(p - start.min(p)), parcels: end + 1 - start }
+    Subdivision {
+        name,
+        mcr,
+        lot: first_lot + u32::from(p - start.min(p)),
+        parcels: end + 1 - start,
+    }
 }

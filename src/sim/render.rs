@@ -90,12 +90,34 @@ pub fn valuations(t: &ParcelTruth) -> Value {
 pub fn residential(home: Option<&ResidentialTruth>, facts: &MapFacts) -> Value {
     let Some(h) = home else {
         let keys = [
-            "ConstructionYear", "OriginalConstructionYear", "LotSize", "LivableSpace", "Detached_Livable_sqft",
-            "AssessorMarket", "AreaNeighborhood", "Pool", "PEImprovementQualityGrade", "ImprovementQualityGrade",
-            "NumberOfCoveredPatios", "NumberOfUncoveredPatios", "NumberOfPatios", "PatioType", "ExteriorWalls",
-            "RoofType", "BathFixtures", "Cooling", "Heating", "NumberOfGarages", "NumberOfCarports",
-            "ParkingDetails", "LocationalFactors", "OtherStructures", "ParkingType", "CoveredParking",
-            "LocationalCharacteristics", "PhysicalCondition",
+            "ConstructionYear",
+            "OriginalConstructionYear",
+            "LotSize",
+            "LivableSpace",
+            "Detached_Livable_sqft",
+            "AssessorMarket",
+            "AreaNeighborhood",
+            "Pool",
+            "PEImprovementQualityGrade",
+            "ImprovementQualityGrade",
+            "NumberOfCoveredPatios",
+            "NumberOfUncoveredPatios",
+            "NumberOfPatios",
+            "PatioType",
+            "ExteriorWalls",
+            "RoofType",
+            "BathFixtures",
+            "Cooling",
+            "Heating",
+            "NumberOfGarages",
+            "NumberOfCarports",
+            "ParkingDetails",
+            "LocationalFactors",
+            "OtherStructures",
+            "ParkingType",
+            "CoveredParking",
+            "LocationalCharacteristics",
+            "PhysicalCondition",
         ];
         return Value::Object(keys.iter().map(|k| (k.to_string(), Value::Null)).collect());
     };
@@ -194,8 +216,19 @@ pub struct ParcelDocument {
 /// Renders `/parcel/{apn}` (and `/propertyinfo`) for an existing key.
 pub fn parcel_document(county: &County, key: Key, t: &ParcelTruth) -> ParcelDocument {
     let facts = county.map_facts(key.0);
-    let sub = subdivision(county.seed, key.0, key.1, county.layout.count(key.0), &facts);
-    let mut s = Stream::new(&[county.seed, tag::PARCEL + 100, u64::from(key.0), u64::from(key.1)]);
+    let sub = subdivision(
+        county.seed,
+        key.0,
+        key.1,
+        county.layout.count(key.0),
+        &facts,
+    );
+    let mut s = Stream::new(&[
+        county.seed,
+        tag::PARCEL + 100,
+        u64::from(key.0),
+        u64::from(key.1),
+    ]);
     let mapid_exists = s.chance(70);
     let mut info = property_head(t, &facts, mapid_exists);
     let mut parcel = info.clone();
@@ -235,7 +268,10 @@ pub fn parcel_document(county: &County, key: Key, t: &ParcelTruth) -> ParcelDocu
     if let Value::Object(rest) = tail {
         parcel.extend(rest);
     }
-    ParcelDocument { parcel: Value::Object(parcel), property_info: Value::Object(info) }
+    ParcelDocument {
+        parcel: Value::Object(parcel),
+        property_info: Value::Object(info),
+    }
 }
 
 /// Improvement rows: buildings on commercial parcels, none on homes.
@@ -272,7 +308,13 @@ fn similar_parcels(county: &County, key: Key, t: &ParcelTruth) -> Value {
             .filter_map(|a| county.layout.key_of(&a))
             .collect()
     } else {
-        let wanted = 3 + (mix(&[county.seed, tag::SHUFFLE, u64::from(key.0), u64::from(key.1)]) % 3) as usize;
+        let wanted = 3
+            + (mix(&[
+                county.seed,
+                tag::SHUFFLE,
+                u64::from(key.0),
+                u64::from(key.1),
+            ]) % 3) as usize;
         [1i32, -1, 2, -2, 3, -3, 4, -4, 5, -5]
             .iter()
             .filter_map(|d| u16::try_from(i32::from(key.1) + d).ok())
@@ -309,7 +351,9 @@ fn similar_parcels(county: &County, key: Key, t: &ParcelTruth) -> Value {
 
 /// A few hundred bytes that start like a PNG, base64-encoded (real sketches are tens of KB).
 fn sketch(s: &mut Stream) -> String {
-    let mut bytes = vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D, b'I', b'H', b'D', b'R'];
+    let mut bytes = vec![
+        0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D, b'I', b'H', b'D', b'R',
+    ];
     let len = s.range(200, 400) as usize;
     while bytes.len() < len {
         bytes.extend_from_slice(&s.next_u64().to_le_bytes());
@@ -321,7 +365,11 @@ fn base64(bytes: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for i in 0..4 {
             if i <= chunk.len() {
@@ -336,20 +384,33 @@ fn base64(bytes: &[u8]) -> String {
 
 /// `MapIDs`: map files by category (`UpdateDate` is DD-MON-YY, or `[]` when unknown).
 fn map_ids(s: &mut Stream, t: &ParcelTruth) -> Value {
-    const MONTHS: [&str; 12] = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
+    const MONTHS: [&str; 12] = [
+        "JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC",
+    ];
     let entry = |s: &mut Stream, file: String| {
         let date = if s.chance(5) {
             json!([])
         } else {
-            json!(format!("{:02}-{}-{:02}", s.range(1, 28), MONTHS[s.below(12) as usize], s.range(5, 25)))
+            json!(format!(
+                "{:02}-{}-{:02}",
+                s.range(1, 28),
+                MONTHS[s.below(12) as usize],
+                s.range(5, 25)
+            ))
         };
         json!({"FileName": file, "UpdateDate": date, "Url": format!("{SITE}/getmapid/{file}/")})
     };
     let apn = t.apn.compact();
     let book_map = &apn[..5];
-    let parcel_maps: Vec<Value> = (1..=s.range(0, 2)).map(|i| entry(s, format!("{apn}{i:02}"))).collect();
-    let str_maps: Vec<Value> = (1..=s.range(1, 4)).map(|i| entry(s, format!("8{book_map}03{i:02}"))).collect();
-    let book_maps: Vec<Value> = (1..=s.range(1, 2)).map(|i| entry(s, format!("8{book_map}01{i:02}"))).collect();
+    let parcel_maps: Vec<Value> = (1..=s.range(0, 2))
+        .map(|i| entry(s, format!("{apn}{i:02}")))
+        .collect();
+    let str_maps: Vec<Value> = (1..=s.range(1, 4))
+        .map(|i| entry(s, format!("8{book_map}03{i:02}")))
+        .collect();
+    let book_maps: Vec<Value> = (1..=s.range(1, 2))
+        .map(|i| entry(s, format!("8{book_map}01{i:02}")))
+        .collect();
     json!({
         "Parcel Maps": parcel_maps,
         "Subdivision Maps": [entry(s, format!("5{}", t.mcr))],

@@ -1,32 +1,32 @@
-//! The HTTP server: one acceptor thread and an elastic pool of worker threads over tiny_http.
+//! The HTTP server: an accept thread and one thread per client connection.
 //!
-//! The acceptor takes requests in arrival order, so it is where arrivals are counted and the
-//! rate limit and fault injection decide (one thread, ordered clock readings). Workers do the
-//! slow part (the simulated latency, then the answer), and the pool grows whenever every worker
-//! is busy, up to `MAX_WORKERS`, so 256 concurrent slow requests never queue behind each other.
+//! A thread per connection means a slow (latency-delayed) answer only holds its own connection,
+//! so 256 concurrent clients are 256 concurrent requests. Each request is counted, checked
+//! against the source's rate limit and fault rate, delayed by the latency, then answered by the
+//! source's [`Service`]. `stop` (and `Drop`) closes the listener and every open connection and
+//! joins all threads.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
-use std::time::Instant;
+use std::time::Duration;
 
-use crossbeam_channel::{unbounded, Receiver};
 use serde_json::json;
 
 use super::assessor::Assessor;
 use super::county::County;
+use super::http1::serve_connection;
 use super::limit::{Faults, TokenBucket};
 use super::stats::{SimStats, StatsRecorder};
 use super::wire::{not_found_page, SimRequest, SimResponse};
 use super::SimOptions;
 use crate::source::Source;
 
-/// Workers started with the server; more are added on demand.
-const INITIAL_WORKERS: usize = 4;
-/// The pool never grows beyond this many threads.
-const MAX_WORKERS: usize = 1024;
+/// Open connections beyond this are closed at once (a runaway client, not a workload).
+const MAX_CONNECTIONS: usize = 4096;
 /// Where the stats are served, at the root and under every source prefix.
 const STATS_PATH: &str = "/__sim/stats";
 
@@ -42,23 +42,18 @@ impl Service for Assessor {
     }
 }
 
-/// What the acceptor decided before a worker takes over.
-enum Verdict {
-    Stats,
-    Limited,
-    Fault,
-    Serve(Source),
-    NoSource,
+/// The services served now. A source without one answers 404 under its prefix (the Treasurer
+/// and the Recorder are reserved for later: add them here).
+fn services(county: &Arc<County>, opts: &SimOptions) -> BTreeMap<Source, Box<dyn Service>> {
+    let mut services: BTreeMap<Source, Box<dyn Service>> = BTreeMap::new();
+    services.insert(
+        Source::Assessor,
+        Box::new(Assessor::new(county.clone(), &opts.token)),
+    );
+    services
 }
 
-struct Job {
-    request: tiny_http::Request,
-    /// The path relative to the source prefix, with the query string.
-    target: String,
-    verdict: Verdict,
-}
-
-/// State shared by the acceptor and the workers.
+/// State shared by the accept thread and the connection threads.
 struct Shared {
     opts: SimOptions,
     county: Arc<County>,
@@ -67,27 +62,30 @@ struct Shared {
     buckets: BTreeMap<Source, TokenBucket>,
     faults: BTreeMap<Source, Faults>,
     stopping: AtomicBool,
-    idle: AtomicUsize,
-    queued: AtomicUsize,
+    /// Open connections, so `stop` can shut them and unblock their threads.
+    connections: Mutex<HashMap<u64, TcpStream>>,
 }
 
 /// A running simulator. Dropping it stops it.
 pub struct Simulator {
     shared: Arc<Shared>,
-    server: Arc<tiny_http::Server>,
-    port: u16,
+    addr: SocketAddr,
     acceptor: Option<JoinHandle<()>>,
 }
 
 impl Simulator {
     /// Binds 127.0.0.1:`opts.port` (0 picks a free port) and starts serving.
     pub fn start(opts: SimOptions) -> io::Result<Simulator> {
-        let server = tiny_http::Server::http(("127.0.0.1", opts.port)).map_err(io::Error::other)?;
-        let port = server.server_addr().to_ip().map(|a| a.port()).unwrap_or(opts.port);
+        let listener = TcpListener::bind(("127.0.0.1", opts.port))?;
+        widen_backlog(&listener);
+        let addr = listener.local_addr()?;
         let county = Arc::new(County::new(opts.seed));
-        let mut services: BTreeMap<Source, Box<dyn Service>> = BTreeMap::new();
-        services.insert(Source::Assessor, Box::new(Assessor::new(county.clone(), &opts.token)));
-        let buckets = opts.limits.iter().map(|(&s, &rate)| (s, TokenBucket::new(rate))).collect();
+        let services = services(&county, &opts);
+        let buckets = opts
+            .limits
+            .iter()
+            .map(|(&s, &rate)| (s, TokenBucket::new(rate)))
+            .collect();
         let faults = opts
             .error_rate
             .iter()
@@ -101,24 +99,28 @@ impl Simulator {
             buckets,
             faults,
             stopping: AtomicBool::new(false),
-            idle: AtomicUsize::new(0),
-            queued: AtomicUsize::new(0),
+            connections: Mutex::new(HashMap::new()),
         });
-        let server = Arc::new(server);
         let acceptor = {
-            let (shared, server) = (shared.clone(), server.clone());
-            thread::Builder::new().name("mps-sim-accept".into()).spawn(move || accept_loop(&shared, &server))?
+            let shared = shared.clone();
+            thread::Builder::new()
+                .name("mps-sim-accept".into())
+                .spawn(move || accept_loop(&shared, &listener))?
         };
-        Ok(Simulator { shared, server, port, acceptor: Some(acceptor) })
+        Ok(Simulator {
+            shared,
+            addr,
+            acceptor: Some(acceptor),
+        })
     }
 
     /// `http://127.0.0.1:PORT`.
     pub fn base_url(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
+        format!("http://127.0.0.1:{}", self.addr.port())
     }
 
     pub fn port(&self) -> u16 {
-        self.port
+        self.addr.port()
     }
 
     /// The base URL of one source (`{base}/assessor`, …).
@@ -156,17 +158,19 @@ impl Simulator {
         Ok(())
     }
 
-    /// Stops accepting, lets in-flight requests finish, and joins every thread.
+    /// Stops accepting, closes every connection, and joins every thread.
     pub fn stop(mut self) {
         self.shutdown();
     }
 
     fn shutdown(&mut self) {
+        let Some(handle) = self.acceptor.take() else {
+            return;
+        };
         self.shared.stopping.store(true, Ordering::SeqCst);
-        self.server.unblock();
-        if let Some(handle) = self.acceptor.take() {
-            let _ = handle.join();
-        }
+        // The accept thread blocks in accept(); a connection of our own wakes it up.
+        let _ = TcpStream::connect_timeout(&self.addr, Duration::from_secs(1));
+        let _ = handle.join();
     }
 }
 
@@ -178,145 +182,192 @@ impl Drop for Simulator {
 
 impl std::fmt::Debug for Simulator {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Simulator").field("port", &self.port).finish_non_exhaustive()
+        f.debug_struct("Simulator")
+            .field("addr", &self.addr)
+            .finish_non_exhaustive()
     }
 }
 
-/// Receives requests until stopped, judges each, and hands it to the pool.
-fn accept_loop(shared: &Arc<Shared>, server: &tiny_http::Server) {
-    let (tx, rx) = unbounded::<Job>();
-    let mut workers: Vec<JoinHandle<()>> = Vec::new();
-    for _ in 0..INITIAL_WORKERS {
-        spawn_worker(shared, &rx, &mut workers);
+/// Lets the kernel queue more pending connections than std's 128, so a burst of a few hundred
+/// new clients (256 workers starting at once) is not dropped and retried a second later.
+#[cfg(unix)]
+fn widen_backlog(listener: &TcpListener) {
+    use std::os::fd::AsRawFd;
+    // SAFETY: listen(2) only reads two integers and the descriptor is owned by `listener`, open
+    // for the whole call. On a listening socket it just resizes the accept queue (capped by
+    // net.core.somaxconn); on failure the old queue length stays, which is harmless.
+    unsafe {
+        libc::listen(listener.as_raw_fd(), 1024);
     }
-    loop {
-        let request = match server.recv() {
-            Ok(r) => r,
-            Err(_) if shared.stopping.load(Ordering::SeqCst) => break,
-            // An accept error is not fatal to the simulator; stop() will unblock us.
-            Err(_) => continue,
-        };
-        let job = judge(shared, request);
-        let queued = shared.queued.fetch_add(1, Ordering::SeqCst) + 1;
-        if queued > shared.idle.load(Ordering::SeqCst) && workers.len() < MAX_WORKERS {
-            spawn_worker(shared, &rx, &mut workers);
-        }
-        if tx.send(job).is_err() {
+}
+
+#[cfg(not(unix))]
+fn widen_backlog(_listener: &TcpListener) {}
+
+fn lock_connections(shared: &Shared) -> std::sync::MutexGuard<'_, HashMap<u64, TcpStream>> {
+    // The map only holds socket handles; a panicked holder cannot leave it half-updated.
+    shared.connections.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Accepts connections until stopped, then closes them all and joins their threads.
+///
+/// Accepting and spawning are split over two threads: the kernel's accept queue holds only 128
+/// connections (std's backlog), and a burst of 256 new clients overflows it (clients then wait
+/// a full second to retry) if each accept also waits for a thread to be spawned.
+fn accept_loop(shared: &Arc<Shared>, listener: &TcpListener) {
+    let (tx, rx) = crossbeam_channel::unbounded::<TcpStream>();
+    let spawner = {
+        let shared = shared.clone();
+        thread::Builder::new()
+            .name("mps-sim-spawn".into())
+            .spawn(move || spawn_loop(&shared, &rx))
+    };
+    for stream in listener.incoming() {
+        if shared.stopping.load(Ordering::SeqCst) {
             break;
+        }
+        match stream {
+            Ok(stream) => {
+                if tx.send(stream).is_err() {
+                    break;
+                }
+            }
+            // Out of descriptors or similar: back off briefly instead of spinning.
+            Err(_) => thread::sleep(Duration::from_millis(10)),
         }
     }
     drop(tx);
-    for w in workers {
-        let _ = w.join();
+    if let Ok(spawner) = spawner {
+        let _ = spawner.join();
     }
 }
 
-fn spawn_worker(shared: &Arc<Shared>, rx: &Receiver<Job>, workers: &mut Vec<JoinHandle<()>>) {
-    let (shared, rx) = (shared.clone(), rx.clone());
-    let spawned = thread::Builder::new().name("mps-sim-worker".into()).spawn(move || loop {
-        shared.idle.fetch_add(1, Ordering::SeqCst);
-        let job = rx.recv();
-        shared.idle.fetch_sub(1, Ordering::SeqCst);
-        let Ok(job) = job else { break };
-        shared.queued.fetch_sub(1, Ordering::SeqCst);
-        serve(&shared, job);
-    });
-    // If the OS refuses another thread, the existing workers still drain the queue.
-    if let Ok(handle) = spawned {
-        workers.push(handle);
+/// Gives each accepted connection a thread; when the acceptor stops, closes and joins them.
+fn spawn_loop(shared: &Arc<Shared>, rx: &crossbeam_channel::Receiver<TcpStream>) {
+    let mut threads: Vec<JoinHandle<()>> = Vec::new();
+    let mut next_id: u64 = 0;
+    for stream in rx {
+        threads.retain(|t| !t.is_finished());
+        let Ok(registered) = stream.try_clone() else {
+            continue;
+        };
+        if threads.len() >= MAX_CONNECTIONS {
+            continue;
+        }
+        let id = next_id;
+        next_id += 1;
+        lock_connections(shared).insert(id, registered);
+        let worker = shared.clone();
+        let spawned = thread::Builder::new()
+            .name("mps-sim-conn".into())
+            .spawn(move || {
+                serve_connection(stream, &|req| answer(&worker, req));
+                lock_connections(&worker).remove(&id);
+            });
+        match spawned {
+            Ok(t) => threads.push(t),
+            Err(_) => {
+                lock_connections(shared).remove(&id);
+            }
+        }
+    }
+    for (_, conn) in lock_connections(shared).drain() {
+        let _ = conn.shutdown(Shutdown::Both);
+    }
+    for t in threads {
+        let _ = t.join();
     }
 }
 
-/// Splits `/assessor/parcel/x?y` into the source and the rest (`/parcel/x?y`).
-fn route(url: &str) -> (Option<Source>, String) {
+/// Splits `/assessor/parcel/x` into the source and the rest (`/parcel/x`).
+fn route(path: &str) -> (Option<Source>, String) {
     for source in Source::ALL {
-        let prefix = format!("/{}", source.as_str());
-        if let Some(rest) = url.strip_prefix(&prefix) {
-            if rest.is_empty() || rest.starts_with('/') || rest.starts_with('?') {
-                let rest = if rest.starts_with('/') { rest.to_string() } else { format!("/{rest}") };
+        if let Some(rest) = path
+            .strip_prefix('/')
+            .and_then(|p| p.strip_prefix(source.as_str()))
+        {
+            if rest.is_empty() || rest.starts_with('/') {
+                let rest = if rest.is_empty() {
+                    "/".to_string()
+                } else {
+                    rest.to_string()
+                };
                 return (Some(source), rest);
             }
         }
     }
-    (None, url.to_string())
+    (None, path.to_string())
 }
 
-/// Counts the request and decides its fate, in arrival order.
-fn judge(shared: &Shared, request: tiny_http::Request) -> Job {
-    let now = Instant::now();
-    let (source, target) = route(request.url());
-    let path = target.split('?').next().unwrap_or("");
-    let verdict = if path.trim_end_matches('/') == STATS_PATH {
-        Verdict::Stats
-    } else if let Some(source) = source {
-        shared.stats.record_request(source, now);
-        if shared.buckets.get(&source).is_some_and(|b| !b.try_take(now)) {
-            shared.stats.record_429(source);
-            Verdict::Limited
-        } else if shared.faults.get(&source).is_some_and(Faults::next_fails) {
-            Verdict::Fault
-        } else {
-            Verdict::Serve(source)
-        }
-    } else {
-        Verdict::NoSource
-    };
-    Job { request, target, verdict }
-}
-
-/// Builds and sends the answer (after the simulated latency).
-fn serve(shared: &Shared, job: Job) {
-    let Job { request, target, verdict } = job;
-    if !matches!(verdict, Verdict::Stats) && !shared.opts.latency.is_zero() {
-        thread::sleep(shared.opts.latency);
+/// Counts, limits, delays and answers one request.
+fn answer(shared: &Shared, mut req: SimRequest) -> SimResponse {
+    let (source, rest) = route(&req.path);
+    if rest.trim_end_matches('/') == STATS_PATH {
+        let stats = serde_json::to_value(shared.stats.snapshot()).unwrap_or_default();
+        return SimResponse::json(200, &stats);
     }
-    let response = match verdict {
-        Verdict::Stats => {
-            let stats = serde_json::to_value(shared.stats.snapshot()).unwrap_or_default();
-            SimResponse::json(200, &stats)
-        }
-        Verdict::Limited => SimResponse::json(429, &json!({"message": "Too Many Requests"})).with_header("Retry-After", "1"),
-        Verdict::Fault => SimResponse::html(
-            503,
-            "<!DOCTYPE html>\n<html><head><title>Service Unavailable</title></head>\
-             <body><h1>Service Unavailable</h1><p>The server is temporarily unable to service your request.</p></body></html>\n"
-                .into(),
-        ),
-        Verdict::Serve(source) => {
-            let headers = request.headers().iter().map(|h| (h.field.to_string(), h.value.to_string())).collect();
-            let req = SimRequest::new(request.method().as_str(), &target, headers);
-            match shared.services.get(&source) {
-                Some(service) => service.handle(&req),
-                None => not_found_page(&format!("{} (simulated)", source.as_str())),
+    let response = match source {
+        Some(source) => {
+            let now = shared.stats.record_request_now(source);
+            if shared
+                .buckets
+                .get(&source)
+                .is_some_and(|b| !b.try_take(now))
+            {
+                shared.stats.record_429(source);
+                SimResponse::json(429, &json!({"message": "Too Many Requests"}))
+                    .with_header("Retry-After", "1")
+            } else if shared.faults.get(&source).is_some_and(Faults::next_fails) {
+                SimResponse::html(
+                    503,
+                    "<!DOCTYPE html>\n<html><head><title>Service Unavailable</title></head><body>\
+                     <h1>Service Unavailable</h1><p>The server is temporarily unable to service your request.</p>\
+                     </body></html>\n"
+                        .into(),
+                )
+            } else {
+                req.path = rest;
+                match shared.services.get(&source) {
+                    Some(service) => service.handle(&req),
+                    None => not_found_page(&format!("{} (simulated)", source.as_str())),
+                }
             }
         }
-        Verdict::NoSource => not_found_page("mps simulator"),
+        None => not_found_page("mps simulator"),
     };
-    let _ = request.respond(to_tiny(response));
-}
-
-fn to_tiny(r: SimResponse) -> tiny_http::Response<io::Cursor<Vec<u8>>> {
-    let mut out = tiny_http::Response::from_data(r.body).with_status_code(r.status);
-    let headers = std::iter::once(("Content-Type".to_string(), r.content_type.to_string())).chain(r.headers);
-    for (name, value) in headers {
-        if let Ok(h) = tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()) {
-            out.add_header(h);
-        }
+    if !shared.opts.latency.is_zero() {
+        thread::sleep(shared.opts.latency);
     }
-    out
+    response
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Instant;
 
     #[test]
     fn routes_by_prefix() {
-        assert_eq!(route("/assessor/parcel/1").0, Some(Source::Assessor));
-        assert_eq!(route("/assessor/parcel/1").1, "/parcel/1");
-        assert_eq!(route("/assessor?x").1, "/?x");
+        assert_eq!(
+            route("/assessor/parcel/1"),
+            (Some(Source::Assessor), "/parcel/1".to_string())
+        );
+        assert_eq!(
+            route("/assessor"),
+            (Some(Source::Assessor), "/".to_string())
+        );
         assert_eq!(route("/assessorx/parcel").0, None);
         assert_eq!(route("/recorder/documents/1").0, Some(Source::Recorder));
-        assert_eq!(route("/__sim/stats").0, None);
+        assert_eq!(route("/__sim/stats"), (None, "/__sim/stats".to_string()));
+    }
+
+    #[test]
+    fn stop_joins_even_with_idle_connections_open() {
+        let sim = Simulator::start(SimOptions::default()).expect("start");
+        let idle = TcpStream::connect(sim.addr).expect("connect");
+        let t0 = Instant::now();
+        sim.stop();
+        assert!(t0.elapsed() < Duration::from_secs(5));
+        drop(idle);
     }
 }

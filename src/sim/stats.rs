@@ -30,7 +30,10 @@ pub struct SimStats {
 impl SimStats {
     /// One source's counters (zero when it saw nothing).
     pub fn source(&self, source: Source) -> SourceStats {
-        self.sources.get(source.as_str()).copied().unwrap_or_default()
+        self.sources
+            .get(source.as_str())
+            .copied()
+            .unwrap_or_default()
     }
 }
 
@@ -51,11 +54,28 @@ fn index(source: Source) -> usize {
 }
 
 impl StatsRecorder {
-    /// Counts a request that arrived at `now` (arrival times must not go backwards).
-    pub fn record_request(&self, source: Source, now: Instant) {
+    /// Counts a request arriving now and returns its arrival time. The clock is read under the
+    /// lock, so arrival times per source never go backwards even across connection threads.
+    pub fn record_request_now(&self, source: Source) -> Instant {
         let mut c = self.lock(source);
+        let now = Instant::now();
+        Self::count(&mut c, now);
+        now
+    }
+
+    /// Counts a request that arrived at `now` (arrival times must not go backwards).
+    #[cfg(test)]
+    pub fn record_request(&self, source: Source, now: Instant) {
+        Self::count(&mut self.lock(source), now);
+    }
+
+    fn count(c: &mut Counter, now: Instant) {
         c.stats.requests += 1;
-        while c.window.front().is_some_and(|&t| now.duration_since(t) >= Duration::from_secs(1)) {
+        while c
+            .window
+            .front()
+            .is_some_and(|&t| now.duration_since(t) >= Duration::from_secs(1))
+        {
             c.window.pop_front();
         }
         c.window.push_back(now);
@@ -67,13 +87,18 @@ impl StatsRecorder {
     }
 
     pub fn snapshot(&self) -> SimStats {
-        let sources = Source::ALL.iter().map(|&s| (s.as_str().to_string(), self.lock(s).stats)).collect();
+        let sources = Source::ALL
+            .iter()
+            .map(|&s| (s.as_str().to_string(), self.lock(s).stats))
+            .collect();
         SimStats { sources }
     }
 
     fn lock(&self, source: Source) -> std::sync::MutexGuard<'_, Counter> {
         // A panicking holder cannot leave the counters inconsistent, so a poisoned lock is fine.
-        self.counters[index(source)].lock().unwrap_or_else(|e| e.into_inner())
+        self.counters[index(source)]
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
     }
 }
 
@@ -90,7 +115,17 @@ mod tests {
         }
         rec.record_429(Source::Assessor);
         let s = rec.snapshot().source(Source::Assessor);
-        assert_eq!(s, SourceStats { requests: 7, status_429: 1, max_requests_in_1s: 4 });
-        assert_eq!(rec.snapshot().source(Source::Recorder), SourceStats::default());
+        assert_eq!(
+            s,
+            SourceStats {
+                requests: 7,
+                status_429: 1,
+                max_requests_in_1s: 4
+            }
+        );
+        assert_eq!(
+            rec.snapshot().source(Source::Recorder),
+            SourceStats::default()
+        );
     }
 }

@@ -26,17 +26,28 @@ impl SimRequest {
                 (percent_decode(k, true), percent_decode(v, true))
             })
             .collect();
-        SimRequest { method: method.to_string(), path: path.to_string(), query, headers }
+        SimRequest {
+            method: method.to_string(),
+            path: path.to_string(),
+            query,
+            headers,
+        }
     }
 
     /// A header value; names compare case-insensitively.
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 
     /// The first value of a query parameter.
     pub fn param(&self, name: &str) -> Option<&str> {
-        self.query.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        self.query
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -54,11 +65,21 @@ pub const HTML: &str = "text/html; charset=utf-8";
 
 impl SimResponse {
     pub fn json(status: u16, value: &serde_json::Value) -> SimResponse {
-        SimResponse { status, content_type: JSON, body: value.to_string().into_bytes(), headers: Vec::new() }
+        SimResponse {
+            status,
+            content_type: JSON,
+            body: value.to_string().into_bytes(),
+            headers: Vec::new(),
+        }
     }
 
     pub fn html(status: u16, body: String) -> SimResponse {
-        SimResponse { status, content_type: HTML, body: body.into_bytes(), headers: Vec::new() }
+        SimResponse {
+            status,
+            content_type: HTML,
+            body: body.into_bytes(),
+            headers: Vec::new(),
+        }
     }
 
     pub fn with_header(mut self, name: &str, value: &str) -> SimResponse {

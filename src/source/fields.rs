@@ -96,10 +96,13 @@ pub fn parse_uint(s: &str) -> Option<u64> {
     if is_absent(&cleaned) {
         return None;
     }
-    cleaned
-        .parse::<u64>()
-        .ok()
-        .or_else(|| cleaned.parse::<f64>().ok().filter(|f| *f >= 0.0).map(|f| f.round() as u64))
+    cleaned.parse::<u64>().ok().or_else(|| {
+        cleaned
+            .parse::<f64>()
+            .ok()
+            .filter(|f| *f >= 0.0)
+            .map(|f| f.round() as u64)
+    })
 }
 
 /// Parses `MM/DD/YYYY` (month and day may lack their leading zero).
@@ -148,7 +151,10 @@ mod tests {
     fn dates() {
         assert_eq!(parse_mdy("02/26/2018").unwrap().to_string(), "2018-02-26");
         assert_eq!(iso_date_or_month("06/2019").as_deref(), Some("2019-06"));
-        assert_eq!(iso_date_or_month("6/28/2019").as_deref(), Some("2019-06-28"));
+        assert_eq!(
+            iso_date_or_month("6/28/2019").as_deref(),
+            Some("2019-06-28")
+        );
         assert_eq!(iso_date_or_month("13/2019"), None);
         assert_eq!(iso_date_or_month("garbage"), None);
     }

@@ -5,6 +5,8 @@ pub mod error;
 pub mod fields;
 pub mod kind;
 pub mod model;
+pub mod tally;
 
 pub use error::SourceError;
 pub use kind::Source;
+pub use tally::{Found, Tally};

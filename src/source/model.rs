@@ -140,3 +140,83 @@ pub struct SearchMatch {
     pub section_township_range: Option<String>,
     pub rental_id: Option<String>,
 }
+
+/// How a tax year stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TaxStatus {
+    Paid,
+    Unpaid,
+    Delinquent,
+}
+
+/// One payment the Treasurer recorded.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TaxPayment {
+    pub tax_year: u16,
+    /// Payment (or activity) date.
+    pub date: Option<NaiveDate>,
+    /// Dollars.
+    pub amount: f64,
+    pub description: Option<String>,
+}
+
+/// One tax year's bill at the Treasurer.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TaxYear {
+    pub tax_year: u16,
+    /// Dollars assessed (billed) for the year.
+    pub billed: Option<f64>,
+    pub paid: Option<f64>,
+    /// Dollars still due (interest and fees included when the page shows them).
+    pub due: Option<f64>,
+    pub status: TaxStatus,
+    /// A lien (certificate of purchase) exists or is available for this year.
+    pub lien: bool,
+    pub payments: Vec<TaxPayment>,
+}
+
+/// The Treasurer's record of a parcel.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TaxRecord {
+    pub apn: Apn,
+    /// Newest first.
+    pub years: Vec<TaxYear>,
+    /// Sum of `due` over the years.
+    pub total_due: f64,
+    /// True when any year is delinquent.
+    pub delinquent: bool,
+    /// Which Treasurer page the data came from: `legacy` (plain HTTP) or `current` (browser).
+    pub page: &'static str,
+}
+
+/// A recorded document (Recorder public API or its website).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Document {
+    pub recording_number: String,
+    pub recording_date: Option<NaiveDate>,
+    pub document_codes: Vec<String>,
+    /// Every party, as the Recorder indexes them ("LAST FIRST MIDDLE").
+    pub names: Vec<String>,
+    pub page_count: Option<u32>,
+    pub docket_book: Option<u32>,
+    pub page_map: Option<u32>,
+    pub affidavit_present: Option<bool>,
+    pub restricted: bool,
+}
+
+/// One transfer of the parcel.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Sale {
+    pub recording_number: String,
+    pub recording_date: Option<NaiveDate>,
+    pub document_codes: Vec<String>,
+    pub names: Vec<String>,
+    /// Known only for the Assessor's last deed.
+    pub sale_price: Option<u64>,
+    /// `assessor_last_deed` or `owner_name_search`.
+    pub found_by: &'static str,
+    /// `high`, `medium` or `low`.
+    pub match_confidence: &'static str,
+    pub match_reason: String,
+}

@@ -46,7 +46,10 @@ const SEARCH: &[Column] = &[
     ("property_type", From::Item("/property_type")),
     ("mcr", From::Item("/mcr")),
     ("subdivision", From::Item("/subdivision")),
-    ("section_township_range", From::Item("/section_township_range")),
+    (
+        "section_township_range",
+        From::Item("/section_township_range"),
+    ),
 ];
 
 const VALIDATE: &[Column] = &[
@@ -70,10 +73,16 @@ const PROPERTY: &[Column] = &[
     ("use_code", From::Item("/use_code")),
     ("use_description", From::Item("/use_description")),
     ("tax_area_code", From::Item("/tax_area_code")),
-    ("section_township_range", From::Item("/section_township_range")),
+    (
+        "section_township_range",
+        From::Item("/section_township_range"),
+    ),
     ("jurisdiction", From::Item("/jurisdiction")),
     ("high_school_district", From::Item("/high_school_district")),
-    ("elementary_school_district", From::Item("/elementary_school_district")),
+    (
+        "elementary_school_district",
+        From::Item("/elementary_school_district"),
+    ),
     ("parcel_status", From::Item("/parcel_status")),
     ("is_residential", From::Item("/is_residential")),
     ("is_rental", From::Item("/is_rental")),
@@ -90,8 +99,14 @@ const PROPERTY: &[Column] = &[
     ("deed_type", From::Item("/owner/deed_type")),
     ("sale_price", From::Item("/owner/sale_price")),
     ("sale_date", From::Item("/owner/sale_date")),
-    ("construction_year", From::Item("/residential/construction_year")),
-    ("original_construction_year", From::Item("/residential/original_construction_year")),
+    (
+        "construction_year",
+        From::Item("/residential/construction_year"),
+    ),
+    (
+        "original_construction_year",
+        From::Item("/residential/original_construction_year"),
+    ),
     ("livable_sqft", From::Item("/residential/livable_sqft")),
     ("pool", From::Item("/residential/pool")),
     ("pool_sqft", From::Item("/residential/pool_sqft")),
@@ -104,10 +119,22 @@ const PROPERTY: &[Column] = &[
     ("cooling", From::Item("/residential/cooling")),
     ("heating", From::Item("/residential/heating")),
     ("latest_tax_year", From::Item("/valuations/0/tax_year")),
-    ("latest_full_cash_value", From::Item("/valuations/0/full_cash_value")),
-    ("latest_limited_property_value", From::Item("/valuations/0/limited_property_value")),
-    ("latest_legal_class_code", From::Item("/valuations/0/legal_class_code")),
-    ("latest_assessed_lpv", From::Item("/valuations/0/assessed_lpv")),
+    (
+        "latest_full_cash_value",
+        From::Item("/valuations/0/full_cash_value"),
+    ),
+    (
+        "latest_limited_property_value",
+        From::Item("/valuations/0/limited_property_value"),
+    ),
+    (
+        "latest_legal_class_code",
+        From::Item("/valuations/0/legal_class_code"),
+    ),
+    (
+        "latest_assessed_lpv",
+        From::Item("/valuations/0/assessed_lpv"),
+    ),
     ("valuations", From::ItemJson("/valuations")),
 ];
 

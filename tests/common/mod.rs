@@ -45,7 +45,10 @@ impl Env {
         c.current_dir(self.dir.path())
             .env_clear()
             .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("MPS_ASSESSOR_URL", self.sim.url(mps::source::Source::Assessor))
+            .env(
+                "MPS_ASSESSOR_URL",
+                self.sim.url(mps::source::Source::Assessor),
+            )
             .env("MPS_ASSESSOR_TOKEN", self.sim.token())
             .stdin(Stdio::null());
         c
@@ -71,7 +74,9 @@ impl Env {
 
 /// Runs a command with stdin bytes.
 pub fn run_with_stdin(mut c: Command, input: &[u8]) -> Output {
-    c.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    c.stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
     let mut child = c.spawn().expect("spawn mps");
     {
         let mut stdin = child.stdin.take().expect("stdin");

@@ -5,17 +5,11 @@ use crate::http::{HttpClient, Response};
 use crate::ident::Apn;
 use crate::source::error::SourceError;
 use crate::source::model::{ParcelRecord, SearchMatch};
+use crate::source::tally::{Found, Tally};
 use crate::source::Source;
 use serde_json::Value;
 
 const NAME: &str = "Assessor";
-
-/// What a fetch found: the thing asked for, or a definite "no such parcel".
-#[derive(Debug, Clone, PartialEq)]
-pub enum Found<T> {
-    Yes(T),
-    NotFound,
-}
 
 /// The result of an exact-match search: every matching row over all pages read.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -26,17 +20,6 @@ pub struct SearchOutcome {
     pub pages_read: u32,
     /// True when paging stopped at the page cap before the service's last page.
     pub truncated: bool,
-}
-
-/// What a row's requests to one source added up to.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Tally {
-    /// HTTP attempts sent, retries included.
-    pub requests: u32,
-    /// The first URL asked for: the record's source URL.
-    pub first_url: Option<String>,
-    /// When the last response (or failure) arrived.
-    pub fetched_at: Option<std::time::SystemTime>,
 }
 
 /// A client for one Assessor base URL and token.
@@ -137,9 +120,11 @@ impl AssessorClient {
         if tally.first_url.is_none() {
             tally.first_url = Some(url.to_string());
         }
-        let result = self
-            .http
-            .get(Source::Assessor, url, &[("AUTHORIZATION", self.token.as_str())]);
+        let result = self.http.get(
+            Source::Assessor,
+            url,
+            &[("AUTHORIZATION", self.token.as_str())],
+        );
         tally.fetched_at = Some(std::time::SystemTime::now());
         let resp = match result {
             Ok(resp) => {

@@ -3,4 +3,5 @@
 pub mod client;
 pub mod parse;
 
-pub use client::{AssessorClient, Found, SearchOutcome, Tally};
+pub use crate::source::tally::{Found, Tally};
+pub use client::{AssessorClient, SearchOutcome};

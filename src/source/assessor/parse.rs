@@ -38,7 +38,9 @@ pub fn is_empty_parcel(v: &Value) -> bool {
 
 /// Reads `/parcel/{apn}` (everything about one parcel).
 pub fn parse_parcel(apn: Apn, body: &Value) -> Result<ParcelRecord, ParseError> {
-    let map = body.as_object().ok_or(ParseError::NotAnObject(kind(body)))?;
+    let map = body
+        .as_object()
+        .ok_or(ParseError::NotAnObject(kind(body)))?;
     let f = Fields(map);
     if !map.contains_key("PropertyAddress") && !map.contains_key("Owner") {
         return Err(ParseError::MissingField("PropertyAddress"));
@@ -67,7 +69,9 @@ pub fn parse_parcel(apn: Apn, body: &Value) -> Result<ParcelRecord, ParseError> 
         tax_area_code: f.text("TaxAreaCode"),
         section_township_range: f.text("SectionTownshipRange"),
         // "LocalJusidiction" is the service's own spelling.
-        jurisdiction: f.text("LocalJusidiction").or_else(|| f.text("LocalJurisdiction")),
+        jurisdiction: f
+            .text("LocalJusidiction")
+            .or_else(|| f.text("LocalJurisdiction")),
         high_school_district: f.text("HighSchoolDistrict"),
         elementary_school_district: f.text("ElementarySchoolDistrict"),
         parcel_status: f.text("ParcelStatus"),
@@ -88,7 +92,10 @@ pub fn split_situs(address: Option<&str>) -> Situs {
         return Situs::default();
     };
     let (head, zip) = match address.rsplit_once(", AZ") {
-        Some((head, tail)) => (head.trim(), Some(tail.trim().to_string()).filter(|z| !z.is_empty())),
+        Some((head, tail)) => (
+            head.trim(),
+            Some(tail.trim().to_string()).filter(|z| !z.is_empty()),
+        ),
         None => (address.trim(), None),
     };
     match split_trailing_place(head) {
@@ -126,7 +133,10 @@ fn parse_owner(f: Fields) -> Owner {
 
 fn parse_residential(f: Fields) -> Option<Residential> {
     // Non-residential parcels carry the block with every value null: that is no data.
-    if f.0.values().all(|v| v.is_null() || v == &Value::Array(vec![])) {
+    if f.0
+        .values()
+        .all(|v| v.is_null() || v == &Value::Array(vec![]))
+    {
         return None;
     }
     // `Pool` is `false` or the pool area as text; "0" means no pool.
@@ -193,7 +203,9 @@ pub struct SearchPage {
 /// Reads a search page: `{"TOTAL": n, "Results": [...]}`, or a category-keyed object whose
 /// real-property list holds the rows. Rows without a readable APN are skipped.
 pub fn parse_search_page(body: &Value) -> Result<SearchPage, ParseError> {
-    let map = body.as_object().ok_or(ParseError::NotAnObject(kind(body)))?;
+    let map = body
+        .as_object()
+        .ok_or(ParseError::NotAnObject(kind(body)))?;
     let f = Fields(map);
     let (total, rows) = if map.contains_key("Results") {
         (f.uint("TOTAL"), f.array("Results"))
@@ -227,7 +239,9 @@ fn parse_search_row(f: Fields) -> Option<SearchMatch> {
         property_type: f.text("PropertyType"),
         mcr: f.text("MCR"),
         // "SubdivisonName" is the service's own spelling in search rows.
-        subdivision: f.text("SubdivisonName").or_else(|| f.text("SubdivisionName")),
+        subdivision: f
+            .text("SubdivisonName")
+            .or_else(|| f.text("SubdivisionName")),
         section_township_range: f.text("SectionTownshipRange"),
         rental_id: f.text("RentalID"),
     })

@@ -1,0 +1,45 @@
+//! `BrowserError`: why a page could not be rendered, always naming the URL when there is one.
+
+/// How to get a browser on Debian; every "no Chromium" message ends with it. The tool
+/// never downloads a browser by itself.
+pub const INSTALL_HINT: &str = "install Debian's chromium package: apt-get install chromium";
+
+/// A page that did not produce the string its script promised.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BrowserError {
+    /// No Chromium binary was found where we looked.
+    #[error("Chromium not found ({searched}); {hint}", hint = INSTALL_HINT)]
+    NotInstalled {
+        /// What was searched, e.g. "`chromium` on PATH and /usr/bin/chromium".
+        searched: String,
+    },
+    /// Chromium exists but did not start, or its first tab never appeared.
+    #[error("Chromium failed to start: {message}")]
+    Launch { message: String },
+    /// The page did not render before its deadline (the caller decides whether to retry).
+    #[error("timed out rendering {url}")]
+    Timeout { url: String },
+    /// The browser died under the page, and the one retry on a fresh browser failed too.
+    #[error("browser crashed rendering {url}: {message}")]
+    Crashed { url: String, message: String },
+    /// The caller's script threw (or did not parse) while rendering the page.
+    #[error("script failed on {url}: {message}")]
+    Script { url: String, message: String },
+    /// Chromium could not load the page at all (DNS, refused connection, invalid URL).
+    #[error("could not load {url}: {message}")]
+    Navigation { url: String, message: String },
+    /// The pool has been shut down and takes no more pages.
+    #[error("browser pool is shut down")]
+    Closed,
+}
+
+impl BrowserError {
+    /// True for failures that a later attempt may not repeat (timeouts, crashes, pages
+    /// that could not be loaded); a script error or a closed pool fails the same way again.
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            Self::Timeout { .. } | Self::Crashed { .. } | Self::Navigation { .. }
+        )
+    }
+}

@@ -1,0 +1,400 @@
+//! Tests against a real Chromium and a local tiny_http site whose page fetches JSON and
+//! fills `#content.ready` about 50 ms later. Browser tests run one at a time (memory on a
+//! 2-core machine, and the process checks count every browser of this process).
+
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use tiny_http::{Header, Response, Server};
+
+use super::process::{pids_of_this_process, profile_dirs_of_this_process};
+use super::*;
+
+static SERIAL: Mutex<()> = Mutex::new(());
+
+fn serial() -> MutexGuard<'static, ()> {
+    SERIAL.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Resolves with the text of `#content.ready`, polling every 10 ms.
+const READY: &str = "new Promise((resolve) => {
+  const tick = () => {
+    const el = document.querySelector('#content.ready');
+    if (el) { resolve(el.textContent); } else { setTimeout(tick, 10); }
+  };
+  tick();
+})";
+
+const PAGE: &str = r#"<!doctype html><html><head><title>t</title></head><body>
+<div id="content">loading</div>
+<script>
+fetch('/data/' + location.pathname.split('/').pop())
+  .then((r) => r.json())
+  .then((d) => setTimeout(() => {
+    const el = document.getElementById('content');
+    el.textContent = d.text;
+    el.className = 'ready';
+  }, 50));
+</script></body></html>"#;
+
+const NEVER: &str =
+    r#"<!doctype html><html><body><div id="content">never ready</div></body></html>"#;
+
+/// A page whose main thread spins forever shortly after loading: not even the wrapper's
+/// timer can fire, so only the watchdog ends it.
+const SPIN: &str = r#"<!doctype html><html><body><div id="content">spinning</div>
+<script>setTimeout(() => { for (;;) {} }, 100);</script></body></html>"#;
+
+/// The local site: `/page/<id>` (JS-rendered), `/data/<id>` (JSON), `/never`, `/spin`.
+struct Site {
+    server: Arc<Server>,
+    threads: Vec<thread::JoinHandle<()>>,
+    base: String,
+}
+
+impl Site {
+    fn start() -> Site {
+        let server = Arc::new(Server::http("127.0.0.1:0").expect("bind test server"));
+        let addr = server.server_addr().to_ip().expect("ip listener");
+        let threads = (0..4)
+            .map(|_| {
+                let server = Arc::clone(&server);
+                thread::spawn(move || {
+                    for req in server.incoming_requests() {
+                        let path = req.url().to_string();
+                        let (body, kind) = if let Some(id) = path.strip_prefix("/data/") {
+                            (format!(r#"{{"text":"rendered {id}"}}"#), "application/json")
+                        } else if path.starts_with("/page/") {
+                            (PAGE.to_string(), "text/html; charset=utf-8")
+                        } else if path == "/never" {
+                            (NEVER.to_string(), "text/html; charset=utf-8")
+                        } else if path == "/spin" {
+                            (SPIN.to_string(), "text/html; charset=utf-8")
+                        } else {
+                            let _ =
+                                req.respond(Response::from_string("nope").with_status_code(404));
+                            continue;
+                        };
+                        let header = Header::from_bytes("Content-Type", kind).expect("header");
+                        let _ = req.respond(Response::from_string(body).with_header(header));
+                    }
+                })
+            })
+            .collect();
+        Site {
+            server,
+            threads,
+            base: format!("http://{addr}"),
+        }
+    }
+
+    fn page(&self, id: usize) -> String {
+        format!("{}/page/{id}", self.base)
+    }
+}
+
+impl Drop for Site {
+    fn drop(&mut self) {
+        for _ in &self.threads {
+            self.server.unblock();
+        }
+        for t in self.threads.drain(..) {
+            let _ = t.join();
+        }
+    }
+}
+
+fn soon(secs: u64) -> Instant {
+    Instant::now() + Duration::from_secs(secs)
+}
+
+fn options(browsers: usize) -> PoolOptions {
+    PoolOptions {
+        browsers,
+        ..PoolOptions::default()
+    }
+}
+
+fn assert_no_leftovers() {
+    assert_eq!(
+        pids_of_this_process(),
+        Vec::<u32>::new(),
+        "Chromium processes left"
+    );
+    assert_eq!(
+        profile_dirs_of_this_process(),
+        Vec::<std::path::PathBuf>::new(),
+        "profile dirs left"
+    );
+}
+
+#[test]
+fn renders_js_content_fast_and_cleans_up_on_shutdown() {
+    let _serial = serial();
+    let site = Site::start();
+    let plain = ureq::get(&site.page(0))
+        .call()
+        .expect("plain GET")
+        .body_mut()
+        .read_to_string()
+        .expect("body");
+    assert!(
+        !plain.contains("rendered 0"),
+        "a plain GET must not see the JS content"
+    );
+
+    let pool = BrowserPool::start(options(1)).expect("start pool");
+    assert_eq!(
+        pool.render(&site.page(0), READY, soon(20)),
+        Ok("rendered 0".to_string())
+    );
+
+    let started = Instant::now();
+    for id in 1..=20 {
+        let text = pool
+            .render(&site.page(id), READY, soon(20))
+            .expect("page renders");
+        // Each page must answer with its own content, never the previous document's.
+        assert_eq!(text, format!("rendered {id}"));
+    }
+    let per_page = started.elapsed().as_secs_f64() / 20.0;
+    let pss_mib = pool.pss_kib() as f64 / 1024.0;
+    println!(
+        "one browser: {per_page:.3} s/page ({:.1} pages/s), PSS {pss_mib:.0} MiB",
+        1.0 / per_page
+    );
+    assert!(per_page < 0.5, "{per_page:.3} s/page");
+
+    // A script that throws, and one that does not even parse: both name the URL, and the
+    // next page still reads its own document.
+    let thrown = pool.render(
+        &site.page(30),
+        "Promise.reject(new Error('boom'))",
+        soon(10),
+    );
+    assert!(
+        matches!(&thrown, Err(BrowserError::Script { url, message }) if url.ends_with("/page/30") && message.contains("boom")),
+        "{thrown:?}"
+    );
+    let unparsable = pool.render(&site.page(31), "(((", soon(10));
+    assert!(
+        matches!(unparsable, Err(BrowserError::Script { .. })),
+        "{unparsable:?}"
+    );
+    assert_eq!(
+        pool.render(&site.page(32), READY, soon(10)),
+        Ok("rendered 32".to_string())
+    );
+
+    let stats = pool.stats();
+    assert_eq!(
+        (stats.pages, stats.failures, stats.launches),
+        (22, 2, 1),
+        "{stats:?}"
+    );
+    pool.shutdown();
+    assert_no_leftovers();
+}
+
+#[test]
+fn two_browsers_serve_four_threads_and_drop_cleans_up() {
+    let _serial = serial();
+    let site = Site::start();
+    let pool = BrowserPool::start(options(2)).expect("start pool");
+    assert_eq!(pool.pids().len(), 2);
+    let started = Instant::now();
+    thread::scope(|s| {
+        for t in 0..4 {
+            let (pool, site) = (&pool, &site);
+            s.spawn(move || {
+                for i in 0..5 {
+                    let id = 100 + t * 10 + i;
+                    let text = pool.render(&site.page(id), READY, soon(30));
+                    assert_eq!(text, Ok(format!("rendered {id}")));
+                }
+            });
+        }
+    });
+    let secs = started.elapsed().as_secs_f64();
+    println!(
+        "two browsers: 20 pages in {secs:.2} s ({:.1} pages/s)",
+        20.0 / secs
+    );
+    assert_eq!(pool.stats().pages, 20);
+    drop(pool);
+    assert_no_leftovers();
+}
+
+#[test]
+fn recycles_after_k_pages_without_piling_up_processes() {
+    let _serial = serial();
+    let site = Site::start();
+    let pool = BrowserPool::start(PoolOptions {
+        pages_per_browser: 3,
+        ..options(1)
+    })
+    .expect("start pool");
+    let initial = pids_of_this_process().len();
+    let mut most = initial;
+    for id in 0..10 {
+        assert_eq!(
+            pool.render(&site.page(id), READY, soon(20)),
+            Ok(format!("rendered {id}"))
+        );
+        most = most.max(pids_of_this_process().len());
+    }
+    let stats = pool.stats();
+    println!("recycling: {stats:?}, processes: initial {initial}, most {most}");
+    assert!(stats.recycles >= 3, "{stats:?}");
+    assert_eq!(stats.launches, stats.recycles + 1, "{stats:?}");
+    // One browser's tree at a time: the old tree is gone before the new one starts.
+    assert!(
+        most <= initial + 2,
+        "processes grew from {initial} to {most}"
+    );
+    pool.shutdown();
+    assert_no_leftovers();
+}
+
+#[test]
+fn a_killed_browser_costs_no_page() {
+    let _serial = serial();
+    let site = Site::start();
+    let pool = BrowserPool::start(options(1)).expect("start pool");
+    thread::scope(|s| {
+        for t in 0..2 {
+            let (pool, site) = (&pool, &site);
+            s.spawn(move || {
+                for i in 0..6 {
+                    let id = 200 + t * 10 + i;
+                    assert_eq!(
+                        pool.render(&site.page(id), READY, soon(30)),
+                        Ok(format!("rendered {id}"))
+                    );
+                }
+            });
+        }
+        // Kill the main process while the two threads keep the browser busy.
+        while pool.stats().pages < 2 {
+            thread::sleep(Duration::from_millis(5));
+        }
+        let pid = pool.pids()[0];
+        let pid = libc::pid_t::try_from(pid).expect("pid fits");
+        // SAFETY: plain kill(2) on the browser's pid.
+        assert_eq!(unsafe { libc::kill(pid, libc::SIGKILL) }, 0);
+    });
+    let stats = pool.stats();
+    println!("after SIGKILL: {stats:?}");
+    assert_eq!(stats.pages, 12, "{stats:?}");
+    assert!(stats.crashes >= 1, "{stats:?}");
+    pool.shutdown();
+    assert_no_leftovers();
+}
+
+#[test]
+fn a_hanging_page_times_out_and_the_browser_is_replaced() {
+    let _serial = serial();
+    let site = Site::start();
+    let pool = BrowserPool::start(options(1)).expect("start pool");
+    let first_pid = pool.pids();
+    let started = Instant::now();
+    let never = format!("{}/never", site.base);
+    let result = pool.render(&never, READY, started + Duration::from_secs(2));
+    let took = started.elapsed();
+    assert_eq!(result, Err(BrowserError::Timeout { url: never }));
+    assert!(took < Duration::from_secs(3), "took {took:?}");
+    assert_eq!(
+        pool.render(&site.page(7), READY, soon(20)),
+        Ok("rendered 7".to_string())
+    );
+    assert_ne!(
+        pool.pids(),
+        first_pid,
+        "the hung browser must have been replaced"
+    );
+
+    // A renderer stuck in a busy loop: the caller still gets Timeout at its deadline, and
+    // the watchdog kills that browser so the next page gets a fresh one.
+    let spin = format!("{}/spin", site.base);
+    let started = Instant::now();
+    let result = pool.render(&spin, READY, started + Duration::from_secs(2));
+    let took = started.elapsed();
+    assert_eq!(result, Err(BrowserError::Timeout { url: spin }));
+    assert!(took < Duration::from_secs(3), "took {took:?}");
+    assert_eq!(
+        pool.render(&site.page(9), READY, soon(20)),
+        Ok("rendered 9".to_string())
+    );
+
+    // A page that cannot be loaded at all is a navigation error naming the URL.
+    let refused = pool.render("http://127.0.0.1:9/", READY, soon(10));
+    assert!(
+        matches!(&refused, Err(BrowserError::Navigation { url, .. }) if url == "http://127.0.0.1:9/"),
+        "{refused:?}"
+    );
+    assert_eq!(
+        pool.render(&site.page(8), READY, soon(20)),
+        Ok("rendered 8".to_string())
+    );
+    let stats = pool.stats();
+    println!("after a hang: {stats:?}");
+    assert_eq!(
+        (stats.timeouts, stats.recycles, stats.launches),
+        (2, 2, 3),
+        "{stats:?}"
+    );
+    pool.shutdown();
+    assert_no_leftovers();
+}
+
+#[test]
+fn missing_chromium_says_how_to_install_it() {
+    let result = BrowserPool::start(PoolOptions {
+        chromium: Some("/nonexistent/chromium".into()),
+        ..PoolOptions::default()
+    });
+    let Err(err) = result else {
+        panic!("a pool without Chromium must not start");
+    };
+    assert!(matches!(err, BrowserError::NotInstalled { .. }), "{err:?}");
+    let message = err.to_string();
+    assert!(message.contains("/nonexistent/chromium"), "{message}");
+    assert!(message.contains("apt-get install chromium"), "{message}");
+}
+
+#[test]
+fn a_binary_that_is_not_chromium_fails_fast() {
+    let started = Instant::now();
+    let result = BrowserPool::start(PoolOptions {
+        chromium: Some("/bin/true".into()),
+        ..PoolOptions::default()
+    });
+    let Err(err) = result else {
+        panic!("/bin/true must not pass for Chromium");
+    };
+    assert!(matches!(err, BrowserError::Launch { .. }), "{err:?}");
+    assert!(err.to_string().contains("/bin/true --version"), "{err}");
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
+
+#[test]
+fn the_ctrl_c_sweep_kills_everything_and_the_pool_recovers() {
+    let _serial = serial();
+    let site = Site::start();
+    let pool = BrowserPool::start(options(1)).expect("start pool");
+    assert_eq!(
+        pool.render(&site.page(1), READY, soon(20)),
+        Ok("rendered 1".to_string())
+    );
+    kill_all_browsers_of_this_process();
+    assert_no_leftovers();
+    // The dead browser is noticed on the next page, which is retried on a fresh one.
+    assert_eq!(
+        pool.render(&site.page(2), READY, soon(20)),
+        Ok("rendered 2".to_string())
+    );
+    assert!(pool.stats().crashes >= 1);
+    pool.shutdown();
+    assert_no_leftovers();
+}

@@ -456,3 +456,68 @@ fn batch_with_builtin_sim_needs_no_environment() {
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert_eq!(records(&out).len(), 3);
 }
+
+#[test]
+fn max_errors_stops_early_with_exit_3() {
+    let env = Env::with(mps::sim::SimOptions {
+        error_rate: std::collections::BTreeMap::from([(mps::source::Source::Assessor, 1.0)]),
+        ..mps::sim::SimOptions::default()
+    });
+    let apns: Vec<String> = sample(40).iter().map(Apn::dashed).collect();
+    let input = apn_file(&env, &apns);
+    let cfg = env.file("c.yaml", b"http:\n  max_attempts: 1\n");
+    let out = env.batch(
+        &input,
+        &[
+            "--max-errors",
+            "3",
+            "--workers",
+            "1",
+            "--rate",
+            "assessor=0",
+            "--progress",
+            "none",
+            "--config",
+            cfg.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code(&out), 3, "{}", stderr(&out));
+    let recs = records(&out);
+    assert!(
+        recs.len() >= 3 && recs.len() < 40,
+        "stopped early after {} rows",
+        recs.len()
+    );
+    assert!(recs.iter().all(|r| r["status"] == "failed"));
+    assert!(stderr(&out).contains("--max-errors"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_progress_bar_is_drawn_only_on_a_terminal() {
+    let env = Env::new();
+    let apns: Vec<String> = sample(5).iter().map(Apn::dashed).collect();
+    let input = apn_file(&env, &apns);
+    // Not a terminal: no bar, only the summary.
+    let out = env.batch(&input, &["--rate", "assessor=0"]);
+    assert!(!stderr(&out).contains("rows ["), "{}", stderr(&out));
+    // Under a pseudo-terminal (script(1)): the bar is drawn on stderr.
+    let cmd = format!(
+        "{BIN} batch --input {} --rate assessor=0 --output {}",
+        input.display(),
+        env.path("o.jsonl").display()
+    );
+    let mut s = Command::new("script");
+    s.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("TERM", "xterm")
+        .env(
+            "MPS_ASSESSOR_URL",
+            env.sim.url(mps::source::Source::Assessor),
+        )
+        .env("MPS_ASSESSOR_TOKEN", env.sim.token())
+        .args(["-qec", &cmd, "/dev/null"]);
+    let out = s.output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("rows"), "bar on a terminal: {text}");
+    assert!(text.contains("5/5") || text.contains("ok 5"), "{text}");
+}

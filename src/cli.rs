@@ -49,6 +49,12 @@ pub struct Common {
     /// Requests in flight at once to one source: SOURCE=N.
     #[arg(long = "concurrency", value_name = "SOURCE=N")]
     pub concurrency: Vec<String>,
+    /// intelligent (default), api-only, scraping-only, parallel-all or sequential.
+    #[arg(long, value_name = "STRATEGY")]
+    pub strategy: Option<String>,
+    /// Browser threads (one headless Chromium each) for pages that need JavaScript.
+    #[arg(long, value_name = "N")]
+    pub browsers: Option<usize>,
     /// Rows in flight at once (the HTTP worker pool).
     #[arg(long, value_name = "N")]
     pub workers: Option<usize>,

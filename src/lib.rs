@@ -8,6 +8,7 @@ pub mod engine;
 pub mod http;
 pub mod ident;
 pub mod input;
+pub mod ledger;
 pub mod progress;
 pub mod sim;
 pub mod source;

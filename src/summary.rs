@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, Serialize)]
 pub struct Summary {
     pub mode: String,
+    pub strategy: String,
     pub rows: u64,
     pub by_status: Counts,
     /// Rows that ended ok or not_found, divided by all rows.
@@ -21,6 +22,8 @@ pub struct Summary {
     pub wall_seconds: f64,
     /// Per source: requests (retries included), retries, 429s, errors.
     pub hosts: BTreeMap<String, Value>,
+    /// Browser pool statistics, when pages were read in a browser.
+    pub browsers: Option<Value>,
     pub stopped: Option<String>,
     pub exit_code: i32,
 }
@@ -37,6 +40,7 @@ impl Summary {
         let round = |x: f64, d: i32| (x * 10f64.powi(d)).round() / 10f64.powi(d);
         Summary {
             mode: mode.to_string(),
+            strategy: String::new(),
             rows,
             by_status: job.counts,
             success_rate: round(job.counts.success_rate(), 4),
@@ -53,6 +57,7 @@ impl Summary {
             shared_rows: job.shared,
             wall_seconds: round(wall, 3),
             hosts,
+            browsers: None,
             stopped: job.stop.as_ref().map(|s| s.to_string()),
             exit_code,
         }
@@ -88,6 +93,16 @@ impl Summary {
                 n("retries"),
                 n("status_429"),
                 n("errors")
+            ));
+        }
+        if let Some(b) = &self.browsers {
+            let n = |k: &str| b.get(k).and_then(Value::as_u64).unwrap_or(0);
+            out.push_str(&format!(
+                "     browsers: {} pages, {} launches, {} crashes, {} timeouts\n",
+                n("pages"),
+                n("launches"),
+                n("crashes"),
+                n("timeouts")
             ));
         }
         if let Some(why) = &self.stopped {

@@ -13,6 +13,15 @@ pub const VARIABLES: &[(&str, &str)] = &[
     ("MPS_ASSESSOR_URL", "Assessor base URL"),
     ("MPS_TREASURER_URL", "Treasurer base URL"),
     ("MPS_RECORDER_URL", "Recorder public API base URL"),
+    (
+        "MPS_RECORDER_WEB_URL",
+        "Recorder website base URL (document pages)",
+    ),
+    (
+        "MPS_CHROMIUM",
+        "Chromium binary for pages that need JavaScript",
+    ),
+    ("MPS_STRATEGY", "processing strategy"),
     ("MPS_ASSESSOR_RATE", "Assessor requests per second"),
     ("MPS_TREASURER_RATE", "Treasurer requests per second"),
     ("MPS_RECORDER_RATE", "Recorder requests per second"),
@@ -57,6 +66,22 @@ pub fn apply(
                 })?;
             config.sources.get_mut(s).rate = Some(rate);
         }
+    }
+    if let Some(v) = lookup("MPS_RECORDER_WEB_URL").filter(|v| !v.trim().is_empty()) {
+        if !(v.starts_with("http://") || v.starts_with("https://")) {
+            return Err(bad(
+                "MPS_RECORDER_WEB_URL",
+                &v,
+                "must start with http:// or https://",
+            ));
+        }
+        config.sources.recorder.web_url = Some(v.trim().to_string());
+    }
+    if let Some(v) = lookup("MPS_CHROMIUM").filter(|v| !v.trim().is_empty()) {
+        config.browser.chromium = Some(v.trim().into());
+    }
+    if let Some(v) = lookup("MPS_STRATEGY").filter(|v| !v.trim().is_empty()) {
+        config.batch.strategy = v.trim().to_string();
     }
     if let Some(v) = lookup("MPS_ASSESSOR_TOKEN").filter(|v| !v.trim().is_empty()) {
         config.sources.assessor.token = Some(Secret::new(v.trim()));

@@ -20,6 +20,7 @@ pub struct Config {
     pub sources: Sources,
     pub http: HttpSettings,
     pub batch: BatchSettings,
+    pub browser: BrowserSettings,
     /// The keys of the Python system mps succeeds, each mapped to what it controls here.
     pub batch_processing: BatchProcessing,
 }
@@ -37,6 +38,8 @@ pub struct Sources {
 #[serde(deny_unknown_fields, default)]
 pub struct SourceSettings {
     pub url: String,
+    /// The Recorder's website (JavaScript document pages), read in a browser.
+    pub web_url: Option<String>,
     /// Only the Assessor uses a token. Prefer the `MPS_ASSESSOR_TOKEN` environment variable.
     pub token: Option<Secret>,
     /// Requests per second, a ceiling counted per request, retries included. When unset,
@@ -52,6 +55,7 @@ impl SourceSettings {
     fn with_url(url: &str) -> Self {
         SourceSettings {
             url: url.to_string(),
+            web_url: None,
             token: None,
             rate: None,
             burst: 2,
@@ -71,7 +75,10 @@ impl Default for Sources {
         Sources {
             assessor: SourceSettings::with_url("https://mcassessor.maricopa.gov"),
             treasurer: SourceSettings::with_url("https://treasurer.maricopa.gov"),
-            recorder: SourceSettings::with_url("https://publicapi.recorder.maricopa.gov"),
+            recorder: SourceSettings {
+                web_url: Some("https://recorder.maricopa.gov".into()),
+                ..SourceSettings::with_url("https://publicapi.recorder.maricopa.gov")
+            },
         }
     }
 }
@@ -149,6 +156,29 @@ pub struct BatchSettings {
     pub format: String,
     /// Progress display: auto, bar, jsonl or none.
     pub progress: String,
+    /// Processing strategy: intelligent, api-only, scraping-only, parallel-all, sequential.
+    pub strategy: String,
+    /// Recorder documents fetched at most per parcel in the documents step.
+    pub max_documents: usize,
+}
+
+/// The headless Chromium pool.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct BrowserSettings {
+    /// Chromium binary; unset: `chromium` on the PATH, then /usr/bin/chromium.
+    pub chromium: Option<std::path::PathBuf>,
+    /// Pages a browser serves before it is replaced by a fresh one.
+    pub pages_per_browser: usize,
+}
+
+impl Default for BrowserSettings {
+    fn default() -> Self {
+        BrowserSettings {
+            chromium: None,
+            pages_per_browser: 200,
+        }
+    }
 }
 
 impl Default for BatchSettings {
@@ -159,6 +189,8 @@ impl Default for BatchSettings {
             max_runtime: None,
             format: "jsonl".into(),
             progress: "auto".into(),
+            strategy: "intelligent".into(),
+            max_documents: 100,
         }
     }
 }
@@ -281,6 +313,23 @@ impl Config {
         }
         if !matches!(self.batch.format.as_str(), "jsonl" | "csv" | "json") {
             return bad("format", "must be jsonl, csv or json");
+        }
+        if self
+            .batch
+            .strategy
+            .parse::<crate::engine::strategy::Strategy>()
+            .is_err()
+        {
+            return bad(
+                "strategy",
+                "must be intelligent, api-only, scraping-only, parallel-all or sequential",
+            );
+        }
+        if self.batch.max_documents == 0 {
+            return bad("max_documents", "must be at least 1");
+        }
+        if self.browser.pages_per_browser == 0 {
+            return bad("pages_per_browser", "must be at least 1");
         }
         if !matches!(
             self.batch.progress.as_str(),

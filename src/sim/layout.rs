@@ -227,7 +227,7 @@ impl Layout {
 
     /// Like [`Layout::locate`], from a house number and a street index.
     pub fn locate_parts(&self, house: u32, s: u32) -> Option<Key> {
-        if house % 2 != 0 {
+        if !house.is_multiple_of(2) {
             return None;
         }
         let parcel = (house % HOUSE_BAND) / 2;

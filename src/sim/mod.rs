@@ -20,12 +20,14 @@ mod limit;
 mod names;
 mod owner;
 mod profile;
+mod recorder;
 mod reference;
 mod region;
 mod render;
 mod search;
 mod server;
 mod stats;
+mod treasurer;
 mod truth;
 mod wire;
 
@@ -35,8 +37,14 @@ mod tests;
 pub use assessor::{Assessor, PAGE_SIZE};
 pub use county::County;
 pub use generate::{LATEST_TAX_YEAR, TAX_YEARS};
+pub use recorder::{
+    DocumentTruth, IndexQuery, Party, PartyRole, Recorder,
+    DEFAULT_PAGE_SIZE as RECORDER_DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE as RECORDER_MAX_PAGE_SIZE,
+    TOTAL_CAP as RECORDER_TOTAL_CAP,
+};
 pub use server::{Service, Simulator};
 pub use stats::{SimStats, SourceStats};
+pub use treasurer::{TaxTruth, TaxYearTruth, Treasurer};
 pub use truth::{OwnerTruth, ParcelTruth, ResidentialTruth, ValuationTruth};
 pub use wire::{SimRequest, SimResponse};
 
@@ -58,6 +66,10 @@ pub struct SimOptions {
     pub error_rate: BTreeMap<Source, f64>,
     /// The `AUTHORIZATION` value the Assessor accepts.
     pub token: String,
+    /// The simulated "today" for the Treasurer's tax status; `None` is today's UTC date.
+    pub as_of: Option<chrono::NaiveDate>,
+    /// Every legacy Treasurer URL answers 302 to the current page (as it will one day).
+    pub treasurer_legacy_retired: bool,
 }
 
 impl Default for SimOptions {
@@ -69,6 +81,8 @@ impl Default for SimOptions {
             limits: BTreeMap::new(),
             error_rate: BTreeMap::new(),
             token: SIM_TOKEN.to_string(),
+            as_of: None,
+            treasurer_legacy_retired: false,
         }
     }
 }

@@ -50,6 +50,18 @@ fn services(county: &Arc<County>, opts: &SimOptions) -> BTreeMap<Source, Box<dyn
         Source::Assessor,
         Box::new(Assessor::new(county.clone(), &opts.token)),
     );
+    services.insert(
+        Source::Treasurer,
+        Box::new(super::treasurer::Treasurer::new(
+            county.clone(),
+            opts.as_of,
+            opts.treasurer_legacy_retired,
+        )),
+    );
+    services.insert(
+        Source::Recorder,
+        Box::new(super::recorder::Recorder::new(county.clone())),
+    );
     services
 }
 
@@ -154,8 +166,16 @@ impl Simulator {
             if *source == Source::Assessor {
                 writeln!(out, "export MPS_{name}_TOKEN={}", self.token())?;
             }
+            if *source == Source::Recorder {
+                writeln!(out, "export MPS_{name}_WEB_URL={}", self.web_url())?;
+            }
         }
         Ok(())
+    }
+
+    /// The base URL of the Recorder's website (`{base}/recorder-web`).
+    pub fn web_url(&self) -> String {
+        format!("{}/recorder-web", self.base_url())
     }
 
     /// Stops accepting, closes every connection, and joins every thread.
@@ -279,8 +299,18 @@ fn spawn_loop(shared: &Arc<Shared>, rx: &crossbeam_channel::Receiver<TcpStream>)
     }
 }
 
-/// Splits `/assessor/parcel/x` into the source and the rest (`/parcel/x`).
+/// Splits `/assessor/parcel/x` into the source and the rest (`/parcel/x`). The Recorder's
+/// website (`/recorder-web/x`) goes to the Recorder as `/web/x`.
 fn route(path: &str) -> (Option<Source>, String) {
+    if let Some(rest) = path.strip_prefix("/recorder-web") {
+        if rest.is_empty() || rest.starts_with('/') {
+            let rest = if rest.is_empty() { "/" } else { rest };
+            return (
+                Some(Source::Recorder),
+                format!("{}{rest}", super::recorder::WEB_PREFIX),
+            );
+        }
+    }
     for source in Source::ALL {
         if let Some(rest) = path
             .strip_prefix('/')

@@ -323,11 +323,7 @@ fn apn_spellings_and_not_found_pages() {
             .body
             .contains("<title>Page not found: Maricopa County Assessor's Office</title>"));
     }
-    for path in [
-        "/treasurer/parcel/default.aspx",
-        "/recorder/documents/1",
-        "/elsewhere",
-    ] {
+    for path in ["/treasurer/nothing.aspx", "/elsewhere"] {
         let got = get(&a, &format!("{}{path}", sim.base_url()), None);
         assert_eq!(got.status, 404, "{path}");
         assert!(got.body.starts_with('<'));
@@ -497,7 +493,7 @@ fn latency_does_not_serialise_requests() {
 }
 
 #[test]
-fn exports_name_the_assessor() {
+fn exports_name_every_service() {
     let sim = start(SimOptions {
         token: "tok".into(),
         ..SimOptions::default()
@@ -505,15 +501,14 @@ fn exports_name_the_assessor() {
     let mut out = Vec::new();
     sim.print_exports(&mut out).expect("write to a Vec");
     let text = String::from_utf8(out).unwrap_or_default();
-    assert_eq!(
-        text,
-        format!(
-            "export MPS_ASSESSOR_URL=http://127.0.0.1:{}/assessor\nexport MPS_ASSESSOR_TOKEN=tok\n",
-            sim.port()
-        )
-    );
-    assert_eq!(
-        sim.url(Source::Assessor),
-        format!("{}/assessor", sim.base_url())
-    );
+    let base = format!("http://127.0.0.1:{}", sim.port());
+    for line in [
+        format!("export MPS_ASSESSOR_URL={base}/assessor"),
+        "export MPS_ASSESSOR_TOKEN=tok".to_string(),
+        format!("export MPS_TREASURER_URL={base}/treasurer"),
+        format!("export MPS_RECORDER_URL={base}/recorder"),
+        format!("export MPS_RECORDER_WEB_URL={base}/recorder-web"),
+    ] {
+        assert!(text.lines().any(|l| l == line), "{line} in {text}");
+    }
 }

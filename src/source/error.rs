@@ -10,6 +10,19 @@ pub enum SourceError {
     Unauthorized { url: String },
     #[error(transparent)]
     Http(#[from] HttpError),
+    /// A page that needs JavaScript could not be read in a browser.
+    #[error("{source_name} page {url}: {message}")]
+    Page {
+        source_name: &'static str,
+        url: String,
+        message: String,
+    },
+    /// The data exists only on a JavaScript page and the strategy forbids a browser.
+    #[error("{source_name}: {message}")]
+    NeedsBrowser {
+        source_name: &'static str,
+        message: String,
+    },
     #[error("{source_name} answered {status} at {url}")]
     Status {
         source_name: &'static str,

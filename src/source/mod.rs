@@ -5,7 +5,9 @@ pub mod error;
 pub mod fields;
 pub mod kind;
 pub mod model;
+pub mod recorder;
 pub mod tally;
+pub mod treasurer;
 
 pub use error::SourceError;
 pub use kind::Source;

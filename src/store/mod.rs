@@ -3,6 +3,7 @@
 pub mod csv;
 pub mod json;
 pub mod jsonl;
+pub mod postgres;
 
 use crate::engine::mode::Mode;
 use crate::engine::record::Record;

@@ -50,6 +50,15 @@ impl Env {
                 self.sim.url(mps::source::Source::Assessor),
             )
             .env("MPS_ASSESSOR_TOKEN", self.sim.token())
+            .env(
+                "MPS_TREASURER_URL",
+                self.sim.url(mps::source::Source::Treasurer),
+            )
+            .env(
+                "MPS_RECORDER_URL",
+                self.sim.url(mps::source::Source::Recorder),
+            )
+            .env("MPS_RECORDER_WEB_URL", self.sim.web_url())
             .stdin(Stdio::null());
         c
     }

@@ -1,0 +1,124 @@
+//! One row's work across the sources, as its mode asks: which steps run, in what order, and
+//! which of them overlap.
+
+use super::assessor_step::{self, AssessorResult};
+use super::block;
+use super::context::Context;
+use super::mode::Mode;
+use super::record::SourceBlock;
+use super::{documents_step, sales_step, tax_step};
+use crate::ident::{Apn, Identifier};
+use crate::source::model::SourceStatus;
+
+/// Everything a row produced (shared with duplicate rows of the same identifier).
+#[derive(Debug, Clone)]
+pub struct RowResult {
+    pub assessor: Option<SourceBlock>,
+    pub tax: Option<SourceBlock>,
+    pub sales: Option<SourceBlock>,
+    pub documents: Option<SourceBlock>,
+    pub apns: Vec<Apn>,
+    pub warning: Option<String>,
+    /// Set when the whole batch must stop (a refused token).
+    pub fatal: Option<String>,
+}
+
+impl RowResult {
+    fn from_assessor(a: AssessorResult) -> Self {
+        RowResult {
+            assessor: Some(a.block),
+            tax: None,
+            sales: None,
+            documents: None,
+            apns: a.apns,
+            warning: a.warning,
+            fatal: a.fatal,
+        }
+    }
+
+    /// Failed results are not shared: a later duplicate row tries again.
+    pub fn shareable(&self) -> bool {
+        [&self.assessor, &self.tax, &self.sales, &self.documents]
+            .into_iter()
+            .flatten()
+            .all(|b| b.status != SourceStatus::Failed)
+    }
+}
+
+/// Runs every step the mode needs for one identifier.
+pub fn run(ctx: &Context, id: &Identifier) -> RowResult {
+    let pages = ctx.search_max_pages;
+    match ctx.mode {
+        Mode::Search | Mode::Property | Mode::Validate => {
+            RowResult::from_assessor(assessor_step::run(&ctx.assessor, ctx.mode, id, pages))
+        }
+        Mode::Tax => {
+            // An APN needs no Assessor call; an address or owner is resolved first.
+            let mut out = match id {
+                Identifier::Apn(apn) => RowResult {
+                    assessor: None,
+                    tax: None,
+                    sales: None,
+                    documents: None,
+                    apns: vec![*apn],
+                    warning: None,
+                    fatal: None,
+                },
+                other => RowResult::from_assessor(assessor_step::run(&ctx.assessor, Mode::Search, other, pages)),
+            };
+            out.tax = Some(after_resolution(&out, || tax_step::run(ctx, &out.apns)));
+            out
+        }
+        Mode::Sales | Mode::Documents | Mode::Comprehensive => full(ctx, id),
+    }
+}
+
+/// Runs `step` unless the resolution found nothing or failed.
+fn after_resolution(out: &RowResult, step: impl FnOnce() -> SourceBlock) -> SourceBlock {
+    match out.assessor.as_ref().map(|b| b.status) {
+        Some(SourceStatus::Failed) => block::skipped("not run: the Assessor step failed"),
+        _ if out.apns.is_empty() => block::skipped("not run: no parcel to look up"),
+        _ => step(),
+    }
+}
+
+/// Modes that need the parcel record (owners, last deed) and, for comprehensive, the tax too.
+fn full(ctx: &Context, id: &Identifier) -> RowResult {
+    let pages = ctx.search_max_pages;
+    let wants_tax = ctx.mode == Mode::Comprehensive;
+    let overlap = ctx.strategy.overlaps_steps();
+    // With an APN in hand, the Treasurer does not wait for the Assessor.
+    let (assessor, early_tax) = match id {
+        Identifier::Apn(apn) if wants_tax && overlap => std::thread::scope(|s| {
+            let tax = s.spawn(|| tax_step::run(ctx, &[*apn]));
+            let a = assessor_step::run(&ctx.assessor, Mode::Property, id, pages);
+            (a, tax.join().ok())
+        }),
+        _ => (assessor_step::run(&ctx.assessor, Mode::Property, id, pages), None),
+    };
+    let parcels = assessor.parcels.clone();
+    let mut out = RowResult::from_assessor(assessor);
+    if wants_tax {
+        out.tax = Some(match early_tax {
+            Some(tax) => tax,
+            None => after_resolution(&out, || tax_step::run(ctx, &out.apns)),
+        });
+    }
+    let wants_sales = matches!(ctx.mode, Mode::Sales | Mode::Comprehensive);
+    let wants_docs = matches!(ctx.mode, Mode::Documents | Mode::Comprehensive);
+    let (sales, documents) = if overlap && wants_sales && wants_docs {
+        std::thread::scope(|s| {
+            let docs = s.spawn(|| after_resolution(&out, || documents_step::run(ctx, &parcels)));
+            let sales = after_resolution(&out, || sales_step::run(ctx, &parcels));
+            (Some(sales), docs.join().ok())
+        })
+    } else {
+        (
+            wants_sales.then(|| after_resolution(&out, || sales_step::run(ctx, &parcels))),
+            wants_docs.then(|| after_resolution(&out, || documents_step::run(ctx, &parcels))),
+        )
+    };
+    out.sales = sales;
+    out.documents = documents;
+    out
+}

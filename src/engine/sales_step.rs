@@ -1,0 +1,139 @@
+//! The sales part of a row: the Assessor's last deed, that document at the Recorder, and
+//! earlier deeds found by walking back through sellers' names.
+//!
+//! The Recorder has no parcel cross-reference, so every deed before the last one is a
+//! heuristic match: each carries a confidence and the reason for it.
+
+use super::block;
+use super::context::Context;
+use super::record::SourceBlock;
+use super::recorder_docs;
+use crate::source::model::{ParcelRecord, Sale, SourceStatus};
+use crate::source::recorder::{is_deed_code, search_names, NameQuery};
+use crate::source::{Found, SourceError, Tally};
+use chrono::NaiveDate;
+use serde_json::json;
+
+/// How many owners back the chain is followed.
+const MAX_DEPTH: usize = 3;
+
+/// The sales block for the parcels the Assessor returned.
+pub fn run(ctx: &Context, parcels: &[ParcelRecord]) -> SourceBlock {
+    let mut tally = Tally::default();
+    let mut out = Vec::new();
+    for parcel in parcels {
+        match sales_of(ctx, parcel, &mut tally) {
+            Ok(v) => out.push(v),
+            Err(e) => return block::failed(&tally, e.to_string()),
+        }
+    }
+    let any = out.iter().any(|v| !v["last_deed"].is_null());
+    let status = if any { SourceStatus::Ok } else { SourceStatus::NotFound };
+    block::from_result(&tally, Ok((status, Some(json!({ "parcels": out })))))
+}
+
+fn sales_of(ctx: &Context, parcel: &ParcelRecord, tally: &mut Tally) -> Result<serde_json::Value, SourceError> {
+    let owner = &parcel.owner;
+    let Some(number) = owner.deed_number.clone() else {
+        return Ok(json!({ "apn": parcel.apn, "last_deed": null, "history": [] }));
+    };
+    let doc = recorder_docs::fetch(ctx, &number, tally)?;
+    let (names, codes, date) = match &doc {
+        Found::Yes(d) => (d.names.clone(), d.document_codes.clone(), d.recording_date),
+        Found::NotFound => (Vec::new(), Vec::new(), owner.deed_date),
+    };
+    let last = Sale {
+        recording_number: number.clone(),
+        recording_date: date.or(owner.deed_date),
+        document_codes: codes,
+        names: names.clone(),
+        sale_price: owner.sale_price,
+        found_by: "assessor_last_deed",
+        match_confidence: "high",
+        match_reason: match doc {
+            Found::Yes(_) => "the Assessor's MostCurrentDeed, read at the Recorder".into(),
+            Found::NotFound => "the Assessor's MostCurrentDeed; the Recorder has no such document".into(),
+        },
+    };
+    let owners = owner
+        .name
+        .as_deref()
+        .map(search_names)
+        .unwrap_or_default();
+    let mut history = Vec::new();
+    let mut buyers: Vec<NameQuery> = owners;
+    let mut parties = names;
+    let mut before = last.recording_date;
+    let mut seen = vec![number];
+    for depth in 0..MAX_DEPTH {
+        // The sellers on a deed are its parties who are not its buyers.
+        let sellers: Vec<String> = parties
+            .iter()
+            .filter(|n| !buyers.iter().any(|b| b.matches(n)))
+            .cloned()
+            .collect();
+        let Some(step) = earlier_deed(ctx, &sellers, before, &seen, depth, tally)? else {
+            break;
+        };
+        seen.push(step.recording_number.clone());
+        before = step.recording_date;
+        buyers = sellers.iter().flat_map(|s| search_names(s)).collect();
+        parties = step.names.clone();
+        history.push(step);
+    }
+    Ok(json!({ "apn": parcel.apn, "last_deed": last, "history": history }))
+}
+
+/// The sellers' latest deed recorded before `before`: how they came to own the parcel.
+fn earlier_deed(
+    ctx: &Context,
+    sellers: &[String],
+    before: Option<NaiveDate>,
+    seen: &[String],
+    depth: usize,
+    tally: &mut Tally,
+) -> Result<Option<Sale>, SourceError> {
+    let mut candidates = Vec::new();
+    for seller in sellers {
+        for q in search_names(seller) {
+            let found = ctx.recorder.search(&q, tally)?;
+            for row in found.rows {
+                let earlier = match (row.recording_date, before) {
+                    (Some(d), Some(b)) => d < b,
+                    _ => false,
+                };
+                if earlier && is_deed_code(&row.document_code) && !seen.contains(&row.recording_number) {
+                    candidates.push((row.recording_date, row.recording_number, seller.clone()));
+                }
+            }
+        }
+    }
+    candidates.sort();
+    candidates.dedup_by(|a, b| a.1 == b.1);
+    let Some((_, number, seller)) = candidates.last().cloned() else {
+        return Ok(None);
+    };
+    let Found::Yes(doc) = recorder_docs::fetch(ctx, &number, tally)? else {
+        return Ok(None);
+    };
+    let unique = candidates.len() == 1;
+    let confidence = match (unique, depth) {
+        (true, 0) => "medium",
+        (true, _) | (false, 0) => "low",
+        _ => "low",
+    };
+    Ok(Some(Sale {
+        recording_number: doc.recording_number.clone(),
+        recording_date: doc.recording_date,
+        document_codes: doc.document_codes.clone(),
+        names: doc.names.clone(),
+        sale_price: None,
+        found_by: "owner_name_search",
+        match_confidence: confidence,
+        match_reason: format!(
+            "latest deed naming seller {seller} before the next sale ({} candidate deed{}); the Recorder has no parcel link",
+            candidates.len(),
+            if unique { "" } else { "s" }
+        ),
+    }))
+}

@@ -1,0 +1,176 @@
+//! The Recorder's public API (`publicapi.recorder.maricopa.gov`), as `county-services.md` 3.1
+//! describes it. Paths are relative to `/recorder`; `/web/…` is the website ([`super::web`]).
+//!
+//! * `GET /documents/{n}`: the document, `recordingNumber` a string, book and page integers.
+//!   A non-numeric id is 400 "Invalid recording number". An unknown number is 404 with a
+//!   Spring-style body: the real answer to a numeric unknown id was never captured.
+//! * `GET /documents/search?lastNames=&firstNames=&middleNameIs=&businessNames=&pageSize=&pageNumber=`:
+//!   one row per (name, document), sorted by recording number; `recordingNumber` a number, book
+//!   and page strings, one code with `+` when the document has more. `pageSize` defaults to 20
+//!   and is capped at 200, `pageNumber` is 1-based. `totalResults` is capped at 501 and only
+//!   the first 501 rows can be paged to. Other filters (document code, dates, book…) and
+//!   unknown parameters are ignored; with no name at all the answer is the index from 1947.
+//!   A `pageSize` or `pageNumber` that is not a positive integer is a 400.
+//! * anything else: 404 (Spring JSON); a method other than GET: 405.
+
+use std::sync::Arc;
+
+use serde_json::{json, Value};
+
+use super::parties::IndexQuery;
+use super::truth::{recorder_date, DocumentTruth};
+use super::web;
+use super::WEB_PREFIX;
+use crate::sim::county::County;
+use crate::sim::server::Service;
+use crate::sim::wire::{percent_decode, SimRequest, SimResponse};
+
+/// Rows per page when `pageSize` is absent.
+pub const DEFAULT_PAGE_SIZE: usize = 20;
+/// The largest page the service serves; larger requests get this many.
+pub const MAX_PAGE_SIZE: usize = 200;
+/// `totalResults` never exceeds this, and rows past it cannot be reached.
+pub const TOTAL_CAP: usize = 501;
+
+/// The Recorder (API and website) over one county.
+#[derive(Debug, Clone)]
+pub struct Recorder {
+    county: Arc<County>,
+}
+
+impl Service for Recorder {
+    fn handle(&self, req: &SimRequest) -> SimResponse {
+        Recorder::handle(self, req)
+    }
+}
+
+/// A Spring Boot error body (`timestamp` written as the service writes dates).
+fn spring_error(status: u16, error: &str, message: Option<&str>, path: &str) -> SimResponse {
+    let today = recorder_date(chrono::Utc::now().date_naive());
+    let mut body = json!({"timestamp": today, "status": status, "error": error});
+    if let (Some(message), Some(map)) = (message, body.as_object_mut()) {
+        map.insert("message".into(), json!(message));
+    }
+    if let Some(map) = body.as_object_mut() {
+        map.insert("path".into(), json!(path));
+    }
+    SimResponse::json(status, &body)
+}
+
+/// `/documents/{n}` as the API renders it.
+pub fn document_json(d: &DocumentTruth) -> Value {
+    json!({
+        "names": d.names(),
+        "documentCodes": d.document_codes,
+        "recordingDate": recorder_date(d.recording_date),
+        "recordingNumber": d.recording_number,
+        "pageAmount": d.page_amount,
+        "docketBook": d.docket_book,
+        "pageMap": d.page_map,
+        "affidavitPresent": d.affidavit_present,
+        "affidavitPageAmount": d.affidavit_page_amount,
+        "restricted": d.restricted,
+    })
+}
+
+/// One search row: the matched name, the number as a number, book and page as strings.
+pub fn search_row_json(name: &str, d: &DocumentTruth) -> Value {
+    let text = |n: u32| if n == 0 { String::new() } else { n.to_string() };
+    json!({
+        "names": name,
+        "recordingNumber": d.number_value(),
+        "recordingSuffix": "",
+        "recordingDate": recorder_date(d.recording_date),
+        "documentCode": d.search_code(),
+        "docketBook": text(d.docket_book),
+        "pageMap": text(d.page_map),
+    })
+}
+
+/// A positive integer parameter; `None` when absent or empty, `Err` when malformed.
+fn positive(req: &SimRequest, name: &str) -> Result<Option<usize>, ()> {
+    match req.param(name).map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => match v.parse::<usize>() {
+            Ok(n) if n > 0 => Ok(Some(n)),
+            _ => Err(()),
+        },
+    }
+}
+
+impl Recorder {
+    pub fn new(county: Arc<County>) -> Recorder {
+        Recorder { county }
+    }
+
+    /// Answers one request (path relative to the Recorder prefix).
+    pub fn handle(&self, req: &SimRequest) -> SimResponse {
+        if let Some(rest) = req.path.strip_prefix(WEB_PREFIX) {
+            if rest.is_empty() || rest.starts_with('/') {
+                return web::handle(&self.county, req, rest);
+            }
+        }
+        if req.method != "GET" {
+            return spring_error(405, "Method Not Allowed", None, &req.path);
+        }
+        let segments: Vec<String> = req
+            .path
+            .trim_end_matches('/')
+            .split('/')
+            .skip(1)
+            .map(|s| percent_decode(s, false))
+            .collect();
+        let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
+        match segments.as_slice() {
+            ["documents", "search"] => self.search(req),
+            ["documents", id] => self.document(id, &req.path),
+            _ => spring_error(404, "Not Found", None, &req.path),
+        }
+    }
+
+    fn document(&self, id: &str, path: &str) -> SimResponse {
+        if id.is_empty() || !id.bytes().all(|b| b.is_ascii_digit()) {
+            return spring_error(400, "Bad Request", Some("Invalid recording number"), path);
+        }
+        match self.county.document(id) {
+            Some(doc) => SimResponse::json(200, &document_json(&doc)),
+            None => spring_error(404, "Not Found", Some("Document not found"), path),
+        }
+    }
+
+    fn search(&self, req: &SimRequest) -> SimResponse {
+        let (Ok(size), Ok(page)) = (positive(req, "pageSize"), positive(req, "pageNumber")) else {
+            // The captured 400 for search carries no message.
+            return spring_error(400, "Bad Request", None, &req.path);
+        };
+        let size = size.unwrap_or(DEFAULT_PAGE_SIZE).min(MAX_PAGE_SIZE);
+        let page = page.unwrap_or(1);
+        let rows = self.county.search_index(&query_of(req));
+        let reachable = rows.len().min(TOTAL_CAP);
+        let start = (page - 1).saturating_mul(size).min(reachable);
+        let end = start.saturating_add(size).min(reachable);
+        let results: Vec<Value> = rows[start..end]
+            .iter()
+            .map(|(name, doc)| search_row_json(name, doc))
+            .collect();
+        SimResponse::json(
+            200,
+            &json!({"searchResults": results, "totalResults": reachable}),
+        )
+    }
+}
+
+/// The name parameters of a search; empty values are absent, as the real form sends them.
+fn query_of(req: &SimRequest) -> IndexQuery {
+    let get = |name: &str| {
+        req.param(name)
+            .map(super::parties::squash)
+            .filter(|v| !v.is_empty())
+    };
+    IndexQuery {
+        last: get("lastNames"),
+        first: get("firstNames"),
+        middle: get("middleNameIs"),
+        business: get("businessNames"),
+    }
+}

@@ -1,0 +1,240 @@
+//! The Recorder public API client: one document by recording number, and name searches read
+//! page by page up to what the service will show.
+//!
+//! The search never shows more than 501 rows (`totalResults` 501 means "more than 500", and
+//! the rows past 501 cannot be paged to), so a search that hits the cap, or the page limit, is
+//! reported as truncated: the caller must say that results may be missing.
+
+use serde_json::Value;
+
+use super::names::NameQuery;
+use super::parse::{parse_document, parse_search_page, ParseError, SearchPage, SearchRow};
+use crate::http::{HttpClient, Response};
+use crate::source::error::SourceError;
+use crate::source::model::Document;
+use crate::source::tally::{Found, Tally};
+use crate::source::Source;
+
+const NAME: &str = "Recorder";
+/// The largest page the service serves.
+pub const SEARCH_PAGE_SIZE: u32 = 200;
+/// The service's `totalResults` cap: this value means "this many or more".
+pub const SEARCH_TOTAL_CAP: u64 = 501;
+
+/// What a name search found.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct NameSearch {
+    /// Every row read, in the service's order (recording number ascending).
+    pub rows: Vec<SearchRow>,
+    /// The service's `totalResults` (at most 501).
+    pub total: u64,
+    pub pages_read: u32,
+    /// Rows may be missing: the service's cap was hit, or paging stopped at the page limit.
+    pub truncated: bool,
+}
+
+/// A client for the Recorder's API and website base URLs.
+#[derive(Clone)]
+pub struct RecorderClient {
+    http: HttpClient,
+    api_base: String,
+    web_base: String,
+    max_pages: u32,
+}
+
+impl std::fmt::Debug for RecorderClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RecorderClient")
+            .field("api_base", &self.api_base)
+            .field("web_base", &self.web_base)
+            .field("max_pages", &self.max_pages)
+            .finish_non_exhaustive()
+    }
+}
+
+impl RecorderClient {
+    /// `max_pages` bounds the pages one search reads (at least 1; 3 pages reach the cap).
+    pub fn new(http: HttpClient, api_base: &str, web_base: &str, max_pages: u32) -> Self {
+        RecorderClient {
+            http,
+            api_base: api_base.trim_end_matches('/').to_string(),
+            web_base: web_base.trim_end_matches('/').to_string(),
+            max_pages: max_pages.max(1),
+        }
+    }
+
+    /// The API URL of one document.
+    pub fn document_url(&self, recording_number: &str) -> String {
+        format!("{}/documents/{}", self.api_base, recording_number.trim())
+    }
+
+    /// The API URL of one search page.
+    pub fn search_url(&self, q: &NameQuery, page: u32) -> String {
+        let mut url = format!("{}/documents/search?", self.api_base);
+        for (name, value) in q.params() {
+            url.push_str(&format!("{name}={}&", encode(value)));
+        }
+        url.push_str(&format!("pageSize={SEARCH_PAGE_SIZE}&pageNumber={page}"));
+        url
+    }
+
+    /// The website's page for one document (JavaScript-rendered: read it in a browser with
+    /// [`super::DOCUMENT_PAGE_SCRIPT`], then [`super::parse_document_page`]).
+    pub fn document_page_url(&self, recording_number: &str) -> String {
+        format!(
+            "{}/recording/document-details.html?recordingNumber={}",
+            self.web_base,
+            encode(recording_number.trim())
+        )
+    }
+
+    /// Fetches `/documents/{n}`. A number that is not all digits cannot exist and is not
+    /// asked for; an unknown number is `NotFound`.
+    pub fn document(
+        &self,
+        recording_number: &str,
+        tally: &mut Tally,
+    ) -> Result<Found<Document>, SourceError> {
+        let n = recording_number.trim();
+        if n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit()) {
+            return Ok(Found::NotFound);
+        }
+        let url = self.document_url(n);
+        let resp = self.get(&url, tally)?;
+        // The API's 404 is JSON; an HTML 404 page means this is not the API (a wrong base URL).
+        let body = json(&resp)?;
+        if resp.status == 404 {
+            return Ok(Found::NotFound);
+        }
+        let doc = parse_document(&body).map_err(|e| parse_error(&url, &e))?;
+        if doc.recording_number != n {
+            return Err(SourceError::Parse {
+                source_name: NAME,
+                url,
+                message: format!("asked for {n}, got document {}", doc.recording_number),
+            });
+        }
+        Ok(Found::Yes(doc))
+    }
+
+    /// Searches the name index, reading pages of 200 until the service's total (at most 501
+    /// rows) is covered or `max_pages` pages were read.
+    pub fn search(&self, q: &NameQuery, tally: &mut Tally) -> Result<NameSearch, SourceError> {
+        let mut out = NameSearch::default();
+        let mut seen = std::collections::HashSet::new();
+        let mut covered = false;
+        for page in 1..=self.max_pages {
+            let url = self.search_url(q, page);
+            let resp = self.get(&url, tally)?;
+            if resp.status == 404 {
+                // The search always exists: a 404 means the base URL is wrong.
+                return Err(SourceError::Status {
+                    source_name: NAME,
+                    status: 404,
+                    url,
+                });
+            }
+            let body = json(&resp)?;
+            let SearchPage { total, rows } =
+                parse_search_page(&body).map_err(|e| parse_error(&url, &e))?;
+            out.pages_read = page;
+            out.total = total;
+            let empty = rows.is_empty();
+            for row in rows {
+                // Rows are (name, document) pairs; a page boundary shifting under a live index
+                // could repeat one.
+                if seen.insert((row.recording_number.clone(), row.name.clone())) {
+                    out.rows.push(row);
+                }
+            }
+            let reachable = total.min(SEARCH_TOTAL_CAP);
+            if empty || u64::from(page) * u64::from(SEARCH_PAGE_SIZE) >= reachable {
+                covered = true;
+                break;
+            }
+        }
+        out.truncated = out.total >= SEARCH_TOTAL_CAP || !covered;
+        Ok(out)
+    }
+
+    fn get(&self, url: &str, tally: &mut Tally) -> Result<Response, SourceError> {
+        tally.start(url);
+        let result = self
+            .http
+            .get(Source::Recorder, url, &[("Accept", "application/json")]);
+        let resp = match result {
+            Ok(resp) => {
+                tally.finish(resp.attempts);
+                resp
+            }
+            Err(e) => {
+                tally.finish(e.attempts());
+                return Err(e.into());
+            }
+        };
+        match resp.status {
+            200..=299 | 404 => Ok(resp),
+            status => Err(SourceError::Status {
+                source_name: NAME,
+                status,
+                url: url.to_string(),
+            }),
+        }
+    }
+}
+
+/// The body as JSON; an HTML body (a maintenance page, a Cloudflare challenge) is an error.
+fn json(resp: &Response) -> Result<Value, SourceError> {
+    let first = resp.body.iter().find(|b| !b.is_ascii_whitespace());
+    let html = resp
+        .content_type
+        .as_deref()
+        .is_some_and(|ct| ct.contains("html"));
+    if first == Some(&b'<') || html {
+        return Err(SourceError::NotJson {
+            source_name: NAME,
+            url: resp.url.clone(),
+        });
+    }
+    serde_json::from_slice(&resp.body).map_err(|e| SourceError::BadJson {
+        source_name: NAME,
+        url: resp.url.clone(),
+        message: e.to_string(),
+    })
+}
+
+fn parse_error(url: &str, e: &ParseError) -> SourceError {
+    SourceError::Parse {
+        source_name: NAME,
+        url: url.to_string(),
+        message: e.to_string(),
+    }
+}
+
+/// Percent-encodes a query value (spaces as `%20`; only unreserved characters stay).
+fn encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() * 3);
+    for b in value.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::encode;
+
+    #[test]
+    fn values_are_encoded() {
+        assert_eq!(encode("SMITH & SONS INC"), "SMITH%20%26%20SONS%20INC");
+        assert_eq!(
+            encode("O'BRIEN/MCDANELL-SMITH"),
+            "O%27BRIEN%2FMCDANELL-SMITH"
+        );
+    }
+}

@@ -1,0 +1,210 @@
+//! Throw-away databases for tests: `test_database()` creates a fresh database and drops it
+//! when the returned `TestDb` goes out of scope.
+//!
+//! With `MPS_TEST_DATABASE_URL` set, the database is created on that server. Without it,
+//! the local Debian cluster is started (`pg_ctlcluster 15 main start`) and used over the
+//! unix socket as a superuser role named `root` (created if missing), which is what peer
+//! authentication lets root use. Any failure is returned with its reason: a test that
+//! cannot get a database fails, it never passes silently.
+
+use super::error::PgError;
+use super::store::{connect, describe_target};
+use postgres::config::Host;
+use postgres::Config;
+use std::process::Command;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+/// The variable naming a server (any database on it) for tests.
+pub const TEST_DATABASE_ENV: &str = "MPS_TEST_DATABASE_URL";
+const LOCAL_ADMIN_DSN: &str = "host=/var/run/postgresql user=root dbname=postgres";
+
+/// Numbers the databases of this process.
+static NEXT_DATABASE: AtomicU32 = AtomicU32::new(0);
+
+/// A database that exists until this value is dropped.
+pub struct TestDb {
+    /// A `key=value` DSN for the fresh database.
+    pub url: String,
+    name: String,
+    admin: Config,
+}
+
+impl std::fmt::Debug for TestDb {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The URL may carry a password; the name is enough to find the database.
+        f.debug_struct("TestDb").field("name", &self.name).finish()
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        // FORCE ends connections still open (a pool being dropped in another thread).
+        let sql = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name);
+        if let Ok(mut c) = self.admin.connect(postgres::NoTls) {
+            let _ = c.batch_execute(&sql);
+        }
+    }
+}
+
+/// Creates a fresh, empty database (`mps_test_<pid>_<n>`).
+pub fn test_database() -> Result<TestDb, PgError> {
+    let admin = admin_config()?;
+    let target = describe_target(&admin);
+    let mut client = connect(&admin, &target)?;
+    let n = NEXT_DATABASE.fetch_add(1, Ordering::Relaxed);
+    // A name built from numbers only, so it needs no quoting: CREATE DATABASE takes no
+    // parameters.
+    let name = format!("mps_test_{}_{n}", std::process::id());
+    client
+        .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        .and_then(|()| client.batch_execute(&format!("CREATE DATABASE {name}")))
+        .map_err(|e| PgError::Setup {
+            message: format!(
+                "creating database {name} on {target}: {}",
+                super::error::describe(&e)
+            ),
+        })?;
+    let mut own = admin.clone();
+    own.dbname(&name);
+    Ok(TestDb {
+        url: to_dsn(&own),
+        name,
+        admin,
+    })
+}
+
+/// The server to create test databases on.
+fn admin_config() -> Result<Config, PgError> {
+    if let Ok(url) = std::env::var(TEST_DATABASE_ENV) {
+        if !url.trim().is_empty() {
+            return url.parse().map_err(|e: postgres::Error| PgError::Setup {
+                message: format!(
+                    "{TEST_DATABASE_ENV} does not parse: {}",
+                    super::error::describe(&e)
+                ),
+            });
+        }
+    }
+    static LOCAL: OnceLock<Result<(), String>> = OnceLock::new();
+    LOCAL
+        .get_or_init(start_local_cluster)
+        .clone()
+        .map_err(|message| PgError::Setup { message })?;
+    LOCAL_ADMIN_DSN
+        .parse()
+        .map_err(|e: postgres::Error| PgError::Setup {
+            message: super::error::describe(&e),
+        })
+}
+
+/// Starts the Debian cluster and makes sure the `root` role exists; done once per process.
+fn start_local_cluster() -> Result<(), String> {
+    run_ignoring(
+        Command::new("pg_ctlcluster").args(["15", "main", "start"]),
+        "already running",
+        &format!("set {TEST_DATABASE_ENV} to a server you can create databases on, or install PostgreSQL 15"),
+    )?;
+    // Peer authentication maps OS user root to role root.
+    run_ignoring(
+        Command::new("runuser").args(["-u", "postgres", "--", "createuser", "--superuser", "root"]),
+        "already exists",
+        "tests need root (for runuser) or a server named in the environment",
+    )?;
+    wait_until_ready()
+}
+
+/// Runs `cmd`; a failure whose output mentions `benign` counts as success.
+fn run_ignoring(cmd: &mut Command, benign: &str, advice: &str) -> Result<(), String> {
+    let shown = format!("{cmd:?}").replace('"', "");
+    let out = cmd
+        .output()
+        .map_err(|e| format!("cannot run `{shown}`: {e}; {advice}"))?;
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    if out.status.success() || text.contains(benign) {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{shown}` failed ({}): {}; {advice}",
+            out.status,
+            text.trim()
+        ))
+    }
+}
+
+/// A just-started server refuses connections for a moment.
+fn wait_until_ready() -> Result<(), String> {
+    let config: Config = LOCAL_ADMIN_DSN
+        .parse()
+        .map_err(|e: postgres::Error| e.to_string())?;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        match config.connect(postgres::NoTls) {
+            Ok(_) => return Ok(()),
+            Err(e) if Instant::now() >= deadline => {
+                return Err(format!(
+                    "the local cluster did not accept connections within 20 s: {}",
+                    super::error::describe(&e)
+                ))
+            }
+            Err(_) => std::thread::sleep(Duration::from_millis(200)),
+        }
+    }
+}
+
+/// A `key=value` DSN for `config`, quoting every value.
+fn to_dsn(config: &Config) -> String {
+    let quote = |v: &str| format!("'{}'", v.replace('\\', "\\\\").replace('\'', "\\'"));
+    let mut parts = Vec::new();
+    let hosts: Vec<String> = config
+        .get_hosts()
+        .iter()
+        .map(|h| match h {
+            Host::Tcp(name) => name.clone(),
+            Host::Unix(path) => path.display().to_string(),
+        })
+        .collect();
+    if !hosts.is_empty() {
+        parts.push(format!("host={}", quote(&hosts.join(","))));
+    }
+    let ports: Vec<String> = config.get_ports().iter().map(u16::to_string).collect();
+    if !ports.is_empty() {
+        parts.push(format!("port={}", quote(&ports.join(","))));
+    }
+    if let Some(user) = config.get_user() {
+        parts.push(format!("user={}", quote(user)));
+    }
+    if let Some(password) = config.get_password() {
+        parts.push(format!(
+            "password={}",
+            quote(&String::from_utf8_lossy(password))
+        ));
+    }
+    if let Some(db) = config.get_dbname() {
+        parts.push(format!("dbname={}", quote(db)));
+    }
+    if let Some(options) = config.get_options() {
+        parts.push(format!("options={}", quote(options)));
+    }
+    parts.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dsn_round_trips_through_the_parser() {
+        let config: Config = "postgresql://al'ice:p%20w@h1:5433/db".parse().unwrap();
+        let back: Config = to_dsn(&config).parse().unwrap();
+        assert_eq!(back.get_user(), Some("al'ice"));
+        assert_eq!(back.get_password(), Some(&b"p w"[..]));
+        assert_eq!(back.get_dbname(), Some("db"));
+        assert_eq!(back.get_ports(), &[5433]);
+    }
+}

@@ -12,11 +12,11 @@ build:
 release:
 	$(CARGO) build --locked --release
 
-# The main job against the built-in simulator: records on stdout, the summary on stderr.
+# The main job (comprehensive: Assessor, Treasurer, Recorder) against the built-in simulator: records on stdout, the summary on stderr.
 # The fixture holds a few deliberately bad rows, so mps exits 1 (rows invalid); that is the
 # expected outcome of the demo, any other failure is not.
 demo: release
-	@$(MPS) batch --input fixtures/apns.csv --mode property --sim; code=$$?; \
+	@$(MPS) batch --input fixtures/apns.csv --mode comprehensive --sim; code=$$?; \
 	if [ $$code -eq 1 ]; then echo "(exit 1 is expected: the fixture has deliberately invalid rows)" >&2; exit 0; fi; \
 	exit $$code
 

@@ -18,19 +18,16 @@ fn apn_file(env: &Env, apns: &[String]) -> std::path::PathBuf {
 }
 
 #[test]
-fn later_modes_are_refused_with_one_clear_line() {
+fn an_unknown_mode_or_strategy_is_refused_with_one_clear_line() {
     let env = Env::new();
     let input = apn_file(&env, &[sample(1)[0].dashed()]);
-    for mode in ["tax", "sales", "documents", "comprehensive"] {
-        let out = env.batch(&input, &["--mode", mode]);
-        assert_eq!(code(&out), 2, "{mode}");
+    for args in [["--mode", "everything"], ["--strategy", "fastest"]] {
+        let out = env.batch(&input, &args);
+        assert_eq!(code(&out), 2, "{args:?}");
         let err = stderr(&out);
         assert_eq!(err.lines().count(), 1, "{err}");
-        assert!(
-            err.contains(mode) && err.contains("available modes"),
-            "{err}"
-        );
-        assert!(out.stdout.is_empty(), "no placeholder data");
+        assert!(err.contains(args[1]) && err.contains("expected"), "{err}");
+        assert!(out.stdout.is_empty());
     }
     assert_eq!(env.assessor_requests(), 0);
 }

@@ -9,21 +9,14 @@ use crate::input::{InputOptions, InputReader, Priority};
 use crate::progress::ProgressMode;
 use crate::store::{self, Format};
 use crate::summary::Summary;
-use anyhow::{bail, Context};
+use anyhow::Context;
 use std::io::{Read, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 /// Parses and checks a mode, refusing the ones this build cannot run.
 pub fn parse_mode(text: &str) -> anyhow::Result<Mode> {
-    let mode: Mode = text.parse()?;
-    if !mode.is_available() {
-        bail!(
-            "--mode {mode} needs the Treasurer and Recorder sources, which this version of mps does not have yet; \
-             available modes: search, property, validate"
-        );
-    }
-    Ok(mode)
+    Ok(text.parse::<Mode>()?)
 }
 
 pub fn run(args: BatchArgs) -> anyhow::Result<i32> {
@@ -43,7 +36,7 @@ pub fn run(args: BatchArgs) -> anyhow::Result<i32> {
         .transpose()
         .map_err(|e| anyhow::anyhow!("--max-runtime: {e}"))?;
 
-    let services = setup::services(&args.common)?;
+    let mut services = setup::services(&args.common, mode)?;
     let cfg = &services.config;
     let format: Format = args
         .format
@@ -94,7 +87,12 @@ pub fn run(args: BatchArgs) -> anyhow::Result<i32> {
         dedupe_capacity: 10_000,
     };
     let rows = reader.into_results().map(|r| r.map_err(|e| e.to_string()));
-    let outcome = job::run(rows, sink, &spec, &services.assessor, &interrupt);
+    let outcome = job::run(rows, sink, &spec, &services.context, &interrupt);
+    let browser_stats = services.context.pages.take().map(|pool| {
+        let stats = pool.stats();
+        pool.shutdown();
+        stats
+    });
     let code = exit::for_job(&outcome);
     let hosts = services
         .http
@@ -102,7 +100,9 @@ pub fn run(args: BatchArgs) -> anyhow::Result<i32> {
         .into_iter()
         .map(|(s, st)| (s.to_string(), serde_json::to_value(st).unwrap_or_default()))
         .collect();
-    let summary = Summary::new(mode.as_str(), &outcome, hosts, code);
+    let mut summary = Summary::new(mode.as_str(), &outcome, hosts, code);
+    summary.strategy = services.context.strategy.as_str().to_string();
+    summary.browsers = browser_stats.and_then(|s| serde_json::to_value(s).ok());
     if !args.common.quiet {
         eprint!("{}", summary.render());
     }
@@ -119,6 +119,7 @@ fn install_ctrl_c(flag: Arc<AtomicBool>) {
     let _ = ctrlc::set_handler(move || {
         if flag.swap(true, Ordering::SeqCst) {
             eprintln!("mps: interrupted again, exiting now");
+            crate::browser::kill_all_browsers_of_this_process();
             std::process::exit(exit::INTERRUPTED);
         }
         eprintln!("mps: interrupted; finishing the rows in flight (Ctrl-C again to exit now)");

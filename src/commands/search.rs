@@ -38,7 +38,7 @@ pub fn run(args: SearchArgs) -> anyhow::Result<i32> {
         .search_type
         .parse()
         .map_err(|e| anyhow::anyhow!("--search-type: {e}"))?;
-    let services = setup::services(&args.common)?;
+    let mut services = setup::services(&args.common, mode)?;
     let item = InputItem {
         line: 1,
         raw: args.identifier.clone(),
@@ -69,9 +69,12 @@ pub fn run(args: SearchArgs) -> anyhow::Result<i32> {
         std::iter::once(Ok(item)),
         Box::new(Collect(records.clone())),
         &spec,
-        &services.assessor,
+        &services.context,
         &AtomicBool::new(false),
     );
+    if let Some(pool) = services.context.pages.take() {
+        pool.shutdown();
+    }
     let records = records.lock().unwrap_or_else(|e| e.into_inner());
     let mut stdout = io::stdout().lock();
     for r in records.iter() {

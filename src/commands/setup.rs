@@ -1,13 +1,20 @@
 //! Shared setup: the effective configuration, the HTTP client, the optional in-process
 //! simulator and the Assessor client.
 
+use crate::browser::PoolOptions;
 use crate::cli::Common;
 use crate::config::{self, Config, ConfigError, Secret};
+use crate::engine::context::Context;
+use crate::engine::pages::Pages;
+use crate::engine::strategy::Strategy;
+use crate::engine::Mode;
 use crate::http::{HostPolicy, HttpClient, HttpConfig};
 use crate::sim::{SimOptions, Simulator};
 use crate::source::assessor::AssessorClient;
+use crate::source::recorder::RecorderClient;
+use crate::source::treasurer::TreasurerClient;
 use crate::source::Source;
-use anyhow::{bail, Context};
+use anyhow::{bail, Context as _};
 use std::collections::BTreeMap;
 
 /// Parses `SOURCE=VALUE` pairs of a repeatable flag.
@@ -108,13 +115,14 @@ pub fn http_config(cfg: &Config) -> HttpConfig {
 pub struct Services {
     pub config: Config,
     pub http: HttpClient,
-    pub assessor: AssessorClient,
+    pub context: Context,
     /// Kept alive for the command's lifetime when `--sim` is given.
     pub sim: Option<Simulator>,
 }
 
-/// Builds the services; with `--sim`, starts the simulator and points the sources at it.
-pub fn services(common: &Common) -> anyhow::Result<Services> {
+/// Builds the services for `mode`; with `--sim`, starts the simulator and points every source
+/// at it.
+pub fn services(common: &Common, mode: Mode) -> anyhow::Result<Services> {
     let mut cfg = load_config(common)?;
     let sim = if common.sim {
         let sim = Simulator::start(SimOptions {
@@ -122,14 +130,33 @@ pub fn services(common: &Common) -> anyhow::Result<Services> {
             ..SimOptions::default()
         })
         .context("cannot start the simulator on 127.0.0.1")?;
-        cfg.sources.assessor.url = sim.url(Source::Assessor);
+        for s in Source::ALL {
+            cfg.sources.get_mut(s).url = sim.url(s);
+        }
+        cfg.sources.recorder.web_url = Some(sim.web_url());
         cfg.sources.assessor.token = Some(Secret::new(sim.token()));
         Some(sim)
     } else {
         None
     };
+    let strategy: Strategy = common
+        .strategy
+        .as_deref()
+        .unwrap_or(&cfg.batch.strategy)
+        .parse()
+        .map_err(|e| anyhow::anyhow!("--strategy: {e}"))?;
+    if strategy == Strategy::Sequential {
+        // One request at a time: the baseline the benchmarks compare against.
+        cfg.batch_processing.max_concurrent_per_job = 1;
+        for s in Source::ALL {
+            cfg.sources.get_mut(s).concurrency = 1;
+        }
+    }
+    // Tax rows given as APNs never call the Assessor, so they need no token.
+    let needs_assessor = mode != Mode::Tax;
     let token = match &cfg.sources.assessor.token {
         Some(t) if !t.is_empty() => t.clone(),
+        _ if !needs_assessor => Secret::new(""),
         _ => bail!(
             "no Assessor API token: set MPS_ASSESSOR_TOKEN (or sources.assessor.token in the config file). \
              Tokens are issued through the Assessor's \"contact us\" form, topic \"API Question/Token\". \
@@ -138,7 +165,7 @@ pub fn services(common: &Common) -> anyhow::Result<Services> {
     };
     if common.verbose > 0 {
         eprintln!(
-            "mps: assessor {} at {} req/s, concurrency {}; {} workers",
+            "mps: assessor {} at {} req/s, concurrency {}; {} workers; strategy {strategy}",
             cfg.sources.assessor.url,
             cfg.rate(Source::Assessor),
             cfg.sources.assessor.concurrency,
@@ -152,10 +179,43 @@ pub fn services(common: &Common) -> anyhow::Result<Services> {
         token.expose(),
         cfg.batch.search_max_pages,
     );
+    let treasurer = TreasurerClient::new(http.clone(), &cfg.sources.treasurer.url);
+    let recorder = RecorderClient::new(
+        http.clone(),
+        &cfg.sources.recorder.url,
+        cfg.sources.recorder.web_url.as_deref().unwrap_or(""),
+        cfg.batch.search_max_pages,
+    );
+    let bp = &cfg.batch_processing;
+    let browsers = common.browsers.unwrap_or(if bp.enable_parallel_scraping {
+        bp.scraper_pool_size
+    } else {
+        1
+    });
+    let pages = Pages::new(
+        PoolOptions {
+            browsers: browsers.max(1),
+            pages_per_browser: cfg.browser.pages_per_browser,
+            page_timeout: std::time::Duration::from_secs_f64(bp.scraper_timeout),
+            chromium: cfg.browser.chromium.clone(),
+            ..PoolOptions::default()
+        },
+        http.clone(),
+    );
+    let context = Context::new(
+        mode,
+        strategy,
+        assessor,
+        treasurer,
+        recorder,
+        pages,
+        cfg.batch.search_max_pages,
+        cfg.batch.max_documents,
+    );
     Ok(Services {
         config: cfg,
         http,
-        assessor,
+        context,
         sim,
     })
 }

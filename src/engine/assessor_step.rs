@@ -5,7 +5,7 @@ use super::record::SourceBlock;
 use crate::ident::matching::{address_matches, owner_matches};
 use crate::ident::{Apn, Identifier};
 use crate::source::assessor::{AssessorClient, Found, SearchOutcome, Tally};
-use crate::source::model::{SearchMatch, SourceStatus};
+use crate::source::model::{ParcelRecord, SearchMatch, SourceStatus};
 use crate::source::SourceError;
 use serde_json::{json, Value};
 
@@ -14,6 +14,8 @@ use serde_json::{json, Value};
 pub struct AssessorResult {
     pub block: SourceBlock,
     pub apns: Vec<Apn>,
+    /// The parcel records (property mode only), for the steps that need owners and deeds.
+    pub parcels: Vec<ParcelRecord>,
     /// A note for the record (e.g. a search cut at the page cap).
     pub warning: Option<String>,
     /// Set when the error means the whole batch must stop (a refused token).
@@ -48,6 +50,7 @@ pub fn run(client: &AssessorClient, mode: Mode, id: &Identifier, max_pages: u32)
                 Some(data),
                 apns_of(&s),
                 truncation(&s, max_pages),
+                Vec::new(),
             )
         }),
         _ => resolve(client, id, &mut tally).map(|s| {
@@ -63,6 +66,7 @@ pub fn run(client: &AssessorClient, mode: Mode, id: &Identifier, max_pages: u32)
                 Some(data),
                 apns_of(&s),
                 truncation(&s, max_pages),
+                Vec::new(),
             )
         }),
     };
@@ -70,7 +74,7 @@ pub fn run(client: &AssessorClient, mode: Mode, id: &Identifier, max_pages: u32)
         .fetched_at
         .map(|t| humantime::format_rfc3339_seconds(t).to_string());
     match outcome {
-        Ok((status, data, apns, warning)) => AssessorResult {
+        Ok((status, data, apns, warning, parcels)) => AssessorResult {
             block: SourceBlock {
                 status,
                 fetched_at,
@@ -80,6 +84,7 @@ pub fn run(client: &AssessorClient, mode: Mode, id: &Identifier, max_pages: u32)
                 data,
             },
             apns,
+            parcels,
             warning,
             fatal: None,
         },
@@ -94,12 +99,19 @@ pub fn run(client: &AssessorClient, mode: Mode, id: &Identifier, max_pages: u32)
                 data: None,
             },
             apns: Vec::new(),
+            parcels: Vec::new(),
             warning: None,
         },
     }
 }
 
-type StepOutput = (SourceStatus, Option<Value>, Vec<Apn>, Option<String>);
+type StepOutput = (
+    SourceStatus,
+    Option<Value>,
+    Vec<Apn>,
+    Option<String>,
+    Vec<ParcelRecord>,
+);
 
 fn status_for(n: usize) -> SourceStatus {
     if n == 0 {
@@ -185,5 +197,5 @@ fn property(
     }
     let found: Vec<Apn> = parcels.iter().map(|p| p.apn).collect();
     let data = (!parcels.is_empty()).then(|| json!({ "parcels": parcels }));
-    Ok((status_for(parcels.len()), data, found, warning))
+    Ok((status_for(parcels.len()), data, found, warning, parcels))
 }

@@ -24,7 +24,11 @@ pub fn run(ctx: &Context, parcels: &[ParcelRecord]) -> SourceBlock {
             Err(e) => return block::failed(&tally, e.to_string()),
         }
     }
-    let status = if total > 0 { SourceStatus::Ok } else { SourceStatus::NotFound };
+    let status = if total > 0 {
+        SourceStatus::Ok
+    } else {
+        SourceStatus::NotFound
+    };
     block::from_result(&tally, Ok((status, Some(json!({ "parcels": out })))))
 }
 
@@ -33,7 +37,12 @@ fn documents_of(
     parcel: &ParcelRecord,
     tally: &mut Tally,
 ) -> Result<(serde_json::Value, usize), SourceError> {
-    let owners = parcel.owner.name.as_deref().map(search_names).unwrap_or_default();
+    let owners = parcel
+        .owner
+        .name
+        .as_deref()
+        .map(search_names)
+        .unwrap_or_default();
     // Recording number -> the owner names it was found under.
     let mut found: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut truncated = false;

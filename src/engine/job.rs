@@ -8,15 +8,16 @@
 //! `--max-runtime`, a closed output) stops the reading, lets in-flight rows finish and be
 //! written, and flushes.
 
-use super::assessor_step::{self, AssessorResult};
+use super::context::Context;
 use super::dedupe::{Origin, SingleFlight};
 use super::mode::Mode;
 use super::priority::PriorityQueue;
 use super::record::{Record, RowStatus};
+use super::row::{self, RowResult};
 use super::stats::Counts;
 use crate::input::{InputItem, Priority};
 use crate::progress::{Progress, ProgressMode};
-use crate::source::assessor::AssessorClient;
+use crate::source::model::SourceStatus;
 use crate::store::RecordSink;
 use crossbeam_channel::{bounded, RecvTimeoutError};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -124,7 +125,7 @@ pub fn run<I>(
     input: I,
     mut sink: Box<dyn RecordSink>,
     spec: &JobSpec,
-    assessor: &AssessorClient,
+    ctx: &Context,
     interrupt: &AtomicBool,
 ) -> JobOutcome
 where
@@ -138,7 +139,7 @@ where
         flag: AtomicBool::new(false),
         reason: Mutex::new(None),
     };
-    let flight: SingleFlight<AssessorResult> = SingleFlight::new(spec.dedupe_capacity);
+    let flight: SingleFlight<RowResult> = SingleFlight::new(spec.dedupe_capacity);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(workers)
         .thread_name(|i| format!("mps-http-{i}"))
@@ -248,7 +249,7 @@ where
                 while !stop.is_set() {
                     let Some(item) = queue.pop() else { break };
                     let t = Instant::now();
-                    let (record, origin, fatal) = process(item, spec, assessor, flight);
+                    let (record, origin, fatal) = process(item, spec, ctx, flight);
                     if let Some(msg) = fatal {
                         stop.set(StopReason::Fatal(msg));
                     }
@@ -297,8 +298,8 @@ fn priority_of(item: &InputItem) -> Option<Priority> {
 fn process(
     item: InputItem,
     spec: &JobSpec,
-    assessor: &AssessorClient,
-    flight: &SingleFlight<AssessorResult>,
+    ctx: &Context,
+    flight: &SingleFlight<RowResult>,
 ) -> (Record, Origin, Option<String>) {
     let priority = priority_of(&item).unwrap_or(spec.default_priority);
     let mut record = Record {
@@ -329,13 +330,24 @@ fn process(
     record.normalized = Some(id.display());
     let (result, origin) = flight.get_or_run(
         &format!("{}|{}", spec.mode.as_str(), id.key()),
-        || assessor_step::run(assessor, spec.mode, id, spec.search_max_pages),
-        AssessorResult::shareable,
+        || row::run(ctx, id),
+        RowResult::shareable,
     );
-    record.status = Record::status_from_blocks(&[&result.block]);
     record.apn = (result.apns.len() == 1).then(|| result.apns[0]);
     record.apns = result.apns;
-    record.error = result.block.error.clone().or(result.warning);
-    record.assessor = Some(result.block);
+    record.assessor = result.assessor;
+    record.tax = result.tax;
+    record.sales = result.sales;
+    record.documents = result.documents;
+    record.status = Record::status_from_blocks(&record.blocks());
+    record.error = record
+        .blocks()
+        .iter()
+        .find_map(|b| {
+            (b.status == SourceStatus::Failed)
+                .then(|| b.error.clone())
+                .flatten()
+        })
+        .or(result.warning);
     (record, origin, result.fatal)
 }

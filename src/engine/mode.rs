@@ -29,12 +29,6 @@ impl Mode {
             Mode::Validate => "validate",
         }
     }
-
-    /// Modes this build can run. The others need the Treasurer and Recorder sources, which
-    /// are not built yet; asking for them is refused rather than answered with half a record.
-    pub fn is_available(self) -> bool {
-        matches!(self, Mode::Search | Mode::Property | Mode::Validate)
-    }
 }
 
 impl fmt::Display for Mode {

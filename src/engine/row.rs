@@ -64,7 +64,12 @@ pub fn run(ctx: &Context, id: &Identifier) -> RowResult {
                     warning: None,
                     fatal: None,
                 },
-                other => RowResult::from_assessor(assessor_step::run(&ctx.assessor, Mode::Search, other, pages)),
+                other => RowResult::from_assessor(assessor_step::run(
+                    &ctx.assessor,
+                    Mode::Search,
+                    other,
+                    pages,
+                )),
             };
             out.tax = Some(after_resolution(&out, || tax_step::run(ctx, &out.apns)));
             out
@@ -94,7 +99,10 @@ fn full(ctx: &Context, id: &Identifier) -> RowResult {
             let a = assessor_step::run(&ctx.assessor, Mode::Property, id, pages);
             (a, tax.join().ok())
         }),
-        _ => (assessor_step::run(&ctx.assessor, Mode::Property, id, pages), None),
+        _ => (
+            assessor_step::run(&ctx.assessor, Mode::Property, id, pages),
+            None,
+        ),
     };
     let parcels = assessor.parcels.clone();
     let mut out = RowResult::from_assessor(assessor);

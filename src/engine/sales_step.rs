@@ -13,6 +13,7 @@ use crate::source::recorder::{is_deed_code, search_names, NameQuery};
 use crate::source::{Found, SourceError, Tally};
 use chrono::NaiveDate;
 use serde_json::json;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// How many owners back the chain is followed.
 const MAX_DEPTH: usize = 3;
@@ -28,11 +29,19 @@ pub fn run(ctx: &Context, parcels: &[ParcelRecord]) -> SourceBlock {
         }
     }
     let any = out.iter().any(|v| !v["last_deed"].is_null());
-    let status = if any { SourceStatus::Ok } else { SourceStatus::NotFound };
+    let status = if any {
+        SourceStatus::Ok
+    } else {
+        SourceStatus::NotFound
+    };
     block::from_result(&tally, Ok((status, Some(json!({ "parcels": out })))))
 }
 
-fn sales_of(ctx: &Context, parcel: &ParcelRecord, tally: &mut Tally) -> Result<serde_json::Value, SourceError> {
+fn sales_of(
+    ctx: &Context,
+    parcel: &ParcelRecord,
+    tally: &mut Tally,
+) -> Result<serde_json::Value, SourceError> {
     let owner = &parcel.owner;
     let Some(number) = owner.deed_number.clone() else {
         return Ok(json!({ "apn": parcel.apn, "last_deed": null, "history": [] }));
@@ -52,27 +61,25 @@ fn sales_of(ctx: &Context, parcel: &ParcelRecord, tally: &mut Tally) -> Result<s
         match_confidence: "high",
         match_reason: match doc {
             Found::Yes(_) => "the Assessor's MostCurrentDeed, read at the Recorder".into(),
-            Found::NotFound => "the Assessor's MostCurrentDeed; the Recorder has no such document".into(),
+            Found::NotFound => {
+                "the Assessor's MostCurrentDeed; the Recorder has no such document".into()
+            }
         },
     };
-    let owners = owner
-        .name
-        .as_deref()
-        .map(search_names)
-        .unwrap_or_default();
+    let owners = owner.name.as_deref().map(search_names).unwrap_or_default();
     let mut history = Vec::new();
     let mut buyers: Vec<NameQuery> = owners;
     let mut parties = names;
     let mut before = last.recording_date;
     let mut seen = vec![number];
-    for depth in 0..MAX_DEPTH {
+    for _ in 0..MAX_DEPTH {
         // The sellers on a deed are its parties who are not its buyers.
         let sellers: Vec<String> = parties
             .iter()
-            .filter(|n| !buyers.iter().any(|b| b.matches(n)))
+            .filter(|n| !buyers.iter().any(|b| names_match(b, n)))
             .cloned()
             .collect();
-        let Some(step) = earlier_deed(ctx, &sellers, before, &seen, depth, tally)? else {
+        let Some(step) = earlier_deed(ctx, &sellers, before, &seen, tally)? else {
             break;
         };
         seen.push(step.recording_number.clone());
@@ -84,44 +91,73 @@ fn sales_of(ctx: &Context, parcel: &ParcelRecord, tally: &mut Tally) -> Result<s
     Ok(json!({ "apn": parcel.apn, "last_deed": last, "history": history }))
 }
 
+/// Does an index name ("DOE JOHN Q") belong to the person or entity a query describes?
+fn names_match(q: &NameQuery, name: &str) -> bool {
+    let name = name.trim();
+    match q {
+        NameQuery::Person { last, first, .. } => {
+            let mut words = name.split_whitespace();
+            words.next() == Some(last.as_str())
+                && words.next().is_some_and(|w| w.starts_with(first.as_str()))
+        }
+        NameQuery::Business(b) => name == b || name.starts_with(&format!("{b} ")),
+    }
+}
+
 /// The sellers' latest deed recorded before `before`: how they came to own the parcel.
 fn earlier_deed(
     ctx: &Context,
     sellers: &[String],
     before: Option<NaiveDate>,
     seen: &[String],
-    depth: usize,
     tally: &mut Tally,
 ) -> Result<Option<Sale>, SourceError> {
-    let mut candidates = Vec::new();
+    // Recording number -> (date, sellers named on it).
+    let mut deeds: BTreeMap<String, (NaiveDate, BTreeSet<String>)> = BTreeMap::new();
     for seller in sellers {
         for q in search_names(seller) {
             let found = ctx.recorder.search(&q, tally)?;
             for row in found.rows {
-                let earlier = match (row.recording_date, before) {
-                    (Some(d), Some(b)) => d < b,
-                    _ => false,
+                let Some(date) = row.recording_date else {
+                    continue;
                 };
-                if earlier && is_deed_code(&row.document_code) && !seen.contains(&row.recording_number) {
-                    candidates.push((row.recording_date, row.recording_number, seller.clone()));
+                let earlier = before.is_none_or(|b| date < b);
+                if earlier
+                    && is_deed_code(&row.document_code)
+                    && !seen.contains(&row.recording_number)
+                {
+                    deeds
+                        .entry(row.recording_number)
+                        .or_insert_with(|| (date, BTreeSet::new()))
+                        .1
+                        .insert(seller.clone());
                 }
             }
         }
     }
-    candidates.sort();
-    candidates.dedup_by(|a, b| a.1 == b.1);
-    let Some((_, number, seller)) = candidates.last().cloned() else {
+    // Co-owners usually bought together: a deed naming every seller beats one naming only
+    // some; among equals, the latest one before the sale.
+    let best = deeds.values().map(|(_, s)| s.len()).max().unwrap_or(0);
+    let mut top: Vec<(NaiveDate, String)> = deeds
+        .iter()
+        .filter(|(_, (_, s))| s.len() == best)
+        .map(|(n, (d, _))| (*d, n.clone()))
+        .collect();
+    top.sort();
+    let Some((_, number)) = top.last().cloned() else {
         return Ok(None);
     };
     let Found::Yes(doc) = recorder_docs::fetch(ctx, &number, tally)? else {
         return Ok(None);
     };
-    let unique = candidates.len() == 1;
-    let confidence = match (unique, depth) {
-        (true, 0) => "medium",
-        (true, _) | (false, 0) => "low",
-        _ => "low",
+    let all_sellers = best == sellers.len() && sellers.len() > 1;
+    // One seller's name alone collides too often with namesakes to be more than a lead.
+    let confidence = if top.len() == 1 && all_sellers {
+        "medium"
+    } else {
+        "low"
     };
+    let seller = sellers.join(" / ");
     Ok(Some(Sale {
         recording_number: doc.recording_number.clone(),
         recording_date: doc.recording_date,
@@ -131,9 +167,9 @@ fn earlier_deed(
         found_by: "owner_name_search",
         match_confidence: confidence,
         match_reason: format!(
-            "latest deed naming seller {seller} before the next sale ({} candidate deed{}); the Recorder has no parcel link",
-            candidates.len(),
-            if unique { "" } else { "s" }
+            "latest deed before the next sale naming {best} of {} seller(s) ({seller}); {} deed(s) named as many; the Recorder has no parcel link, so this is a name match",
+            sellers.len(),
+            top.len()
         ),
     }))
 }

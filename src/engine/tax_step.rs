@@ -56,7 +56,11 @@ fn tax_for(ctx: &Context, apn: &Apn, tally: &mut Tally) -> Result<Found<TaxRecor
 }
 
 /// The legacy pages over HTTP; `None` when they are retired (learned once per batch).
-fn legacy(ctx: &Context, apn: &Apn, tally: &mut Tally) -> Result<Option<Found<TaxRecord>>, SourceError> {
+fn legacy(
+    ctx: &Context,
+    apn: &Apn,
+    tally: &mut Tally,
+) -> Result<Option<Found<TaxRecord>>, SourceError> {
     match ctx.treasurer.legacy(apn, tally)? {
         Legacy::Found(r) => Ok(Some(Found::Yes(r))),
         Legacy::NotFound => Ok(Some(Found::NotFound)),

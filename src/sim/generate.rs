@@ -66,7 +66,10 @@ impl County {
             absentee,
             latest_fcv,
         };
-        let owner = owner_block(seed, key, ownership, &ctx);
+        let mut owner = owner_block(seed, key, ownership, &ctx);
+        // The Recorder numbers documents so that a number leads back to its parcel; the
+        // Assessor's last deed is one of them.
+        owner.deed_number = self.recorder_deed_number(key, owner.deed_date);
         let mut truth = ParcelTruth {
             apn,
             mcr: sub.mcr.clone(),

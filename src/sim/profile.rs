@@ -163,7 +163,15 @@ impl Profile {
                 },
                 92..=96 => Profile {
                     rental: true,
-                    ..profile(kind, &RENTAL, if roll.is_multiple_of(2) { "0366" } else { "0377" })
+                    ..profile(
+                        kind,
+                        &RENTAL,
+                        if roll.is_multiple_of(2) {
+                            "0366"
+                        } else {
+                            "0377"
+                        },
+                    )
                 },
                 _ => profile(kind, &EXEMPT, "9060"),
             },

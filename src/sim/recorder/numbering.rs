@@ -155,8 +155,6 @@ impl County {
     ///
     /// The Assessor's `MostCurrentDeed` must be this number for the Recorder to find the deed
     /// by number (the parcel build should set `owner.deed_number` from it).
-    // Unused until the parcel build (generate.rs, not this module's) adopts it.
-    #[allow(dead_code)]
     pub(in crate::sim) fn recorder_deed_number(&self, key: Key, date: NaiveDate) -> String {
         Numbering::of(self)
             .number(date.year(), key, 0)

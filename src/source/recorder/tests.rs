@@ -1,7 +1,6 @@
 //! The Recorder client against the in-process simulator: parsed documents and searches equal
 //! the simulator's ground truth.
 
-use std::time::{Duration, Instant};
 
 use super::*;
 use crate::http::{HostPolicy, HttpClient, HttpConfig};
@@ -290,46 +289,5 @@ fn the_document_page_needs_a_browser() {
     );
     // The script is an expression the browser pool can wrap (no statement terminator).
     assert!(DOCUMENT_PAGE_SCRIPT.starts_with("new Promise") && DOCUMENT_PAGE_SCRIPT.ends_with(')'));
-    sim.stop();
-}
-
-/// Renders the page in Chromium. Ignored by default: browser tests must not overlap the
-/// browser module's own process checks. Run with `cargo test --lib recorder -- --ignored`.
-#[test]
-#[ignore = "starts Chromium; run alone with --ignored"]
-fn the_document_page_renders_in_a_browser_equal_to_the_truth() {
-    use crate::browser::{BrowserPool, PoolOptions};
-    let (sim, client) = start();
-    let pool = BrowserPool::start(PoolOptions {
-        browsers: 1,
-        ..PoolOptions::default()
-    })
-    .expect("Chromium starts");
-    let deadline = || Instant::now() + Duration::from_secs(20);
-    let county = sim.county();
-    let mut numbers = vec!["20190512345".to_string(), "19470000007".to_string()];
-    if let Some(restricted) = county
-        .sample(400)
-        .iter()
-        .flat_map(|a| county.parcel_documents(a))
-        .find(|d| d.restricted)
-    {
-        numbers.push(restricted.recording_number);
-    }
-    for n in &numbers {
-        let url = client.document_page_url(n);
-        let json = pool
-            .render(&url, DOCUMENT_PAGE_SCRIPT, deadline())
-            .expect("renders");
-        let doc = county.document(n).expect("truth");
-        let parsed = parse_document_page(&json, &url).expect("parses");
-        assert_eq!(parsed, Found::Yes(expected(&doc)), "{n}");
-    }
-    let url = client.document_page_url("20150000001");
-    let json = pool
-        .render(&url, DOCUMENT_PAGE_SCRIPT, deadline())
-        .expect("renders");
-    assert_eq!(parse_document_page(&json, &url).ok(), Some(Found::NotFound));
-    pool.shutdown();
     sim.stop();
 }

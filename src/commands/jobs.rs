@@ -1,0 +1,136 @@
+//! `mps jobs list / show ID / failed ID`: the job ledger, from PostgreSQL or the ledger files.
+
+use crate::cli::{JobsArgs, JobsCommand};
+use crate::ledger::{self, JobId};
+use crate::store::postgres::PgStore;
+use anyhow::{bail, Context};
+use serde_json::json;
+use std::io::Write;
+
+pub fn run(args: JobsArgs) -> anyhow::Result<i32> {
+    let db = args
+        .database_url
+        .as_deref()
+        .filter(|u| !u.trim().is_empty())
+        .map(PgStore::connect)
+        .transpose()?;
+    let state_dir = ledger::default_state_dir()?;
+    let mut out = std::io::stdout().lock();
+    match args.command {
+        JobsCommand::List => match &db {
+            Some(store) => {
+                for j in store.list_jobs()? {
+                    writeln!(
+                        out,
+                        "{}\t{}\t{}\t{}",
+                        j.id,
+                        j.created_at.to_rfc3339(),
+                        j.mode.as_deref().unwrap_or("-"),
+                        j.status
+                    )?;
+                }
+            }
+            None => {
+                for j in ledger::list_jobs(&state_dir)? {
+                    writeln!(
+                        out,
+                        "{}\t{}\t{}\t{} rows\t{} failed\t{}",
+                        j.id,
+                        j.created_at.to_rfc3339(),
+                        j.mode,
+                        j.rows_done,
+                        j.failed,
+                        j.finished.as_deref().unwrap_or("unfinished")
+                    )?;
+                }
+            }
+        },
+        JobsCommand::Show { id } => {
+            let id = JobId::parse(&id)?;
+            let v = match &db {
+                Some(store) => {
+                    let Some(job) = store.job(id.as_str())? else {
+                        bail!("no job {id} in the database");
+                    };
+                    let counts: Vec<_> = store
+                        .job_item_counts(id.as_str())?
+                        .into_iter()
+                        .map(|(source, state, n)| json!({"source": source, "state": state, "count": n}))
+                        .collect();
+                    json!({
+                        "id": job.id, "status": job.status, "mode": job.mode, "strategy": job.strategy,
+                        "created_at": job.created_at, "updated_at": job.updated_at,
+                        "finished_at": job.finished_at, "params": job.params,
+                        "counts": counts, "summary": job.summary,
+                    })
+                }
+                None => {
+                    let st = ledger::load(&id, &state_dir)?;
+                    json!({
+                        "id": st.meta.id.as_str(),
+                        "mode": st.meta.mode,
+                        "strategy": st.meta.strategy,
+                        "input": st.meta.input,
+                        "output": st.meta.output,
+                        "created_at": st.created_at(),
+                        "last_activity": st.last_activity(),
+                        "finished": st.finished.as_ref().map(|f| json!({"status": f.status, "at": f.at})),
+                        "rows_by_status": st.counts_by_status(),
+                        "sources": st.counts_by_source(),
+                        "requests_by_source": st.attempts_by_source(),
+                        "summary": st.finished.as_ref().map(|f| f.summary.clone()),
+                    })
+                }
+            };
+            serde_json::to_writer_pretty(&mut out, &v)?;
+            writeln!(out)?;
+        }
+        JobsCommand::Failed { id, format } => {
+            let id = JobId::parse(&id)?;
+            let rows: Vec<(u64, String, String, String)> = match &db {
+                Some(store) => store
+                    .failed_items(id.as_str())?
+                    .into_iter()
+                    .map(|i| (i.line, i.input, i.source, i.last_error.unwrap_or_default()))
+                    .collect(),
+                None => {
+                    let st = ledger::load(&id, &state_dir)?;
+                    let mut rows = Vec::new();
+                    for e in st.failed_entries(None) {
+                        let failed: Vec<_> = e
+                            .sources
+                            .iter()
+                            .filter(|(_, s)| s.state == "failed")
+                            .collect();
+                        if failed.is_empty() {
+                            rows.push((e.line, e.input.clone(), "row".into(), e.error.clone().unwrap_or_default()));
+                        }
+                        for (name, s) in failed {
+                            rows.push((e.line, e.input.clone(), name.clone(), s.error.clone().unwrap_or_default()));
+                        }
+                    }
+                    rows
+                }
+            };
+            match format.as_str() {
+                "jsonl" => {
+                    for (line, input, source, reason) in rows {
+                        let v = json!({"line": line, "input": input, "source": source, "reason": reason});
+                        writeln!(out, "{v}")?;
+                    }
+                }
+                "csv" => {
+                    let mut w = csv::Writer::from_writer(out);
+                    w.write_record(["line", "input", "source", "reason"])?;
+                    for (line, input, source, reason) in rows {
+                        let cells = [line.to_string(), crate::store::csv::neutralise(&input), source, crate::store::csv::neutralise(&reason)];
+                        w.write_record(&cells)?;
+                    }
+                    w.flush().context("writing stdout")?;
+                }
+                other => bail!("--format {other}: expected csv or jsonl"),
+            }
+        }
+    }
+    Ok(0)
+}

@@ -23,6 +23,60 @@ pub enum Command {
     Search(SearchArgs),
     /// Serve a local replica of the county services (for tests, demos and dry runs).
     Sim(SimArgs),
+    /// The job ledger: list jobs, show one, list its failed rows.
+    Jobs(JobsArgs),
+    /// PostgreSQL schema: `mps db migrate`.
+    Db(DbArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct JobsArgs {
+    #[command(subcommand)]
+    pub command: JobsCommand,
+    /// Read the ledger from PostgreSQL instead of the ledger files.
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "MPS_DATABASE_URL",
+        global = true,
+        hide_env_values = true
+    )]
+    pub database_url: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum JobsCommand {
+    /// Every job, newest first.
+    List,
+    /// One job: counts by status and source, timing, per-host statistics.
+    Show { id: String },
+    /// A job's failed rows (line, input, source, reason), ready to feed a new batch.
+    Failed {
+        id: String,
+        /// csv or jsonl.
+        #[arg(long, default_value = "csv")]
+        format: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct DbArgs {
+    #[command(subcommand)]
+    pub command: DbCommand,
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "MPS_DATABASE_URL",
+        global = true,
+        hide_env_values = true
+    )]
+    pub database_url: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Create or upgrade the schema (versioned migrations).
+    Migrate,
 }
 
 /// Options every command that talks to the county shares.
@@ -62,9 +116,32 @@ pub struct Common {
 
 #[derive(Debug, Args)]
 pub struct BatchArgs {
-    /// CSV with a header; `-` reads stdin.
-    #[arg(long, short = 'i', value_name = "FILE|-")]
-    pub input: String,
+    /// CSV with a header; `-` reads stdin. Not needed with --resume, --retry-failed or --from-db.
+    #[arg(long, short = 'i', value_name = "FILE|-", required_unless_present_any = ["resume", "retry_failed", "from_db"])]
+    pub input: Option<String>,
+    /// Also upsert every record into PostgreSQL (the job ledger then lives there too).
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "MPS_DATABASE_URL",
+        hide_env_values = true
+    )]
+    pub database_url: Option<String>,
+    /// Finish an interrupted job without refetching the rows it finished.
+    #[arg(long, value_name = "JOB", conflicts_with_all = ["retry_failed", "input"])]
+    pub resume: Option<String>,
+    /// Refetch only the rows of JOB that failed (see also --source).
+    #[arg(long, value_name = "JOB", conflicts_with = "input")]
+    pub retry_failed: Option<String>,
+    /// With --retry-failed: only rows whose SOURCE block failed (assessor, tax, sales, documents).
+    #[arg(long, value_name = "SOURCE", requires = "retry_failed")]
+    pub source: Option<String>,
+    /// Skip properties whose stored record is younger than this (needs --database-url).
+    #[arg(long, value_name = "DURATION")]
+    pub max_age: Option<String>,
+    /// Re-collect every stored property older than --max-age (needs --database-url).
+    #[arg(long, requires = "max_age", conflicts_with = "input")]
+    pub from_db: bool,
     /// The identifier column (default: found by name: apn, parcel, address, owner, ...).
     #[arg(long, value_name = "NAME")]
     pub column: Option<String>,

@@ -9,6 +9,8 @@ use std::collections::BTreeMap;
 /// What a batch did, as written by `--summary-json`.
 #[derive(Debug, Clone, Serialize)]
 pub struct Summary {
+    /// The job id, for `--resume`, `--retry-failed` and `mps jobs`.
+    pub job: Option<String>,
     pub mode: String,
     pub strategy: String,
     pub rows: u64,
@@ -39,6 +41,7 @@ impl Summary {
         let wall = job.wall.as_secs_f64();
         let round = |x: f64, d: i32| (x * 10f64.powi(d)).round() / 10f64.powi(d);
         Summary {
+            job: None,
             mode: mode.to_string(),
             strategy: String::new(),
             rows,

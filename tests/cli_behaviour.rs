@@ -438,6 +438,7 @@ fn batch_with_builtin_sim_needs_no_environment() {
     let input = apn_file(&env, &apns);
     let mut c = Command::new(BIN);
     c.env_clear()
+        .env("XDG_STATE_HOME", env.path("state"))
         .current_dir(env.dir.path())
         .args([
             "batch",
@@ -512,6 +513,7 @@ fn a_progress_bar_is_drawn_only_on_a_terminal() {
             env.sim.url(mps::source::Source::Assessor),
         )
         .env("MPS_ASSESSOR_TOKEN", env.sim.token())
+        .env("XDG_STATE_HOME", env.path("state"))
         .args(["-qec", &cmd, "/dev/null"]);
     let out = s.output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);

@@ -1,10 +1,11 @@
 //! `mps db migrate`: create or upgrade the PostgreSQL schema.
 
-use crate::cli::DbArgs;
+use crate::cli::{DbArgs, DbCommand};
 use crate::store::postgres::PgStore;
 use anyhow::bail;
 
 pub fn run(args: DbArgs) -> anyhow::Result<i32> {
+    let DbCommand::Migrate = args.command;
     let Some(url) = args.database_url.filter(|u| !u.trim().is_empty()) else {
         bail!("no database: give --database-url URL or set MPS_DATABASE_URL");
     };
@@ -13,9 +14,17 @@ pub fn run(args: DbArgs) -> anyhow::Result<i32> {
     let applied = store.applied_migrations();
     let versions = store.schema_versions()?;
     if applied.is_empty() {
-        eprintln!("mps: {} is up to date (schema versions {:?})", store.target(), versions);
+        eprintln!(
+            "mps: {} is up to date (schema versions {:?})",
+            store.target(),
+            versions
+        );
     } else {
-        eprintln!("mps: applied migrations {:?} to {}", applied, store.target());
+        eprintln!(
+            "mps: applied migrations {:?} to {}",
+            applied,
+            store.target()
+        );
     }
     Ok(0)
 }

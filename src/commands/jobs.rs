@@ -103,10 +103,20 @@ pub fn run(args: JobsArgs) -> anyhow::Result<i32> {
                             .filter(|(_, s)| s.state == "failed")
                             .collect();
                         if failed.is_empty() {
-                            rows.push((e.line, e.input.clone(), "row".into(), e.error.clone().unwrap_or_default()));
+                            rows.push((
+                                e.line,
+                                e.input.clone(),
+                                "row".into(),
+                                e.error.clone().unwrap_or_default(),
+                            ));
                         }
                         for (name, s) in failed {
-                            rows.push((e.line, e.input.clone(), name.clone(), s.error.clone().unwrap_or_default()));
+                            rows.push((
+                                e.line,
+                                e.input.clone(),
+                                name.clone(),
+                                s.error.clone().unwrap_or_default(),
+                            ));
                         }
                     }
                     rows
@@ -123,7 +133,12 @@ pub fn run(args: JobsArgs) -> anyhow::Result<i32> {
                     let mut w = csv::Writer::from_writer(out);
                     w.write_record(["line", "input", "source", "reason"])?;
                     for (line, input, source, reason) in rows {
-                        let cells = [line.to_string(), crate::store::csv::neutralise(&input), source, crate::store::csv::neutralise(&reason)];
+                        let cells = [
+                            line.to_string(),
+                            crate::store::csv::neutralise(&input),
+                            source,
+                            crate::store::csv::neutralise(&reason),
+                        ];
                         w.write_record(&cells)?;
                     }
                     w.flush().context("writing stdout")?;

@@ -1,7 +1,10 @@
 //! The subcommands, and the setup they share: configuration, HTTP client, simulator.
 
 pub mod batch;
+pub mod db;
 pub mod exit;
+pub mod jobs;
+pub mod rewrite;
 pub mod search;
 pub mod setup;
 pub mod sim;
@@ -14,5 +17,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Batch(args) => batch::run(args),
         Command::Search(args) => search::run(args),
         Command::Sim(args) => sim::run(args),
+        Command::Jobs(args) => jobs::run(args),
+        Command::Db(args) => db::run(args),
     }
 }

@@ -3,6 +3,7 @@
 use super::batch::parse_mode;
 use super::{exit, setup};
 use crate::cli::SearchArgs;
+use crate::engine::persist::{Ledger, Persist};
 use crate::engine::record::Record;
 use crate::engine::{job, JobSpec};
 use crate::ident::{classify, SearchType};
@@ -71,6 +72,7 @@ pub fn run(args: SearchArgs) -> anyhow::Result<i32> {
         &spec,
         &services.context,
         &AtomicBool::new(false),
+        &mut Persist::new(Ledger::None),
     );
     if let Some(pool) = services.context.pages.take() {
         pool.shutdown();

@@ -11,6 +11,7 @@
 use super::context::Context;
 use super::dedupe::{Origin, SingleFlight};
 use super::mode::Mode;
+use super::persist::Persist;
 use super::priority::PriorityQueue;
 use super::record::{Record, RowStatus};
 use super::row::{self, RowResult};
@@ -120,13 +121,41 @@ struct Done {
     origin: Origin,
 }
 
+/// Decides, before any fetch, that a row needs none (`--max-age`): returns its record.
+pub type Skip<'a> = &'a (dyn Fn(&InputItem) -> Option<Record> + Sync);
+
 /// Runs a job to the end of its input or until it is stopped.
 pub fn run<I>(
+    input: I,
+    sink: Box<dyn RecordSink>,
+    spec: &JobSpec,
+    ctx: &Context,
+    interrupt: &AtomicBool,
+    persist: &mut Persist,
+) -> JobOutcome
+where
+    I: Iterator<Item = Result<InputItem, String>> + Send,
+{
+    run_with_skip(
+        input,
+        sink,
+        spec,
+        ctx,
+        interrupt,
+        persist,
+        &|_: &InputItem| None,
+    )
+}
+
+/// [`run`], with rows that `skip` answers reported without fetching.
+pub fn run_with_skip<I>(
     input: I,
     mut sink: Box<dyn RecordSink>,
     spec: &JobSpec,
     ctx: &Context,
     interrupt: &AtomicBool,
+    persist: &mut Persist,
+    skip: Skip,
 ) -> JobOutcome
 where
     I: Iterator<Item = Result<InputItem, String>> + Send,
@@ -203,18 +232,21 @@ where
                             outcome.shared += 1;
                         }
                         if write_ok {
-                            if let Err(e) = sink.write(&done.record) {
-                                write_ok = false;
-                                stop.set(if e.kind() == std::io::ErrorKind::BrokenPipe {
-                                    StopReason::OutputClosed
-                                } else {
-                                    StopReason::OutputError(e.to_string())
-                                });
+                            match sink.write(&done.record) {
+                                Ok(()) => persist.push(done.record),
+                                Err(e) => {
+                                    write_ok = false;
+                                    stop.set(if e.kind() == std::io::ErrorKind::BrokenPipe {
+                                        StopReason::OutputClosed
+                                    } else {
+                                        StopReason::OutputError(e.to_string())
+                                    });
+                                }
                             }
                             since_flush += 1;
                             if since_flush >= spec.flush_every {
                                 since_flush = 0;
-                                let _ = sink.flush();
+                                durable(&mut *sink, persist, stop);
                             }
                         }
                         progress.update(&outcome.counts);
@@ -225,17 +257,23 @@ where
                     Err(RecvTimeoutError::Timeout) => {
                         if since_flush > 0 && write_ok {
                             since_flush = 0;
-                            let _ = sink.flush();
+                            durable(&mut *sink, persist, stop);
                         }
                     }
                     Err(RecvTimeoutError::Disconnected) => break,
                 }
             }
             if write_ok {
-                if let Err(e) = sink.finish() {
-                    if e.kind() != std::io::ErrorKind::BrokenPipe {
+                match sink.finish() {
+                    Ok(()) => {
+                        if let Err(e) = persist.commit() {
+                            stop.set(StopReason::OutputError(e));
+                        }
+                    }
+                    Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
                         stop.set(StopReason::OutputError(e.to_string()));
                     }
+                    Err(_) => {}
                 }
             }
             progress.finish(&outcome.counts);
@@ -249,7 +287,10 @@ where
                 while !stop.is_set() {
                     let Some(item) = queue.pop() else { break };
                     let t = Instant::now();
-                    let (record, origin, fatal) = process(item, spec, ctx, flight);
+                    let (record, origin, fatal) = match skip(&item) {
+                        Some(record) => (record, Origin::Fetched, None),
+                        None => process(item, spec, ctx, flight),
+                    };
                     if let Some(msg) = fatal {
                         stop.set(StopReason::Fatal(msg));
                     }
@@ -288,6 +329,18 @@ where
             .or_else(|| stop.reason.lock().unwrap_or_else(|e| e.into_inner()).take());
         out
     })
+}
+
+/// Flushes the output, then records the flushed rows in the ledger (in that order, so the
+/// ledger never claims a record the output lacks).
+fn durable(sink: &mut dyn RecordSink, persist: &mut Persist, stop: &Stop) {
+    if let Err(e) = sink.flush() {
+        stop.set(StopReason::OutputError(e.to_string()));
+        return;
+    }
+    if let Err(e) = persist.commit() {
+        stop.set(StopReason::OutputError(e));
+    }
 }
 
 fn priority_of(item: &InputItem) -> Option<Priority> {

@@ -14,6 +14,8 @@ pub enum RowStatus {
     NotFound,
     Failed,
     Invalid,
+    /// Not fetched: the stored record is younger than `--max-age`.
+    Skipped,
 }
 
 impl RowStatus {
@@ -23,14 +25,16 @@ impl RowStatus {
             RowStatus::NotFound => "not_found",
             RowStatus::Failed => "failed",
             RowStatus::Invalid => "invalid",
+            RowStatus::Skipped => "skipped",
         }
     }
 
-    pub const ALL: [RowStatus; 4] = [
+    pub const ALL: [RowStatus; 5] = [
         RowStatus::Ok,
         RowStatus::NotFound,
         RowStatus::Failed,
         RowStatus::Invalid,
+        RowStatus::Skipped,
     ];
 }
 

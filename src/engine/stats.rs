@@ -10,6 +10,7 @@ pub struct Counts {
     pub not_found: u64,
     pub failed: u64,
     pub invalid: u64,
+    pub skipped: u64,
 }
 
 impl Counts {
@@ -19,11 +20,12 @@ impl Counts {
             RowStatus::NotFound => self.not_found += 1,
             RowStatus::Failed => self.failed += 1,
             RowStatus::Invalid => self.invalid += 1,
+            RowStatus::Skipped => self.skipped += 1,
         }
     }
 
     pub fn done(&self) -> u64 {
-        self.ok + self.not_found + self.failed + self.invalid
+        self.ok + self.not_found + self.failed + self.invalid + self.skipped
     }
 
     /// Share of rows that ended ok or not_found (both are answers).
@@ -31,7 +33,7 @@ impl Counts {
         if self.done() == 0 {
             1.0
         } else {
-            (self.ok + self.not_found) as f64 / self.done() as f64
+            (self.ok + self.not_found + self.skipped) as f64 / self.done() as f64
         }
     }
 }

@@ -147,7 +147,7 @@ pub struct CsvSink {
 }
 
 impl CsvSink {
-    pub fn new(out: Box<dyn Write + Send>, mode: Mode) -> Self {
+    pub fn new(out: Box<dyn Write + Send>, mode: Mode, appending: bool) -> Self {
         let (extra, items_at) = match mode {
             Mode::Search => (SEARCH, Some("/assessor/data/matches")),
             Mode::Validate => (VALIDATE, None),
@@ -157,7 +157,7 @@ impl CsvSink {
             out: csv::Writer::from_writer(out),
             columns: BASE.iter().chain(extra.iter()).collect(),
             items_at,
-            header_written: false,
+            header_written: appending,
         }
     }
 

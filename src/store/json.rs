@@ -11,10 +11,10 @@ pub struct JsonArraySink {
 }
 
 impl JsonArraySink {
-    pub fn new(out: Box<dyn Write + Send>) -> Self {
+    pub fn new(out: Box<dyn Write + Send>, appending: bool) -> Self {
         JsonArraySink {
             out: BufWriter::new(out),
-            written: 0,
+            written: u64::from(appending),
             finished: false,
         }
     }

@@ -43,10 +43,17 @@ impl FromStr for Format {
 }
 
 /// Makes the sink for a format over any writer.
-pub fn sink(format: Format, mode: Mode, out: Box<dyn Write + Send>) -> Box<dyn RecordSink> {
+/// `appending` continues an output that already holds records (a resumed job): no second CSV
+/// header, and the JSON array goes on after its last element.
+pub fn sink(
+    format: Format,
+    mode: Mode,
+    out: Box<dyn Write + Send>,
+    appending: bool,
+) -> Box<dyn RecordSink> {
     match format {
         Format::Jsonl => Box::new(jsonl::JsonlSink::new(out)),
-        Format::Json => Box::new(json::JsonArraySink::new(out)),
-        Format::Csv => Box::new(csv::CsvSink::new(out, mode)),
+        Format::Json => Box::new(json::JsonArraySink::new(out, appending)),
+        Format::Csv => Box::new(csv::CsvSink::new(out, mode, appending)),
     }
 }

@@ -59,6 +59,7 @@ impl Env {
                 self.sim.url(mps::source::Source::Recorder),
             )
             .env("MPS_RECORDER_WEB_URL", self.sim.web_url())
+            .env("XDG_STATE_HOME", self.dir.path().join("state"))
             .stdin(Stdio::null());
         c
     }

@@ -1,7 +1,6 @@
 //! The Recorder client against the in-process simulator: parsed documents and searches equal
 //! the simulator's ground truth.
 
-
 use super::*;
 use crate::http::{HostPolicy, HttpClient, HttpConfig};
 use crate::sim::{DocumentTruth, IndexQuery, SimOptions, Simulator};

@@ -141,7 +141,7 @@ pub fn run(mut args: BatchArgs) -> anyhow::Result<i32> {
     let mut done: BTreeSet<u64> = BTreeSet::new();
     let mut only: Option<BTreeSet<u64>> = None;
     let mut _lock: Option<JobLock> = None;
-    let ledger = match (&store, &run) {
+    let mut ledger = match (&store, &run) {
         (Some(store), _) => {
             _lock = Some(
                 store
@@ -209,12 +209,26 @@ pub fn run(mut args: BatchArgs) -> anyhow::Result<i32> {
         Format::Json => OutputFormat::Json,
     };
     let mut appending = false;
+    let mut superseded: BTreeSet<u64> = BTreeSet::new();
     let out: Box<dyn Write + Send> = match &args.output {
         Some(path) if !matches!(run, Run::New) => {
             if path.exists() {
                 let rec = ledger::reconcile_output_with_ledger(path, out_format, &done)?;
                 if matches!(run, Run::Resume) {
-                    done.extend(rec.done_lines.iter().copied());
+                    let missing: BTreeSet<u64> =
+                        rec.done_lines.difference(&done).copied().collect();
+                    match &mut ledger {
+                        // The output is the truth: give those rows their ledger entries.
+                        Ledger::File(file) => {
+                            let entries =
+                                super::backfill::entries_from_output(path, format, &missing)?;
+                            file.append(&entries)?;
+                            done.extend(missing);
+                        }
+                        // The database lacks their rows: fetch them again, and afterwards keep
+                        // only the newest record of each in the output.
+                        _ => superseded = missing,
+                    }
                 }
                 appending = rec.records > 0;
             }
@@ -355,6 +369,9 @@ pub fn run(mut args: BatchArgs) -> anyhow::Result<i32> {
     }
     if let (Run::RetryFailed { .. }, Some(path), Some(lines)) = (&run, &args.output, &only) {
         rewrite::keep_latest(path, format, lines)?;
+    }
+    if let (false, Some(path)) = (superseded.is_empty(), &args.output) {
+        rewrite::keep_latest(path, format, &superseded)?;
     }
     if !args.common.quiet {
         eprint!("{}", summary.render());

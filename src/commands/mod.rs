@@ -1,5 +1,6 @@
 //! The subcommands, and the setup they share: configuration, HTTP client, simulator.
 
+pub mod backfill;
 pub mod batch;
 pub mod db;
 pub mod exit;

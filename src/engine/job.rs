@@ -211,6 +211,7 @@ where
             };
             let mut progress = Progress::new(spec.progress, spec.total_hint);
             let mut since_flush = 0usize;
+            let mut last_flush = Instant::now();
             let mut write_ok = true;
             loop {
                 if interrupt.load(Ordering::SeqCst) && !stop.is_set() {
@@ -244,8 +245,13 @@ where
                                 }
                             }
                             since_flush += 1;
-                            if since_flush >= spec.flush_every {
+                            // A busy writer never idles: flush by count and by time, so a
+                            // crash loses little more than the rows in flight.
+                            if since_flush >= spec.flush_every
+                                || last_flush.elapsed() >= Duration::from_millis(200)
+                            {
                                 since_flush = 0;
+                                last_flush = Instant::now();
                                 durable(&mut *sink, persist, stop);
                             }
                         }

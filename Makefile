@@ -35,6 +35,8 @@ fmt:
 # Benchmarks report ratios measured in one run; they are never timed tests.
 bench: release
 	bash benches/politeness.sh
+	bash benches/postgres.sh
+	bash benches/resume.sh
 
 clean:
 	$(CARGO) clean

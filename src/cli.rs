@@ -18,7 +18,7 @@ MPS_CONFIG, MPS_WORKERS, MPS_<SOURCE>_RATE. Precedence: defaults < config file <
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Identifiers in (CSV), one record per identifier out.
-    Batch(BatchArgs),
+    Batch(Box<BatchArgs>),
     /// One identifier through the same pipeline; pretty JSON on stdout.
     Search(SearchArgs),
     /// Serve a local replica of the county services (for tests, demos and dry runs).

@@ -150,7 +150,7 @@ pub fn run(mut args: BatchArgs) -> anyhow::Result<i32> {
             );
             match &run {
                 Run::New => {
-                    let params = serde_json::to_value(&absolute(meta.clone()))?;
+                    let params = serde_json::to_value(absolute(meta.clone()))?;
                     store.create_job(
                         id.as_str(),
                         mode.as_str(),

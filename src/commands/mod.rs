@@ -15,7 +15,7 @@ use crate::cli::{Cli, Command};
 /// Runs the parsed command line; returns the process exit code.
 pub fn run(cli: Cli) -> anyhow::Result<i32> {
     match cli.command {
-        Command::Batch(args) => batch::run(args),
+        Command::Batch(args) => batch::run(*args),
         Command::Search(args) => search::run(args),
         Command::Sim(args) => sim::run(args),
         Command::Jobs(args) => jobs::run(args),

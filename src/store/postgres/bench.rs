@@ -30,23 +30,34 @@ pub struct BenchReport {
     pub row_time: Duration,
     pub copy_rows_per_sec: f64,
     pub row_rows_per_sec: f64,
-    /// How many times faster COPY was.
+    /// How many times faster COPY was than row-at-a-time upserts inside batch transactions.
     pub ratio: f64,
+    /// Row-at-a-time upserts with a commit per parcel, as a collector without a writer
+    /// thread does (the seed's per-property inserts).
+    pub per_record_time: Duration,
+    pub per_record_rows_per_sec: f64,
+    /// How many times faster COPY was than that.
+    pub per_record_ratio: f64,
 }
 
 impl std::fmt::Display for BenchReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "postgres write, {} parcels ({} rows) in batches of {BATCH}, median of {ROUNDS}: binary COPY + upsert \
-             {:.0} rows/s ({:.2} s), row at a time {:.0} rows/s ({:.2} s): COPY is {:.1}x faster",
+            "postgres write, {} parcels ({} rows), median of {ROUNDS}:\n  \
+             binary COPY + upsert, batches of {BATCH}: {:.0} rows/s ({:.2} s)\n  \
+             row-at-a-time upsert, batches of {BATCH} in one transaction: {:.0} rows/s ({:.2} s): COPY {:.1}x faster\n  \
+             row-at-a-time upsert, one transaction per parcel: {:.0} rows/s ({:.2} s): COPY {:.1}x faster",
             self.records,
             self.rows,
             self.copy_rows_per_sec,
             self.copy_time.as_secs_f64(),
             self.row_rows_per_sec,
             self.row_time.as_secs_f64(),
-            self.ratio
+            self.ratio,
+            self.per_record_rows_per_sec,
+            self.per_record_time.as_secs_f64(),
+            self.per_record_ratio
         )
     }
 }
@@ -77,6 +88,14 @@ pub fn bench_copy_vs_rows(url: &str, records: usize) -> Result<BenchReport, PgEr
             rows.deduplicated()
         })
         .collect();
+    // One parcel per transaction: the same rows, committed one parcel at a time.
+    let singles_batches: Vec<Rows> = (0..records)
+        .map(|i| {
+            let mut rows = Rows::default();
+            rows.add_record(&synthetic_record(i), now);
+            rows.deduplicated()
+        })
+        .collect();
     let rows: usize = batches
         .iter()
         .map(|b| b.properties.len() + b.valuations.len())
@@ -84,7 +103,7 @@ pub fn bench_copy_vs_rows(url: &str, records: usize) -> Result<BenchReport, PgEr
 
     // Alternating rounds and taking medians: on a shared machine one slow moment would
     // otherwise decide the ratio.
-    let (mut copies, mut singles) = (Vec::new(), Vec::new());
+    let (mut copies, mut singles, mut per_record) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..ROUNDS {
         copies.push(timed_in_schema(
             &mut client,
@@ -98,7 +117,14 @@ pub fn bench_copy_vs_rows(url: &str, records: usize) -> Result<BenchReport, PgEr
             &batches,
             Method::RowAtATime,
         )?);
+        per_record.push(timed_in_schema(
+            &mut client,
+            "single",
+            &singles_batches,
+            Method::RowAtATime,
+        )?);
     }
+    let per_record_time = median(per_record);
     let (copy_time, row_time) = (median(copies), median(singles));
     let per_sec = |d: Duration| rows as f64 / d.as_secs_f64().max(1e-9);
     Ok(BenchReport {
@@ -109,6 +135,9 @@ pub fn bench_copy_vs_rows(url: &str, records: usize) -> Result<BenchReport, PgEr
         copy_rows_per_sec: per_sec(copy_time),
         row_rows_per_sec: per_sec(row_time),
         ratio: row_time.as_secs_f64() / copy_time.as_secs_f64().max(1e-9),
+        per_record_time,
+        per_record_rows_per_sec: per_sec(per_record_time),
+        per_record_ratio: per_record_time.as_secs_f64() / copy_time.as_secs_f64().max(1e-9),
     })
 }
 

@@ -187,8 +187,16 @@ fn a_killed_chromium_costs_a_retry_not_a_row_and_none_is_left() {
     }
     assert!(killed, "a Chromium was started and killed");
     let out = child.wait_with_output().unwrap();
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
     let recs = records(&out);
+    let first_error = recs
+        .iter()
+        .find_map(|r| r["tax"]["error"].as_str().map(str::to_string));
+    assert_eq!(
+        code(&out),
+        0,
+        "{} first error: {first_error:?}",
+        stderr(&out)
+    );
     assert_eq!(recs.len(), 24, "every row");
     assert!(recs.iter().all(|r| r["tax"]["status"] == "ok"));
     assert!(stderr(&out).contains("crashes") || stderr(&out).contains("launches"));

@@ -4,17 +4,25 @@
 use crate::browser::{BrowserError, BrowserPool, PoolOptions};
 use crate::http::HttpClient;
 use crate::source::{Source, SourceError, Tally};
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-/// Attempts per page: a crash is already retried inside the pool; this covers hangs and
-/// failed navigations.
+/// Attempts per page: a crash is already retried inside the pool; this covers hangs, failed
+/// navigations and a browser that could not be launched (a loaded machine).
 const PAGE_ATTEMPTS: u32 = 3;
+
+enum State {
+    /// Not started yet, or the last launch failed in a way worth trying again.
+    Idle,
+    Ready(Arc<BrowserPool>),
+    /// Chromium is not installed: every page fails at once with the same message.
+    Missing(String),
+}
 
 /// The browser pool, launched the first time a row needs a page (many batches never do).
 pub struct Pages {
     options: PoolOptions,
-    pool: OnceLock<Result<BrowserPool, BrowserError>>,
+    state: Mutex<State>,
     http: HttpClient,
 }
 
@@ -22,25 +30,43 @@ impl Pages {
     pub fn new(options: PoolOptions, http: HttpClient) -> Self {
         Pages {
             options,
-            pool: OnceLock::new(),
+            state: Mutex::new(State::Idle),
             http,
         }
     }
 
-    fn pool(&self) -> Result<&BrowserPool, &BrowserError> {
-        self.pool
-            .get_or_init(|| BrowserPool::start(self.options.clone()))
-            .as_ref()
-    }
-
-    /// The pool if it was started (for statistics and shutdown).
-    pub fn started(&self) -> Option<&BrowserPool> {
-        self.pool.get().and_then(|r| r.as_ref().ok())
+    /// The running pool, launching it if needed.
+    fn pool(&self) -> Result<Arc<BrowserPool>, (String, bool)> {
+        let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        match &*st {
+            State::Ready(pool) => return Ok(pool.clone()),
+            State::Missing(msg) => return Err((msg.clone(), false)),
+            State::Idle => {}
+        }
+        match BrowserPool::start(self.options.clone()) {
+            Ok(pool) => {
+                let pool = Arc::new(pool);
+                *st = State::Ready(pool.clone());
+                Ok(pool)
+            }
+            Err(e @ BrowserError::NotInstalled { .. }) => {
+                *st = State::Missing(e.to_string());
+                Err((e.to_string(), false))
+            }
+            Err(e) => Err((e.to_string(), true)),
+        }
     }
 
     /// Takes the pool out so it can be shut down (closing every Chromium).
     pub fn take(&mut self) -> Option<BrowserPool> {
-        self.pool.take().and_then(Result::ok)
+        let st = std::mem::replace(
+            self.state.get_mut().unwrap_or_else(|e| e.into_inner()),
+            State::Idle,
+        );
+        match st {
+            State::Ready(pool) => Arc::try_unwrap(pool).ok(),
+            _ => None,
+        }
     }
 
     /// Loads `url` in a browser and returns what `script` resolved with.
@@ -57,10 +83,20 @@ impl Pages {
             url: url.to_string(),
             message,
         };
-        let pool = self.pool().map_err(|e| page_error(e.to_string()))?;
         tally.start(url);
-        let mut last = None;
-        for _ in 0..PAGE_ATTEMPTS {
+        let mut last = String::from("page failed");
+        for attempt in 0..PAGE_ATTEMPTS {
+            if attempt > 0 {
+                std::thread::sleep(Duration::from_millis(200 * u64::from(attempt)));
+            }
+            let pool = match self.pool() {
+                Ok(pool) => pool,
+                Err((message, true)) => {
+                    last = message;
+                    continue;
+                }
+                Err((message, false)) => return Err(page_error(message)),
+            };
             // A page load counts against the host's politeness budget like a request.
             let permit = self
                 .http
@@ -73,16 +109,10 @@ impl Pages {
             tally.finish(1);
             match result {
                 Ok(text) => return Ok(text),
-                Err(e) if e.is_transient() => {
-                    last = Some(e);
-                    std::thread::sleep(Duration::from_millis(100));
-                }
+                Err(e) if e.is_transient() => last = e.to_string(),
                 Err(e) => return Err(page_error(e.to_string())),
             }
         }
-        Err(page_error(
-            last.map(|e| e.to_string())
-                .unwrap_or_else(|| "page failed".to_string()),
-        ))
+        Err(page_error(last))
     }
 }

@@ -78,6 +78,43 @@ fn comprehensive_batches_upsert_without_duplicates() {
         count(&db.url, "job_items WHERE source = 'row' AND state = 'ok'"),
         24
     );
+
+    // --max-age: every parcel was stored moments ago, so nothing is fetched again.
+    let before = env.assessor_requests();
+    let mut c = env.mps();
+    c.env("MPS_DATABASE_URL", &db.url)
+        .args(["batch", "--mode", "property", "--max-age", "1h", "--input"])
+        .arg(&input)
+        .args(ARGS);
+    let out = c.output().unwrap();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let recs = records(&out);
+    assert_eq!(recs.len(), 12);
+    assert!(recs.iter().all(|r| r["status"] == "skipped"), "{recs:?}");
+    assert_eq!(
+        env.assessor_requests(),
+        before,
+        "no request for a fresh parcel"
+    );
+
+    // --from-db --max-age 0s: the cron refresh re-collects every stored parcel.
+    let mut c = env.mps();
+    c.env("MPS_DATABASE_URL", &db.url)
+        .args([
+            "batch",
+            "--from-db",
+            "--max-age",
+            "0s",
+            "--mode",
+            "property",
+        ])
+        .args(ARGS);
+    let out = c.output().unwrap();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let recs = records(&out);
+    assert_eq!(recs.len(), 12, "every stored parcel");
+    assert!(recs.iter().all(|r| r["status"] == "ok"));
+    assert_eq!(env.assessor_requests(), before + 12);
 }
 
 #[test]

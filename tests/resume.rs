@@ -78,18 +78,20 @@ fn kill_9_and_resume_until_done_equals_an_uninterrupted_run() {
         .stdout(Stdio::null())
         .stderr(Stdio::piped());
     let mut child = c.spawn().unwrap();
-    std::thread::sleep(Duration::from_millis(250));
+    // Kill points vary from run to run (and stay inside the job's ~1.5 s).
+    let pause = || Duration::from_millis(150 + fastrand::u64(0..350));
+    std::thread::sleep(pause());
     child.kill().unwrap(); // SIGKILL
     let first = child.wait_with_output().unwrap();
     let id = job_id(&stderr(&first));
-    for pause in [300, 450] {
+    for _ in 0..2 {
         let mut c = env.mps();
         c.args(["batch", "--resume", &id])
             .args(args)
             .stdout(Stdio::null())
             .stderr(Stdio::null());
         let mut child = c.spawn().unwrap();
-        std::thread::sleep(Duration::from_millis(pause));
+        std::thread::sleep(pause());
         child.kill().unwrap();
         child.wait().unwrap();
     }
@@ -195,4 +197,79 @@ fn retry_failed_refetches_only_the_failed_rows() {
     );
     let records = normalised(&output);
     assert_eq!(records.len(), 60, "one record per row after the retry");
+}
+
+#[test]
+fn retry_failed_with_source_refetches_only_that_source() {
+    // The first run's Treasurer always fails; the retry goes to a healthy county (same seed).
+    let env = Env::with(SimOptions {
+        error_rate: BTreeMap::from([(mps::source::Source::Treasurer, 1.0)]),
+        ..SimOptions::default()
+    });
+    let healthy = mps::sim::Simulator::start(SimOptions::default()).unwrap();
+    let apns: Vec<String> = County::new(42).sample(6).iter().map(Apn::dashed).collect();
+    let input = env.file("in.csv", format!("apn\n{}\n", apns.join("\n")).as_bytes());
+    let cfg = env.file("one.yaml", b"http:\n  max_attempts: 1\n");
+    let output = env.path("out.jsonl");
+    let rates = [
+        "--rate",
+        "assessor=0",
+        "--rate",
+        "treasurer=0",
+        "--rate",
+        "recorder=0",
+        "--progress",
+        "none",
+    ];
+    let out = env.batch(
+        &input,
+        &[
+            &rates[..],
+            &[
+                "--mode",
+                "comprehensive",
+                "--config",
+                cfg.to_str().unwrap(),
+                "--output",
+                output.to_str().unwrap(),
+            ],
+        ]
+        .concat(),
+    );
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let id = job_id(&stderr(&out));
+    let first = normalised(&output);
+    assert!(first
+        .values()
+        .all(|r| r["tax"]["status"] == "failed" && r["sales"]["status"] == "ok"));
+
+    let mut c = env.mps();
+    c.env(
+        "MPS_ASSESSOR_URL",
+        healthy.url(mps::source::Source::Assessor),
+    )
+    .env(
+        "MPS_TREASURER_URL",
+        healthy.url(mps::source::Source::Treasurer),
+    )
+    .env(
+        "MPS_RECORDER_URL",
+        healthy.url(mps::source::Source::Recorder),
+    )
+    .args(["batch", "--retry-failed", &id, "--source", "tax"])
+    .args(rates);
+    let out = c.output().unwrap();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let stats = serde_json::to_value(healthy.stats()).unwrap();
+    assert_eq!(stats["sources"]["assessor"]["requests"], 0, "{stats}");
+    assert_eq!(stats["sources"]["recorder"]["requests"], 0, "{stats}");
+    assert!(stats["sources"]["treasurer"]["requests"].as_u64().unwrap() >= 12);
+    let after = normalised(&output);
+    assert_eq!(after.len(), 6, "one record per row");
+    for (line, r) in &after {
+        assert_eq!(r["status"], "ok", "line {line}: {r}");
+        assert_eq!(r["tax"]["status"], "ok");
+        assert_eq!(r["sales"], first[line]["sales"], "other blocks kept");
+        assert_eq!(r["documents"], first[line]["documents"]);
+    }
 }

@@ -9,6 +9,30 @@ use std::path::Path;
 
 const SOURCES: [&str; 4] = ["assessor", "tax", "sales", "documents"];
 
+/// The records of `lines` in a JSONL or JSON output (the last one of each line wins).
+pub fn records_from_output(
+    path: &Path,
+    format: Format,
+    lines: &BTreeSet<u64>,
+) -> anyhow::Result<std::collections::HashMap<u64, Value>> {
+    let records: Vec<Value> = match format {
+        Format::Json => serde_json::from_str(&std::fs::read_to_string(path)?).unwrap_or_default(),
+        _ => std::fs::read_to_string(path)?
+            .lines()
+            .filter_map(|l| serde_json::from_str(l).ok())
+            .collect(),
+    };
+    Ok(records
+        .into_iter()
+        .filter_map(|r| {
+            r["line"]
+                .as_u64()
+                .filter(|l| lines.contains(l))
+                .map(|l| (l, r))
+        })
+        .collect())
+}
+
 /// Ledger entries for `lines`, read from the output file.
 pub fn entries_from_output(
     path: &Path,

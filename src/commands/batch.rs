@@ -248,6 +248,29 @@ pub fn run(mut args: BatchArgs) -> anyhow::Result<i32> {
     };
     let sink = store::sink(format, mode, out, appending);
 
+    // `--retry-failed --source S`: refetch only that source of the failed rows and keep the
+    // other blocks of their earlier records (which a CSV output cannot hold whole: there
+    // the rows are refetched entirely).
+    let mut previous = None;
+    if let (
+        Run::RetryFailed {
+            source: Some(source),
+        },
+        Some(path),
+        Some(lines),
+    ) = (&run, &args.output, &only)
+    {
+        if !["assessor", "tax", "sales", "documents"].contains(&source.as_str()) {
+            bail!("--source {source}: expected assessor, tax, sales or documents");
+        }
+        if format != Format::Csv {
+            previous = Some(Arc::new(super::backfill::records_from_output(
+                path, format, lines,
+            )?));
+            services.context.only = Some(source.clone());
+        }
+    }
+
     let interrupt = Arc::new(AtomicBool::new(false));
     install_ctrl_c(interrupt.clone());
 
@@ -270,6 +293,7 @@ pub fn run(mut args: BatchArgs) -> anyhow::Result<i32> {
         progress,
         total_hint,
         dedupe_capacity: 10_000,
+        previous,
     };
 
     // The rows to process: the input (or the stored parcels), less what is already done.

@@ -65,6 +65,7 @@ pub fn run(args: SearchArgs) -> anyhow::Result<i32> {
         progress: ProgressMode::None,
         total_hint: Some(1),
         dedupe_capacity: 1,
+        previous: None,
     };
     let outcome = job::run(
         std::iter::once(Ok(item)),

@@ -19,6 +19,8 @@ pub struct Context {
     pub search_max_pages: u32,
     /// Recorder documents fetched at most per parcel in the documents step.
     pub max_documents: usize,
+    /// `--retry-failed --source S`: run only that source's step (and what it needs).
+    pub only: Option<String>,
     /// Learned once per batch: the Treasurer's legacy pages redirect to the current page.
     legacy_retired: AtomicBool,
 }
@@ -44,6 +46,7 @@ impl Context {
             pages,
             search_max_pages,
             max_documents,
+            only: None,
             legacy_retired: AtomicBool::new(false),
         }
     }

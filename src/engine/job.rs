@@ -13,7 +13,7 @@ use super::dedupe::{Origin, SingleFlight};
 use super::mode::Mode;
 use super::persist::Persist;
 use super::priority::PriorityQueue;
-use super::record::{Record, RowStatus};
+use super::record::{Record, RowStatus, SourceBlock};
 use super::row::{self, RowResult};
 use super::stats::Counts;
 use crate::input::{InputItem, Priority};
@@ -42,6 +42,8 @@ pub struct JobSpec {
     pub total_hint: Option<u64>,
     /// Distinct identifiers whose results are kept for duplicate rows.
     pub dedupe_capacity: usize,
+    /// `--retry-failed --source S`: the rows' earlier records, whose other blocks are kept.
+    pub previous: Option<std::sync::Arc<std::collections::HashMap<u64, serde_json::Value>>>,
 }
 
 /// Why a job stopped before the end of its input.
@@ -349,6 +351,23 @@ fn durable(sink: &mut dyn RecordSink, persist: &mut Persist, stop: &Stop) {
     }
 }
 
+/// Fills the blocks this run did not fetch from the row's earlier record.
+fn keep_earlier_blocks(record: &mut Record, old: &serde_json::Value) {
+    let earlier = |name: &str| serde_json::from_value::<SourceBlock>(old[name].clone()).ok();
+    if record.assessor.is_none() {
+        record.assessor = earlier("assessor");
+    }
+    if record.tax.is_none() {
+        record.tax = earlier("tax");
+    }
+    if record.sales.is_none() {
+        record.sales = earlier("sales");
+    }
+    if record.documents.is_none() {
+        record.documents = earlier("documents");
+    }
+}
+
 fn priority_of(item: &InputItem) -> Option<Priority> {
     item.outcome.as_ref().ok().and_then(|row| row.priority)
 }
@@ -398,6 +417,9 @@ fn process(
     record.tax = result.tax;
     record.sales = result.sales;
     record.documents = result.documents;
+    if let Some(old) = spec.previous.as_ref().and_then(|p| p.get(&record.line)) {
+        keep_earlier_blocks(&mut record, old);
+    }
     record.status = Record::status_from_blocks(&record.blocks());
     record.error = record
         .blocks()

@@ -39,7 +39,7 @@ impl RowStatus {
 }
 
 /// One source's part of a record.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct SourceBlock {
     pub status: SourceStatus,
     /// RFC 3339, UTC, when the last response of this block arrived.

@@ -45,10 +45,19 @@ impl RowResult {
     }
 }
 
-/// Runs every step the mode needs for one identifier.
+/// Runs every step the mode needs for one identifier (or, when retrying one source, that
+/// source's step and what it depends on).
 pub fn run(ctx: &Context, id: &Identifier) -> RowResult {
     let pages = ctx.search_max_pages;
-    match ctx.mode {
+    let mode = match ctx.only.as_deref() {
+        Some("assessor") if matches!(ctx.mode, Mode::Search | Mode::Validate) => ctx.mode,
+        Some("assessor") => Mode::Property,
+        Some("tax") => Mode::Tax,
+        Some("sales") => Mode::Sales,
+        Some("documents") => Mode::Documents,
+        _ => ctx.mode,
+    };
+    match mode {
         Mode::Search | Mode::Property | Mode::Validate => {
             RowResult::from_assessor(assessor_step::run(&ctx.assessor, ctx.mode, id, pages))
         }
@@ -74,7 +83,7 @@ pub fn run(ctx: &Context, id: &Identifier) -> RowResult {
             out.tax = Some(after_resolution(&out, || tax_step::run(ctx, &out.apns)));
             out
         }
-        Mode::Sales | Mode::Documents | Mode::Comprehensive => full(ctx, id),
+        Mode::Sales | Mode::Documents | Mode::Comprehensive => full(ctx, id, mode),
     }
 }
 
@@ -88,9 +97,9 @@ fn after_resolution(out: &RowResult, step: impl FnOnce() -> SourceBlock) -> Sour
 }
 
 /// Modes that need the parcel record (owners, last deed) and, for comprehensive, the tax too.
-fn full(ctx: &Context, id: &Identifier) -> RowResult {
+fn full(ctx: &Context, id: &Identifier, mode: Mode) -> RowResult {
     let pages = ctx.search_max_pages;
-    let wants_tax = ctx.mode == Mode::Comprehensive;
+    let wants_tax = mode == Mode::Comprehensive;
     let overlap = ctx.strategy.overlaps_steps();
     // With an APN in hand, the Treasurer does not wait for the Assessor.
     let (assessor, early_tax) = match id {
@@ -112,8 +121,8 @@ fn full(ctx: &Context, id: &Identifier) -> RowResult {
             None => after_resolution(&out, || tax_step::run(ctx, &out.apns)),
         });
     }
-    let wants_sales = matches!(ctx.mode, Mode::Sales | Mode::Comprehensive);
-    let wants_docs = matches!(ctx.mode, Mode::Documents | Mode::Comprehensive);
+    let wants_sales = matches!(mode, Mode::Sales | Mode::Comprehensive);
+    let wants_docs = matches!(mode, Mode::Documents | Mode::Comprehensive);
     let (sales, documents) = if overlap && wants_sales && wants_docs {
         std::thread::scope(|s| {
             let docs = s.spawn(|| after_resolution(&out, || documents_step::run(ctx, &parcels)));

@@ -5,7 +5,9 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 /// How one source fared for one row.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum SourceStatus {
     Ok,

@@ -5,6 +5,7 @@ pub mod error;
 pub mod fields;
 pub mod kind;
 pub mod model;
+pub mod query;
 pub mod recorder;
 pub mod tally;
 pub mod treasurer;

@@ -51,7 +51,7 @@ impl AssessorClient {
         format!(
             "{}/search/property/?q={}&page={page}",
             self.base,
-            encode_query(query)
+            crate::source::query::encode(query)
         )
     }
 
@@ -166,30 +166,5 @@ impl AssessorClient {
             url: resp.url.clone(),
             message: e.to_string(),
         })
-    }
-}
-
-/// Percent-encodes a query value (spaces as `%20`, everything but unreserved characters).
-fn encode_query(q: &str) -> String {
-    let mut out = String::with_capacity(q.len() * 3);
-    for b in q.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::encode_query;
-
-    #[test]
-    fn query_encoding() {
-        assert_eq!(encode_query("10010 N 29TH ST"), "10010%20N%2029TH%20ST");
-        assert_eq!(encode_query("O'BRIEN/SMITH&CO"), "O%27BRIEN%2FSMITH%26CO");
     }
 }

@@ -72,7 +72,7 @@ impl RecorderClient {
     pub fn search_url(&self, q: &NameQuery, page: u32) -> String {
         let mut url = format!("{}/documents/search?", self.api_base);
         for (name, value) in q.params() {
-            url.push_str(&format!("{name}={}&", encode(value)));
+            url.push_str(&format!("{name}={}&", crate::source::query::encode(value)));
         }
         url.push_str(&format!("pageSize={SEARCH_PAGE_SIZE}&pageNumber={page}"));
         url
@@ -84,7 +84,7 @@ impl RecorderClient {
         format!(
             "{}/recording/document-details.html?recordingNumber={}",
             self.web_base,
-            encode(recording_number.trim())
+            crate::source::query::encode(recording_number.trim())
         )
     }
 
@@ -208,33 +208,5 @@ fn parse_error(url: &str, e: &ParseError) -> SourceError {
         source_name: NAME,
         url: url.to_string(),
         message: e.to_string(),
-    }
-}
-
-/// Percent-encodes a query value (spaces as `%20`; only unreserved characters stay).
-fn encode(value: &str) -> String {
-    let mut out = String::with_capacity(value.len() * 3);
-    for b in value.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::encode;
-
-    #[test]
-    fn values_are_encoded() {
-        assert_eq!(encode("SMITH & SONS INC"), "SMITH%20%26%20SONS%20INC");
-        assert_eq!(
-            encode("O'BRIEN/MCDANELL-SMITH"),
-            "O%27BRIEN%2FMCDANELL-SMITH"
-        );
     }
 }

@@ -189,7 +189,10 @@ mod tests {
         });
         let mut starts = starts.into_inner().unwrap_or_else(|e| e.into_inner());
         assert_eq!(starts.len(), n);
-        assert_ceiling(&mut starts, rate, burst, 0.01);
+        // The start times are read after `acquire` returns, so a thread descheduled in
+        // between records late; 60 ms of slack absorbs that on a loaded 2-core machine while
+        // the total below still holds the average rate to the ceiling.
+        assert_ceiling(&mut starts, rate, burst, 0.06);
         let total = t0.elapsed().as_secs_f64();
         let bound = (n as f64 - f64::from(burst)) / rate;
         assert!(total >= bound - 0.01, "{total} < {bound}");
@@ -202,7 +205,8 @@ mod tests {
         for _ in 0..5 {
             assert!(limiter.acquire().is_ok());
         }
-        assert!(t0.elapsed() < Duration::from_millis(15));
+        // Five spaced starts would take 80 ms; a burst is far quicker even on a busy machine.
+        assert!(t0.elapsed() < Duration::from_millis(60));
         for _ in 0..5 {
             assert!(limiter.acquire().is_ok());
         }

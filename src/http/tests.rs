@@ -275,7 +275,7 @@ fn circuit_opens_fails_fast_and_half_opens_after_cooldown() {
         matches!(err, Err(HttpError::CircuitOpen { attempts: 0, .. })),
         "{err:?}"
     );
-    assert!(started.elapsed() < Duration::from_millis(50), "fails fast");
+    assert!(started.elapsed() < Duration::from_millis(500), "fails fast");
     assert_eq!(server.hits(), 3, "nothing sent while open");
     // Other hosts are unaffected.
     assert!(c

@@ -208,6 +208,12 @@ pub struct SimArgs {
     /// Answer this fraction of requests with 503: SOURCE=F (repeatable).
     #[arg(long = "error-rate", value_name = "SOURCE=F")]
     pub error_rates: Vec<String>,
+    /// Retire the Treasurer's legacy pages: they redirect to the current JavaScript page.
+    #[arg(long)]
+    pub retire_legacy_treasurer: bool,
+    /// The simulated "today" for tax status (YYYY-MM-DD; default: today, UTC).
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<chrono::NaiveDate>,
     /// Print N APNs that exist in the simulated county, one per line, and exit.
     #[arg(long, value_name = "N")]
     pub sample: Option<usize>,

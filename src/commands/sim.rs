@@ -21,6 +21,8 @@ pub fn run(args: SimArgs) -> anyhow::Result<i32> {
         latency: Duration::from_millis(args.latency),
         limits: parse_pairs("--limit", &args.limits)?,
         error_rate: parse_pairs("--error-rate", &args.error_rates)?,
+        treasurer_legacy_retired: args.retire_legacy_treasurer,
+        as_of: args.as_of,
         ..SimOptions::default()
     };
     let (tx, rx) = crossbeam_channel::bounded::<()>(1);

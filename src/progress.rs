@@ -34,6 +34,17 @@ impl FromStr for ProgressMode {
     }
 }
 
+impl ProgressMode {
+    /// Whether the display will show a total (a bar on a terminal, or JSON lines).
+    pub fn shows_total(self) -> bool {
+        match self {
+            ProgressMode::Bar | ProgressMode::Jsonl => true,
+            ProgressMode::Auto => std::io::stderr().is_terminal(),
+            ProgressMode::None => false,
+        }
+    }
+}
+
 enum Kind {
     Bar(ProgressBar),
     Jsonl { last: Instant },

@@ -36,7 +36,12 @@ enum Run {
 
 pub fn run(mut args: BatchArgs) -> anyhow::Result<i32> {
     let db_url = args.database_url.clone().filter(|u| !u.trim().is_empty());
-    let store = db_url.as_deref().map(PgStore::connect).transpose()?;
+    // One store (one pool) serves the ledger, `--max-age` and `--from-db`.
+    let store = db_url
+        .as_deref()
+        .map(PgStore::connect)
+        .transpose()?
+        .map(Arc::new);
     let state_dir = ledger::default_state_dir()?;
 
     // Which job, and with which parameters.
@@ -175,7 +180,7 @@ pub fn run(mut args: BatchArgs) -> anyhow::Result<i32> {
                 }
             }
             Ledger::Db {
-                store: Box::new(PgStore::connect(db_url.as_deref().unwrap_or_default())?),
+                store: store.clone(),
                 job: id.to_string(),
             }
         }
@@ -274,10 +279,12 @@ pub fn run(mut args: BatchArgs) -> anyhow::Result<i32> {
     let interrupt = Arc::new(AtomicBool::new(false));
     install_ctrl_c(interrupt.clone());
 
-    let total_hint = match progress {
-        ProgressMode::None => None,
+    // Counting the input's rows costs a read of the whole file: only for a display that
+    // shows the total.
+    let total_hint = match progress.shows_total() {
+        false => None,
         _ if args.from_db => None,
-        _ => estimate_rows(&input).map(|n| match (&only, done.len() as u64) {
+        true => estimate_rows(&input).map(|n| match (&only, done.len() as u64) {
             (Some(o), _) => o.len() as u64,
             (None, d) => n.saturating_sub(d),
         }),
@@ -341,7 +348,7 @@ pub fn run(mut args: BatchArgs) -> anyhow::Result<i32> {
     let fresh_store = if args.from_db {
         None
     } else {
-        store.as_ref().zip(max_age)
+        store.as_deref().zip(max_age)
     };
     let mut persist = Persist::new(ledger);
     let outcome = match fresh_store {

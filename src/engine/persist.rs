@@ -16,7 +16,10 @@ pub enum Ledger {
     /// Append-only file beside the output (or under the state directory).
     File(FileLedger),
     /// `jobs`/`job_items`, written in the same transaction as the records' rows.
-    Db { store: Box<PgStore>, job: String },
+    Db {
+        store: std::sync::Arc<PgStore>,
+        job: String,
+    },
     /// `mps search`: one identifier, nothing to resume.
     None,
 }

@@ -1,6 +1,7 @@
 //! The county sources: their clients, parsers and output models.
 
 pub mod assessor;
+pub mod body;
 pub mod error;
 pub mod fields;
 pub mod kind;

@@ -7,7 +7,6 @@ use crate::source::error::SourceError;
 use crate::source::model::{ParcelRecord, SearchMatch};
 use crate::source::tally::{Found, Tally};
 use crate::source::Source;
-use serde_json::Value;
 
 const NAME: &str = "Assessor";
 
@@ -62,7 +61,7 @@ impl AssessorClient {
         if resp.status == 404 {
             return Ok(Found::NotFound);
         }
-        let body = self.json(&resp)?;
+        let body = crate::source::body::json(NAME, &resp)?;
         if is_empty_parcel(&body) {
             return Ok(Found::NotFound);
         }
@@ -92,7 +91,7 @@ impl AssessorClient {
             if resp.status == 404 {
                 break;
             }
-            let body = self.json(&resp)?;
+            let body = crate::source::body::json(NAME, &resp)?;
             let SearchPage { total, rows } =
                 parse_search_page(&body).map_err(|e| SourceError::Parse {
                     source_name: NAME,
@@ -147,24 +146,5 @@ impl AssessorClient {
                 url: url.to_string(),
             }),
         }
-    }
-
-    fn json(&self, resp: &Response) -> Result<Value, SourceError> {
-        let first = resp.body.iter().find(|b| !b.is_ascii_whitespace());
-        let html = resp
-            .content_type
-            .as_deref()
-            .is_some_and(|ct| ct.contains("html"));
-        if first == Some(&b'<') || html {
-            return Err(SourceError::NotJson {
-                source_name: NAME,
-                url: resp.url.clone(),
-            });
-        }
-        serde_json::from_slice(&resp.body).map_err(|e| SourceError::BadJson {
-            source_name: NAME,
-            url: resp.url.clone(),
-            message: e.to_string(),
-        })
     }
 }

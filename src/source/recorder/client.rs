@@ -5,8 +5,6 @@
 //! the rows past 501 cannot be paged to), so a search that hits the cap, or the page limit, is
 //! reported as truncated: the caller must say that results may be missing.
 
-use serde_json::Value;
-
 use super::names::NameQuery;
 use super::parse::{parse_document, parse_search_page, ParseError, SearchPage, SearchRow};
 use crate::http::{HttpClient, Response};
@@ -102,7 +100,7 @@ impl RecorderClient {
         let url = self.document_url(n);
         let resp = self.get(&url, tally)?;
         // The API's 404 is JSON; an HTML 404 page means this is not the API (a wrong base URL).
-        let body = json(&resp)?;
+        let body = crate::source::body::json(NAME, &resp)?;
         if resp.status == 404 {
             return Ok(Found::NotFound);
         }
@@ -134,7 +132,7 @@ impl RecorderClient {
                     url,
                 });
             }
-            let body = json(&resp)?;
+            let body = crate::source::body::json(NAME, &resp)?;
             let SearchPage { total, rows } =
                 parse_search_page(&body).map_err(|e| parse_error(&url, &e))?;
             out.pages_read = page;
@@ -181,26 +179,6 @@ impl RecorderClient {
             }),
         }
     }
-}
-
-/// The body as JSON; an HTML body (a maintenance page, a Cloudflare challenge) is an error.
-fn json(resp: &Response) -> Result<Value, SourceError> {
-    let first = resp.body.iter().find(|b| !b.is_ascii_whitespace());
-    let html = resp
-        .content_type
-        .as_deref()
-        .is_some_and(|ct| ct.contains("html"));
-    if first == Some(&b'<') || html {
-        return Err(SourceError::NotJson {
-            source_name: NAME,
-            url: resp.url.clone(),
-        });
-    }
-    serde_json::from_slice(&resp.body).map_err(|e| SourceError::BadJson {
-        source_name: NAME,
-        url: resp.url.clone(),
-        message: e.to_string(),
-    })
 }
 
 fn parse_error(url: &str, e: &ParseError) -> SourceError {

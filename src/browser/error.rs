@@ -31,11 +31,16 @@ pub enum BrowserError {
     /// The pool has been shut down and takes no more pages.
     #[error("browser pool is shut down")]
     Closed,
+    /// The pool was cancelled (the run is stopping): the page was abandoned, or never
+    /// started.
+    #[error("cancelled rendering {url}")]
+    Cancelled { url: String },
 }
 
 impl BrowserError {
     /// True for failures that a later attempt may not repeat (timeouts, crashes, pages
-    /// that could not be loaded); a script error or a closed pool fails the same way again.
+    /// that could not be loaded); a script error or a closed or cancelled pool fails the
+    /// same way again.
     pub fn is_transient(&self) -> bool {
         matches!(
             self,

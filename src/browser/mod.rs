@@ -1,7 +1,10 @@
 //! Headless Chromium for the county pages that only JavaScript renders: a fixed pool of
 //! browser threads, each owning one Chromium with one reused tab, fed through bounded
 //! channels, with recycling after K pages, crash retry, hang detection and strict process
-//! hygiene (no Chromium process or profile dir outlives the pool).
+//! hygiene: no Chromium process or profile dir outlives the pool, nor mps itself however
+//! it ends (Chromium gets the kernel's parent-death signal; a killed mps's profile dirs
+//! are removed by the next pool's start). `cancel` wakes every waiting caller at once and
+//! `abort` kills all browsers without waiting for their pages.
 //!
 //! ```no_run
 //! use std::time::{Duration, Instant};

@@ -1,14 +1,20 @@
 //! Tests against a real Chromium and a local tiny_http site whose page fetches JSON and
 //! fills `#content.ready` about 50 ms later. Browser tests run one at a time (memory on a
-//! 2-core machine, and the process checks count every browser of this process).
+//! 2-core machine, and the process checks count every browser of this process). The
+//! SIGKILL test re-runs this test binary as the mps to kill.
 
+use std::io::{BufRead, BufReader, Write};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use tiny_http::{Header, Response, Server};
 
-use super::process::{pids_of_this_process, profile_dirs_of_this_process};
+use super::process::{
+    self, pids_of_this_process, profile_dirs_of_this_process, remove_stale_profiles,
+};
 use super::*;
 
 static SERIAL: Mutex<()> = Mutex::new(());
@@ -275,8 +281,10 @@ fn a_killed_browser_costs_no_page() {
                 }
             });
         }
-        // Kill the main process while the two threads keep the browser busy.
-        while pool.stats().pages < 2 {
+        // Kill the main process while the two threads keep the browser busy (bounded, so
+        // that renders failing for another reason fail the test instead of hanging it).
+        let waited = Instant::now();
+        while pool.stats().pages < 2 && waited.elapsed() < Duration::from_secs(60) {
             thread::sleep(Duration::from_millis(5));
         }
         let pid = pool.pids()[0];
@@ -396,5 +404,203 @@ fn the_ctrl_c_sweep_kills_everything_and_the_pool_recovers() {
     );
     assert!(pool.stats().crashes >= 1);
     pool.shutdown();
+    assert_no_leftovers();
+}
+
+/// Set in the child process of `a_sigkilled_owner_takes_its_browsers_down`: the test then
+/// plays the mps that gets killed.
+const OWNER_ENV: &str = "MPS_TEST_BROWSER_OWNER";
+/// That test's full name, to re-run it alone with `--exact`.
+const OWNER_TEST: &str = "browser::tests::a_sigkilled_owner_takes_its_browsers_down";
+/// Marks the child's report lines (libtest may print on the same line before them).
+const OWNER_MARK: &str = "MPS-OWNER ";
+
+#[test]
+fn a_sigkilled_owner_takes_its_browsers_down() {
+    if std::env::var_os(OWNER_ENV).is_some() {
+        act_as_the_owner_to_kill();
+        return;
+    }
+    let _serial = serial();
+    let mut owner = Command::new(std::env::current_exe().expect("path of the test binary"))
+        .args(["--exact", OWNER_TEST, "--nocapture", "--test-threads=1"])
+        .env(OWNER_ENV, "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("re-run the test binary");
+    // Read the report on another thread, so that an owner that never reports fails the
+    // test instead of hanging it.
+    let stdout = owner.stdout.take().expect("piped stdout");
+    let (report_tx, report_rx) = crossbeam_channel::bounded(1);
+    thread::spawn(move || {
+        let (mut pids, mut dirs) = (Vec::<u32>::new(), Vec::<PathBuf>::new());
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let Some(at) = line.find(OWNER_MARK) else {
+                continue;
+            };
+            let said = &line[at + OWNER_MARK.len()..];
+            if let Some(pid) = said.strip_prefix("pid ") {
+                pids.push(pid.parse().expect("a pid"));
+            } else if let Some(dir) = said.strip_prefix("dir ") {
+                dirs.push(PathBuf::from(dir));
+            } else if said == "ready" {
+                let _ = report_tx.send((pids, dirs));
+                return;
+            }
+        }
+    });
+    let (pids, dirs) = match report_rx.recv_timeout(Duration::from_secs(120)) {
+        Ok(report) => report,
+        Err(err) => {
+            let _ = owner.kill();
+            let _ = owner.wait();
+            panic!("the owner did not report its browsers: {err}");
+        }
+    };
+    println!("owner {} runs browser processes {pids:?}", owner.id());
+    assert!(pids.len() >= 2, "two browsers' trees: {pids:?}");
+    assert_eq!(dirs.len(), 2, "{dirs:?}");
+    assert!(pids.iter().all(|&pid| process::pid_alive(pid)));
+
+    // SIGKILL: no destructor, no handler, nothing of the owner runs any more.
+    let killed = Instant::now();
+    owner.kill().expect("SIGKILL the owner");
+    owner.wait().expect("reap the owner");
+    let (alive, users) = loop {
+        let alive: Vec<u32> = pids
+            .iter()
+            .copied()
+            .filter(|&pid| process::pid_alive(pid))
+            .collect();
+        let users: Vec<u32> = dirs
+            .iter()
+            .flat_map(|d| process::pids_of_profile(d))
+            .collect();
+        if (alive.is_empty() && users.is_empty()) || killed.elapsed() >= Duration::from_secs(10) {
+            break (alive, users);
+        }
+        thread::sleep(Duration::from_millis(20));
+    };
+    let took = killed.elapsed();
+
+    // Its profile dirs are left behind (nothing of it ran); the next pool's start removes
+    // them (or another test's pool start already did), killing what still uses them, so
+    // this also cleans up after a failure here.
+    remove_stale_profiles();
+    assert!(
+        alive.is_empty() && users.is_empty(),
+        "{took:?} after the SIGKILL: still alive {alive:?}, still using the profiles {users:?}"
+    );
+    println!("all gone {took:?} after the SIGKILL");
+    for dir in &dirs {
+        assert!(!dir.exists(), "{} left behind", dir.display());
+    }
+}
+
+/// The child side of `a_sigkilled_owner_takes_its_browsers_down`: runs two browsers (one
+/// with a page loaded, so a renderer is part of its tree), reports their processes and
+/// profile dirs, then waits to be killed.
+fn act_as_the_owner_to_kill() {
+    let site = Site::start();
+    let pool = BrowserPool::start(options(2)).expect("start pool");
+    assert_eq!(
+        pool.render(&site.page(1), READY, soon(20)),
+        Ok("rendered 1".to_string())
+    );
+    let mut out = std::io::stdout().lock();
+    for pid in pids_of_this_process() {
+        writeln!(out, "{OWNER_MARK}pid {pid}").expect("report");
+    }
+    for dir in profile_dirs_of_this_process() {
+        writeln!(out, "{OWNER_MARK}dir {}", dir.display()).expect("report");
+    }
+    writeln!(out, "{OWNER_MARK}ready").expect("report");
+    out.flush().expect("report");
+    drop(out);
+    // Bounded, in case the parent test died before it could kill us.
+    thread::sleep(Duration::from_secs(120));
+    pool.shutdown();
+}
+
+#[test]
+fn cancel_wakes_every_waiting_caller_at_once() {
+    let _serial = serial();
+    let site = Site::start();
+    // One browser and a queue of one: the first page runs, the second is queued, the
+    // third waits to be queued.
+    let pool = BrowserPool::start(PoolOptions {
+        queue: 1,
+        ..options(1)
+    })
+    .expect("start pool");
+    let never = format!("{}/never", site.base);
+    let cancelled = BrowserError::Cancelled { url: never.clone() };
+    thread::scope(|s| {
+        let callers: Vec<_> = (0..3)
+            .map(|_| {
+                let (pool, never) = (&pool, &never);
+                s.spawn(move || {
+                    let result = pool.render(never, READY, soon(30));
+                    (result, Instant::now())
+                })
+            })
+            .collect();
+        thread::sleep(Duration::from_secs(1));
+        let at = Instant::now();
+        pool.cancel();
+        for caller in callers {
+            let (result, ended) = caller.join().expect("caller thread");
+            assert_eq!(result, Err(cancelled.clone()));
+            let woke = ended.saturating_duration_since(at);
+            assert!(woke < Duration::from_secs(2), "woke {woke:?} after cancel");
+        }
+    });
+    // From now on nothing is even queued.
+    let started = Instant::now();
+    assert_eq!(
+        pool.render(&site.page(1), READY, soon(30)),
+        Err(BrowserError::Cancelled { url: site.page(1) })
+    );
+    assert!(started.elapsed() < Duration::from_secs(2));
+    assert!(!cancelled.is_transient());
+    assert_eq!(
+        cancelled.to_string(),
+        format!("cancelled rendering {never}")
+    );
+    // The first page still runs in the browser until its deadline; abort does not wait.
+    pool.abort();
+    assert_no_leftovers();
+}
+
+#[test]
+fn abort_kills_the_page_in_progress_and_leaves_nothing() {
+    let _serial = serial();
+    let site = Site::start();
+    let pool = BrowserPool::start(options(2)).expect("start pool");
+    assert_eq!(
+        pool.render(&site.page(1), READY, soon(20)),
+        Ok("rendered 1".to_string())
+    );
+    let pids = pids_of_this_process();
+    let never = format!("{}/never", site.base);
+    thread::scope(|s| {
+        let caller = s.spawn(|| pool.render(&never, READY, soon(30)));
+        thread::sleep(Duration::from_secs(1));
+        // The way a stop goes: callers are woken first, then the pool is aborted.
+        pool.cancel();
+        let result = caller.join().expect("caller thread");
+        assert_eq!(result, Err(BrowserError::Cancelled { url: never.clone() }));
+    });
+    // A browser is still on the never-ready page, 29 s from its deadline.
+    let started = Instant::now();
+    pool.abort();
+    let took = started.elapsed();
+    println!("abort took {took:?}");
+    assert!(took < Duration::from_secs(5), "abort took {took:?}");
+    assert_no_leftovers();
+    assert!(pids.iter().all(|&pid| !process::pid_alive(pid)));
+    // No browser thread launches a new browser afterwards.
+    thread::sleep(Duration::from_secs(2));
     assert_no_leftovers();
 }

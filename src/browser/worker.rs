@@ -1,6 +1,7 @@
 //! The browser thread: owns one Chromium at a time, serves page jobs from the pool's
 //! channel on its one reused tab, and replaces the browser after K pages, a crash or a
-//! hang.
+//! hang. It is also the thread that launches its Chromium, which matters: the kernel's
+//! parent-death signal that takes Chromium down with mps is tied to this thread.
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -11,7 +12,7 @@ use std::time::{Duration, Instant};
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
 
 use super::error::BrowserError;
-use super::launch::{self, Launched};
+use super::launch::{self, LaunchHooks, Launched};
 use super::page::{self, PageError};
 use super::stats::Counters;
 use super::watchdog::Watchdog;
@@ -53,8 +54,12 @@ pub(crate) struct Slot {
 pub(crate) struct Shared {
     pub(crate) counters: Counters,
     pub(crate) slots: Vec<Mutex<Option<Slot>>>,
-    /// Set at shutdown so threads stop relaunching browsers nobody will use.
+    /// Set at shutdown or abort so threads stop launching browsers nobody will use.
+    /// SeqCst with the slot mutex: a launch either sees it, or has published its slot
+    /// before `abort` reads the slots (and is killed there).
     pub(crate) closing: AtomicBool,
+    /// Set by `BrowserPool::cancel`: jobs still queued are answered `Cancelled` unserved.
+    pub(crate) cancelled: AtomicBool,
 }
 
 impl Shared {
@@ -62,6 +67,20 @@ impl Shared {
         Shared {
             slots: (0..browsers).map(|_| Mutex::new(None)).collect(),
             ..Shared::default()
+        }
+    }
+
+    pub(crate) fn is_closing(&self) -> bool {
+        self.closing.load(Ordering::SeqCst)
+    }
+
+    pub(crate) fn is_cancelled(&self) -> bool {
+        self.cancelled.load(Ordering::SeqCst)
+    }
+
+    fn set_slot(&self, id: usize, slot: Option<Slot>) {
+        if let Some(cell) = self.slots.get(id) {
+            *cell.lock().unwrap_or_else(PoisonError::into_inner) = slot;
         }
     }
 
@@ -156,12 +175,17 @@ impl Worker {
             deadline,
             reply,
         } = job;
+        if self.shared.is_cancelled() {
+            // Its caller has already been told `Cancelled`; don't spend the browser on it.
+            let _ = reply.send(Err(BrowserError::Cancelled { url }));
+            return;
+        }
         let (result, retire) = self.render(&url, &script, deadline);
         // The caller may have given up (deadline passed); that is its business.
         let _ = reply.send(result);
         if let Some(end) = retire {
             self.recycle(end);
-            if !self.shared.closing.load(Ordering::Relaxed) {
+            if !self.shared.is_closing() {
                 // A failure here is reported to the next job, which retries the launch.
                 let _ = self.ensure_session();
             }
@@ -205,6 +229,11 @@ impl Worker {
                 Err(PageError::Timeout) => return (Err(timeout()), Some(End::Kill)),
                 Err(PageError::Broken(_)) if attempt.hung => {
                     return (Err(timeout()), Some(End::Kill))
+                }
+                // The pool is being aborted: the browser was killed on purpose.
+                Err(PageError::Broken(_)) if self.shared.is_closing() => {
+                    self.recycle(End::Kill);
+                    return (Err(BrowserError::Closed), None);
                 }
                 Err(PageError::Broken(message)) => {
                     // A crash costs the page one retry on a fresh browser, if time allows.
@@ -270,17 +299,40 @@ impl Worker {
         })
     }
 
-    /// Launches a browser unless one is running.
+    /// Launches a browser unless one is running (or the pool is closing).
     fn ensure_session(&mut self) -> Result<(), BrowserError> {
         if self.session.is_some() {
             return Ok(());
         }
-        let launched = launch::launch(&self.cfg.chromium)?;
+        if self.shared.is_closing() {
+            return Err(BrowserError::Closed);
+        }
+        let (shared, id) = (&self.shared, self.id);
+        // The slot is published as soon as the process exists, so an abort from another
+        // thread kills a browser that is still starting. `launch` asks `give_up` right
+        // after `started`, which closes the gap between the check above and the spawn.
+        let started = |pid: u32, profile: &std::path::Path| {
+            shared.set_slot(
+                id,
+                Some(Slot {
+                    pid,
+                    profile: profile.to_path_buf(),
+                }),
+            );
+        };
+        let give_up = || shared.is_closing();
+        let hooks = LaunchHooks {
+            started: &started,
+            give_up: &give_up,
+        };
+        let launched = match launch::launch(&self.cfg.chromium, &hooks) {
+            Ok(launched) => launched,
+            Err(err) => {
+                self.set_slot(None);
+                return Err(err);
+            }
+        };
         Counters::bump(&self.shared.counters.launches);
-        self.set_slot(Some(Slot {
-            pid: launched.pid,
-            profile: launched.profile.path().to_path_buf(),
-        }));
         self.session = Some(Session { launched, pages: 0 });
         Ok(())
     }
@@ -311,8 +363,6 @@ impl Worker {
     }
 
     fn set_slot(&self, slot: Option<Slot>) {
-        if let Some(cell) = self.shared.slots.get(self.id) {
-            *cell.lock().unwrap_or_else(PoisonError::into_inner) = slot;
-        }
+        self.shared.set_slot(self.id, slot);
     }
 }

@@ -21,6 +21,11 @@ pub struct Summary {
     pub rows_per_second: f64,
     /// Rows answered by another row's fetch of the same identifier.
     pub shared_rows: u64,
+    /// Rows in flight when the job stopped: not written, fetched again by `--resume`.
+    pub interrupted_rows: u64,
+    /// Rows finished but not written (the output or the database failed): fetched again by
+    /// `--resume`.
+    pub unwritten_rows: u64,
     pub wall_seconds: f64,
     /// Per source: requests (retries included), retries, 429s, errors.
     pub hosts: BTreeMap<String, Value>,
@@ -58,6 +63,8 @@ impl Summary {
                 0.0
             },
             shared_rows: job.shared,
+            interrupted_rows: job.interrupted,
+            unwritten_rows: job.unwritten,
             wall_seconds: round(wall, 3),
             hosts,
             browsers: None,
@@ -106,6 +113,13 @@ impl Summary {
                 n("launches"),
                 n("crashes"),
                 n("timeouts")
+            ));
+        }
+        if self.interrupted_rows + self.unwritten_rows > 0 {
+            out.push_str(&format!(
+                "     not written: {} rows in flight at the stop, {} rows the output or the \
+                 database could not take (--resume fetches them again)\n",
+                self.interrupted_rows, self.unwritten_rows
             ));
         }
         if let Some(why) = &self.stopped {

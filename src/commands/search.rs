@@ -5,13 +5,13 @@ use super::{exit, setup};
 use crate::cli::SearchArgs;
 use crate::engine::persist::{Ledger, Persist};
 use crate::engine::record::Record;
+use crate::engine::stop::Interrupt;
 use crate::engine::{job, JobSpec};
 use crate::ident::{classify, SearchType};
 use crate::input::{InputItem, InputRow, InvalidRow, Priority};
 use crate::progress::ProgressMode;
 use crate::store::RecordSink;
 use std::io::{self, Write};
-use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 
 /// Keeps records in memory (there is only one).
@@ -39,7 +39,7 @@ pub fn run(args: SearchArgs) -> anyhow::Result<i32> {
         .search_type
         .parse()
         .map_err(|e| anyhow::anyhow!("--search-type: {e}"))?;
-    let mut services = setup::services(&args.common, mode)?;
+    let services = setup::services(&args.common, mode)?;
     let item = InputItem {
         line: 1,
         raw: args.identifier.clone(),
@@ -66,18 +66,19 @@ pub fn run(args: SearchArgs) -> anyhow::Result<i32> {
         total_hint: Some(1),
         dedupe_capacity: 1,
         previous: None,
+        stop_grace: crate::engine::job::DEFAULT_STOP_GRACE,
     };
+    let ctx = Arc::new(services.context);
     let outcome = job::run(
         std::iter::once(Ok(item)),
         Box::new(Collect(records.clone())),
         &spec,
-        &services.context,
-        &AtomicBool::new(false),
+        Arc::clone(&ctx),
+        &Interrupt::new(),
         &mut Persist::new(Ledger::None),
+        None,
     );
-    if let Some(pool) = services.context.pages.take() {
-        pool.shutdown();
-    }
+    ctx.pages.close();
     let records = records.lock().unwrap_or_else(|e| e.into_inner());
     let mut stdout = io::stdout().lock();
     for r in records.iter() {

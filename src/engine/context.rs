@@ -4,6 +4,7 @@
 use super::mode::Mode;
 use super::pages::Pages;
 use super::strategy::Strategy;
+use crate::http::Cancel;
 use crate::source::assessor::AssessorClient;
 use crate::source::recorder::RecorderClient;
 use crate::source::treasurer::TreasurerClient;
@@ -23,6 +24,8 @@ pub struct Context {
     pub only: Option<String>,
     /// Learned once per batch: the Treasurer's legacy pages redirect to the current page.
     legacy_retired: AtomicBool,
+    /// The HTTP client's cancel flag: set when the job stops, so no request is sent after.
+    http_cancel: Cancel,
 }
 
 impl Context {
@@ -48,7 +51,22 @@ impl Context {
             max_documents,
             only: None,
             legacy_retired: AtomicBool::new(false),
+            http_cancel: Cancel::new(),
         }
+    }
+
+    /// Shares the HTTP client's cancel flag, so [`Context::stop_fetching`] reaches it.
+    pub fn with_http_cancel(mut self, cancel: Cancel) -> Self {
+        self.http_cancel = cancel;
+        self
+    }
+
+    /// Stops every fetch at once: waits and backoffs end, new requests fail as cancelled,
+    /// browser pages in flight are abandoned. Rows that were in flight are then reported
+    /// `interrupted` and fetched again by `--resume`.
+    pub fn stop_fetching(&self) {
+        self.http_cancel.cancel();
+        self.pages.cancel();
     }
 
     pub fn legacy_retired(&self) -> bool {

@@ -1,12 +1,18 @@
-//! One batch job: a reader thread, a dedicated rayon pool of HTTP workers, one writer thread.
+//! One batch job: a reader thread, a dedicated rayon pool of HTTP workers, and the writer on
+//! the calling thread.
 //!
 //! ```text
 //! reader ──PriorityQueue (bounded)──▶ workers (rayon pool) ──channel (bounded)──▶ writer
 //! ```
 //! Every queue is bounded, so memory stays flat however long the input is. The writer is the
-//! only owner of the output. A stop (Ctrl-C, a refused token, `--max-errors`,
-//! `--max-runtime`, a closed output) stops the reading, lets in-flight rows finish and be
-//! written, and flushes.
+//! only owner of the output (see [`super::writer`]).
+//!
+//! A stop (a signal, a refused token, `--max-errors`, `--max-runtime`, an output or database
+//! that fails) halts the job at once: the queue is dropped, no request is sent after, waits
+//! and browser pages in flight are abandoned. Rows that were in flight come back
+//! `interrupted` and are neither written nor recorded, so `--resume` fetches them again. The
+//! writer waits at most [`JobSpec::stop_grace`] for them; a row stuck in a request past that
+//! is left behind (its thread dies with the process) and counted as interrupted too.
 
 use super::context::Context;
 use super::dedupe::{Origin, SingleFlight};
@@ -16,14 +22,21 @@ use super::priority::PriorityQueue;
 use super::record::{Record, RowStatus, SourceBlock};
 use super::row::{self, RowResult};
 use super::stats::Counts;
+use super::stop::{Interrupt, Stop};
+use super::writer::{Done, Writer};
 use crate::input::{InputItem, Priority};
 use crate::progress::{Progress, ProgressMode};
 use crate::source::model::SourceStatus;
 use crate::store::RecordSink;
-use crossbeam_channel::{bounded, RecvTimeoutError};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Mutex;
+use crossbeam_channel::{bounded, RecvTimeoutError, Sender};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+pub use super::stop::StopReason;
+
+/// How long a stopping job waits for the rows in flight by default.
+pub const DEFAULT_STOP_GRACE: Duration = Duration::from_secs(3);
 
 /// How to run a job.
 #[derive(Debug, Clone)]
@@ -43,67 +56,59 @@ pub struct JobSpec {
     /// Distinct identifiers whose results are kept for duplicate rows.
     pub dedupe_capacity: usize,
     /// `--retry-failed --source S`: the rows' earlier records, whose other blocks are kept.
-    pub previous: Option<std::sync::Arc<std::collections::HashMap<u64, serde_json::Value>>>,
-}
-
-/// Why a job stopped before the end of its input.
-#[derive(Debug, Clone, PartialEq)]
-pub enum StopReason {
-    Fatal(String),
-    MaxErrors(u64),
-    MaxRuntime(Duration),
-    Interrupted,
-    OutputClosed,
-    OutputError(String),
-    InputError(String),
-}
-
-impl std::fmt::Display for StopReason {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            StopReason::Fatal(m) => write!(f, "{m}"),
-            StopReason::MaxErrors(n) => write!(f, "stopped after {n} failed rows (--max-errors)"),
-            StopReason::MaxRuntime(d) => write!(
-                f,
-                "stopped after {} (--max-runtime)",
-                humantime::format_duration(*d)
-            ),
-            StopReason::Interrupted => write!(f, "interrupted"),
-            StopReason::OutputClosed => write!(f, "the output was closed"),
-            StopReason::OutputError(m) => write!(f, "cannot write the output: {m}"),
-            StopReason::InputError(m) => write!(f, "cannot read the input: {m}"),
-        }
-    }
+    pub previous: Option<Arc<std::collections::HashMap<u64, serde_json::Value>>>,
+    /// How long a stopping job waits for its rows in flight before it finishes without them.
+    pub stop_grace: Duration,
 }
 
 /// What a job did.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct JobOutcome {
+    /// Rows whose records are durable: in the output and, with one, the ledger and database.
     pub counts: Counts,
+    /// Rows that finished but could not be made durable (the output or the database failed):
+    /// `--resume` fetches them again.
+    pub unwritten: u64,
+    /// Rows in flight when the job stopped: neither written nor recorded, fetched again by
+    /// `--resume`.
+    pub interrupted: u64,
     pub wall: Duration,
-    /// Sum of the time rows spent being processed (for the average per row).
+    /// Sum of the time rows spent being processed.
     pub row_time: Duration,
     /// Rows answered from another row's fetch of the same identifier.
     pub shared: u64,
     pub stop: Option<StopReason>,
 }
 
-/// The first stop wins; later ones are ignored.
-struct Stop {
-    flag: AtomicBool,
-    reason: Mutex<Option<StopReason>>,
+/// Decides, before any fetch, that a row needs none (`--max-age`): returns its record.
+pub type Skip = Arc<dyn Fn(&InputItem) -> Option<Record> + Send + Sync>;
+
+/// What the reader, the workers and the writer share.
+pub(super) struct Shared {
+    queue: PriorityQueue<InputItem>,
+    pub(super) stop: Stop,
+    /// Set when fetching stops (any stop but the end of a readable input).
+    halted: AtomicBool,
+    flight: SingleFlight<RowResult>,
+    /// Rows taken by workers so far.
+    popped: AtomicU64,
+    spec: JobSpec,
+    ctx: Arc<Context>,
+    skip: Option<Skip>,
 }
 
-impl Stop {
-    fn set(&self, r: StopReason) {
-        let mut g = self.reason.lock().unwrap_or_else(|e| e.into_inner());
-        if g.is_none() {
-            *g = Some(r);
+impl Shared {
+    /// Stops the job and every fetch in it (see the module notes).
+    pub(super) fn halt(&self, reason: StopReason) {
+        self.stop.set(reason);
+        if !self.halted.swap(true, Ordering::SeqCst) {
+            self.queue.abandon();
+            self.ctx.stop_fetching();
         }
-        self.flag.store(true, Ordering::SeqCst);
     }
-    fn is_set(&self) -> bool {
-        self.flag.load(Ordering::SeqCst)
+
+    pub(super) fn is_halted(&self) -> bool {
+        self.halted.load(Ordering::SeqCst)
     }
 }
 
@@ -116,239 +121,163 @@ fn rank(p: Priority) -> u8 {
     }
 }
 
-/// A finished row on its way to the writer.
-struct Done {
-    record: Record,
-    took: Duration,
-    origin: Origin,
-}
-
-/// Decides, before any fetch, that a row needs none (`--max-age`): returns its record.
-pub type Skip<'a> = &'a (dyn Fn(&InputItem) -> Option<Record> + Sync);
-
-/// Runs a job to the end of its input or until it is stopped.
+/// Runs a job to the end of its input or until it is stopped. `skip` answers rows that need
+/// no fetch (`--max-age`).
 pub fn run<I>(
     input: I,
     sink: Box<dyn RecordSink>,
     spec: &JobSpec,
-    ctx: &Context,
-    interrupt: &AtomicBool,
+    ctx: Arc<Context>,
+    interrupt: &Interrupt,
     persist: &mut Persist,
+    skip: Option<Skip>,
 ) -> JobOutcome
 where
-    I: Iterator<Item = Result<InputItem, String>> + Send,
-{
-    run_with_skip(
-        input,
-        sink,
-        spec,
-        ctx,
-        interrupt,
-        persist,
-        &|_: &InputItem| None,
-    )
-}
-
-/// [`run`], with rows that `skip` answers reported without fetching.
-pub fn run_with_skip<I>(
-    input: I,
-    mut sink: Box<dyn RecordSink>,
-    spec: &JobSpec,
-    ctx: &Context,
-    interrupt: &AtomicBool,
-    persist: &mut Persist,
-    skip: Skip,
-) -> JobOutcome
-where
-    I: Iterator<Item = Result<InputItem, String>> + Send,
+    I: Iterator<Item = Result<InputItem, String>> + Send + 'static,
 {
     let started = Instant::now();
     let workers = spec.workers.max(1);
-    let queue: PriorityQueue<InputItem> = PriorityQueue::new(workers * 4);
+    let shared = Arc::new(Shared {
+        queue: PriorityQueue::new(workers * 4),
+        stop: Stop::default(),
+        halted: AtomicBool::new(false),
+        flight: SingleFlight::new(spec.dedupe_capacity),
+        popped: AtomicU64::new(0),
+        spec: spec.clone(),
+        ctx,
+        skip,
+    });
     let (tx, rx) = bounded::<Done>(workers * 2);
-    let stop = Stop {
-        flag: AtomicBool::new(false),
-        reason: Mutex::new(None),
-    };
-    let flight: SingleFlight<RowResult> = SingleFlight::new(spec.dedupe_capacity);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(workers)
-        .thread_name(|i| format!("mps-http-{i}"))
-        .build();
+    if let Err(e) = spawn_reader(input, &shared).and_then(|()| spawn_workers(workers, &shared, &tx))
+    {
+        shared.halt(StopReason::Fatal(format!(
+            "cannot start the job's threads: {e}; lower --workers"
+        )));
+    }
+    // Only the workers hold senders now: the channel disconnects when the last one ends.
+    drop(tx);
 
-    // Borrowed by every thread of the scope below.
-    let (queue, stop, flight) = (&queue, &stop, &flight);
+    let progress = Progress::new(spec.progress, spec.total_hint);
+    let mut writer = Writer::new(sink, persist, progress, spec);
+    let mut stopping_since: Option<Instant> = None;
+    loop {
+        if let Some(signal) = interrupt.signal() {
+            shared.halt(StopReason::Interrupted(signal));
+        }
+        if let Some(limit) = spec.max_runtime {
+            if started.elapsed() >= limit {
+                shared.halt(StopReason::MaxRuntime(limit));
+            }
+        }
+        let mut wait = Duration::from_millis(200);
+        if shared.is_halted() {
+            let since = *stopping_since.get_or_insert_with(Instant::now);
+            let left = spec.stop_grace.saturating_sub(since.elapsed());
+            if left.is_zero() {
+                break;
+            }
+            wait = wait.min(left);
+        }
+        match rx.recv_timeout(wait) {
+            Ok(done) => writer.take(done, &shared),
+            Err(RecvTimeoutError::Timeout) => writer.flush_if_idle(&shared),
+            Err(RecvTimeoutError::Disconnected) => break,
+        }
+    }
+    let mut outcome = writer.finish(&shared);
+    // Rows a worker took but whose record never reached the writer (stuck past the grace).
+    let received = outcome.counts.done() + outcome.unwritten + outcome.interrupted;
+    let taken = shared.popped.load(Ordering::SeqCst);
+    outcome.interrupted += taken.saturating_sub(received);
+    outcome.wall = started.elapsed();
+    outcome.stop = shared.stop.reason();
+    outcome
+}
 
-    std::thread::scope(|s| -> JobOutcome {
-        // Reader: streams rows into the priority window.
-        s.spawn(move || {
+/// The reader: streams rows into the priority window until the input ends or the job halts.
+fn spawn_reader<I>(input: I, shared: &Arc<Shared>) -> std::io::Result<()>
+where
+    I: Iterator<Item = Result<InputItem, String>> + Send + 'static,
+{
+    let shared = Arc::clone(shared);
+    std::thread::Builder::new()
+        .name("mps-reader".into())
+        .spawn(move || {
             for item in input {
-                if stop.is_set() {
+                if shared.is_halted() {
                     break;
                 }
                 match item {
                     Ok(item) => {
-                        let r = rank(priority_of(&item).unwrap_or(spec.default_priority));
-                        if !queue.push(r, item) {
+                        let p = priority_of(&item).unwrap_or(shared.spec.default_priority);
+                        if !shared.queue.push(rank(p), item) {
                             break;
                         }
                     }
                     Err(message) => {
-                        stop.set(StopReason::InputError(message));
+                        // The rows read so far are still processed; the job then ends.
+                        shared.stop.set(StopReason::InputError(message));
                         break;
                     }
                 }
             }
-            queue.close();
-        });
-
-        // Writer: the only owner of the output.
-        let writer = s.spawn(move || {
-            let mut outcome = JobOutcome {
-                counts: Counts::default(),
-                wall: Duration::ZERO,
-                row_time: Duration::ZERO,
-                shared: 0,
-                stop: None,
-            };
-            let mut progress = Progress::new(spec.progress, spec.total_hint);
-            let mut since_flush = 0usize;
-            let mut last_flush = Instant::now();
-            let mut write_ok = true;
-            loop {
-                if interrupt.load(Ordering::SeqCst) && !stop.is_set() {
-                    stop.set(StopReason::Interrupted);
-                }
-                if let Some(limit) = spec.max_runtime {
-                    if started.elapsed() >= limit && !stop.is_set() {
-                        stop.set(StopReason::MaxRuntime(limit));
-                    }
-                }
-                if stop.is_set() {
-                    queue.abandon();
-                }
-                match rx.recv_timeout(Duration::from_millis(200)) {
-                    Ok(done) => {
-                        outcome.counts.add(done.record.status);
-                        outcome.row_time += done.took;
-                        if done.origin == Origin::Shared {
-                            outcome.shared += 1;
-                        }
-                        if write_ok {
-                            match sink.write(&done.record) {
-                                Ok(()) => persist.push(done.record),
-                                Err(e) => {
-                                    write_ok = false;
-                                    stop.set(if e.kind() == std::io::ErrorKind::BrokenPipe {
-                                        StopReason::OutputClosed
-                                    } else {
-                                        StopReason::OutputError(e.to_string())
-                                    });
-                                }
-                            }
-                            since_flush += 1;
-                            // A busy writer never idles: flush by count and by time, so a
-                            // crash loses little more than the rows in flight.
-                            if since_flush >= spec.flush_every
-                                || last_flush.elapsed() >= Duration::from_millis(200)
-                            {
-                                since_flush = 0;
-                                last_flush = Instant::now();
-                                durable(&mut *sink, persist, stop);
-                            }
-                        }
-                        progress.update(&outcome.counts);
-                        if spec.max_errors > 0 && outcome.counts.failed >= spec.max_errors {
-                            stop.set(StopReason::MaxErrors(spec.max_errors));
-                        }
-                    }
-                    Err(RecvTimeoutError::Timeout) => {
-                        if since_flush > 0 && write_ok {
-                            since_flush = 0;
-                            durable(&mut *sink, persist, stop);
-                        }
-                    }
-                    Err(RecvTimeoutError::Disconnected) => break,
-                }
-            }
-            if write_ok {
-                match sink.finish() {
-                    Ok(()) => {
-                        if let Err(e) = persist.commit() {
-                            stop.set(StopReason::OutputError(e));
-                        }
-                    }
-                    Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-                        stop.set(StopReason::OutputError(e.to_string()));
-                    }
-                    Err(_) => {}
-                }
-            }
-            progress.finish(&outcome.counts);
-            outcome
-        });
-
-        // Workers: a dedicated pool, never rayon's global one (they block on I/O).
-        let work = || {
-            let tx = tx.clone();
-            move || {
-                while !stop.is_set() {
-                    let Some(item) = queue.pop() else { break };
-                    let t = Instant::now();
-                    let (record, origin, fatal) = match skip(&item) {
-                        Some(record) => (record, Origin::Fetched, None),
-                        None => process(item, spec, ctx, flight),
-                    };
-                    if let Some(msg) = fatal {
-                        stop.set(StopReason::Fatal(msg));
-                    }
-                    let done = Done {
-                        record,
-                        took: t.elapsed(),
-                        origin,
-                    };
-                    if tx.send(done).is_err() {
-                        break;
-                    }
-                }
-            }
-        };
-        match &pool {
-            Ok(pool) => pool.scope(|sc| {
-                for _ in 0..workers {
-                    let job = work();
-                    sc.spawn(move |_| job());
-                }
-            }),
-            // Without a pool (thread creation refused), run on this thread rather than fail.
-            Err(_) => work()(),
-        }
-        drop(tx);
-        let mut out = writer.join().unwrap_or_else(|_| JobOutcome {
-            counts: Counts::default(),
-            wall: Duration::ZERO,
-            row_time: Duration::ZERO,
-            shared: 0,
-            stop: Some(StopReason::OutputError("the writer thread panicked".into())),
-        });
-        out.wall = started.elapsed();
-        out.stop = out
-            .stop
-            .or_else(|| stop.reason.lock().unwrap_or_else(|e| e.into_inner()).take());
-        out
-    })
+            shared.queue.close();
+        })
+        .map(|_| ())
 }
 
-/// Flushes the output, then records the flushed rows in the ledger (in that order, so the
-/// ledger never claims a record the output lacks).
-fn durable(sink: &mut dyn RecordSink, persist: &mut Persist, stop: &Stop) {
-    if let Err(e) = sink.flush() {
-        stop.set(StopReason::OutputError(e.to_string()));
-        return;
+/// The workers: a dedicated pool, never rayon's global one (they block on I/O). They are
+/// not joined: a worker stuck in a request when the job stops is left to the process's end.
+fn spawn_workers(workers: usize, shared: &Arc<Shared>, tx: &Sender<Done>) -> std::io::Result<()> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(workers)
+        .thread_name(|i| format!("mps-http-{i}"))
+        .build()
+        .map_err(std::io::Error::other)?;
+    for _ in 0..workers {
+        let (shared, tx) = (Arc::clone(shared), tx.clone());
+        pool.spawn(move || work(&shared, &tx));
     }
-    if let Err(e) = persist.commit() {
-        stop.set(StopReason::OutputError(e));
+    // Dropping the handle does not wait: the threads end when their loops do.
+    Ok(())
+}
+
+fn work(shared: &Shared, tx: &Sender<Done>) {
+    while !shared.is_halted() {
+        let Some(item) = shared.queue.pop() else {
+            break;
+        };
+        shared.popped.fetch_add(1, Ordering::SeqCst);
+        let t = Instant::now();
+        let skipped = shared.skip.as_ref().and_then(|skip| skip(&item));
+        let (record, origin, fatal) = match skipped {
+            Some(record) => (record, Origin::Fetched, None),
+            None => process(item, &shared.spec, &shared.ctx, &shared.flight),
+        };
+        if let Some(msg) = fatal {
+            shared.halt(StopReason::Fatal(msg));
+        }
+        // A row that failed while the job was stopping most likely failed because of the
+        // stop (a cancelled request): it is interrupted, not failed, and fetched again.
+        let interrupted = shared.is_halted() && record_failed(&record);
+        let done = Done {
+            record,
+            took: t.elapsed(),
+            origin,
+            interrupted,
+        };
+        if tx.send(done).is_err() {
+            break;
+        }
     }
+}
+
+fn record_failed(record: &Record) -> bool {
+    record.status == RowStatus::Failed
+        || record
+            .blocks()
+            .iter()
+            .any(|b| b.status == SourceStatus::Failed)
 }
 
 /// Fills the blocks this run did not fetch from the row's earlier record.

@@ -15,8 +15,10 @@ pub mod recorder_docs;
 pub mod row;
 pub mod sales_step;
 pub mod stats;
+pub mod stop;
 pub mod strategy;
 pub mod tax_step;
+mod writer;
 
 pub use job::{JobOutcome, JobSpec, StopReason};
 pub use mode::Mode;

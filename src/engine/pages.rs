@@ -4,6 +4,7 @@
 use crate::browser::{BrowserError, BrowserPool, PoolOptions};
 use crate::http::HttpClient;
 use crate::source::{Source, SourceError, Tally};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -24,6 +25,8 @@ pub struct Pages {
     options: PoolOptions,
     state: Mutex<State>,
     http: HttpClient,
+    /// Set when the job stops: no page is started after, and pages in flight are abandoned.
+    cancelled: AtomicBool,
 }
 
 impl Pages {
@@ -32,7 +35,36 @@ impl Pages {
             options,
             state: Mutex::new(State::Idle),
             http,
+            cancelled: AtomicBool::new(false),
         }
+    }
+
+    /// Abandons the pages in flight and refuses new ones (the job is stopping).
+    pub fn cancel(&self) {
+        self.cancelled.store(true, Ordering::SeqCst);
+        if let State::Ready(pool) = &*self.state.lock().unwrap_or_else(|e| e.into_inner()) {
+            pool.cancel();
+        }
+    }
+
+    /// What the browsers did so far, if a pool was started.
+    pub fn stats(&self) -> Option<crate::browser::BrowserStats> {
+        match &*self.state.lock().unwrap_or_else(|e| e.into_inner()) {
+            State::Ready(pool) => Some(pool.stats()),
+            _ => None,
+        }
+    }
+
+    /// Closes the browsers: politely when no row holds the pool any more, else at once.
+    pub fn close(&self) {
+        match self.take() {
+            Some(pool) => pool.shutdown(),
+            None => self.abort(),
+        }
+    }
+
+    fn is_cancelled(&self) -> bool {
+        self.cancelled.load(Ordering::SeqCst)
     }
 
     /// The running pool, launching it if needed.
@@ -57,15 +89,40 @@ impl Pages {
         }
     }
 
-    /// Takes the pool out so it can be shut down (closing every Chromium).
-    pub fn take(&mut self) -> Option<BrowserPool> {
+    /// Takes the pool out so it can be shut down (closing every Chromium). `None` when no
+    /// pool runs, or when a page is still held by a row that did not finish (then
+    /// [`Pages::abort`] is the way out).
+    pub fn take(&self) -> Option<BrowserPool> {
         let st = std::mem::replace(
-            self.state.get_mut().unwrap_or_else(|e| e.into_inner()),
+            &mut *self.state.lock().unwrap_or_else(|e| e.into_inner()),
             State::Idle,
         );
         match st {
-            State::Ready(pool) => Arc::try_unwrap(pool).ok(),
+            State::Ready(pool) => match Arc::try_unwrap(pool) {
+                Ok(pool) => Some(pool),
+                Err(shared) => {
+                    *self.state.lock().unwrap_or_else(|e| e.into_inner()) = State::Ready(shared);
+                    None
+                }
+            },
             _ => None,
+        }
+    }
+
+    /// Ends the pool at once, whoever still holds it: every browser's process tree is
+    /// killed and its profile dir removed, without waiting for pages in progress.
+    pub fn abort(&self) {
+        self.cancel();
+        let st = std::mem::replace(
+            &mut *self.state.lock().unwrap_or_else(|e| e.into_inner()),
+            State::Idle,
+        );
+        if let State::Ready(pool) = st {
+            match Arc::try_unwrap(pool) {
+                Ok(pool) => pool.abort(),
+                // A row still holds it: kill the browsers under its feet; its page fails.
+                Err(_) => crate::browser::kill_all_browsers_of_this_process(),
+            }
         }
     }
 
@@ -86,6 +143,9 @@ impl Pages {
         tally.start(url);
         let mut last = String::from("page failed");
         for attempt in 0..PAGE_ATTEMPTS {
+            if self.is_cancelled() {
+                return Err(page_error("cancelled: the batch is stopping".into()));
+            }
             if attempt > 0 {
                 std::thread::sleep(Duration::from_millis(200 * u64::from(attempt)));
             }

@@ -1,32 +1,60 @@
-//! Making finished records durable besides the output: the job ledger (a file, or
+//! Making finished records durable beside the output: the job ledger (a file, or
 //! PostgreSQL's `jobs`/`job_items`) and, with a database, the property tables.
 //!
-//! The writer calls [`Persist::push`] after writing a record to the output, and
-//! [`Persist::commit`] after flushing the output, so a ledger entry never exists for a record
-//! the output lacks. A crash can leave the output a batch ahead of the ledger; resume
-//! reconciles that from the output itself.
+//! The writer calls [`Persist::commit`] with the records it has just written *and flushed*
+//! to the output, never before: a ledger entry (or a database row) therefore never exists
+//! for a record the output lacks. A crash (or a database that fails) between the flush and
+//! the commit leaves the output a batch ahead of the ledger; `--resume` reconciles that.
+//!
+//! A database that goes away is waited for, up to the outage limit, with backoff: one that
+//! comes back within the limit costs nothing but the wait; one that stays down stops the
+//! batch (exit 3, resumable) with [`PersistError::Database`].
 
 use super::record::Record;
-use crate::ledger::{FileLedger, RowEntry};
-use crate::store::postgres::{JobItem, PgStore};
+use super::stop::Interrupt;
+use crate::ledger::{FileLedger, LedgerError, RowEntry};
+use crate::store::postgres::{JobItem, PgError, PgStore};
 use serde_json::Value;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Default for how long a database outage may last before the batch stops.
+pub const DEFAULT_OUTAGE_LIMIT: Duration = Duration::from_secs(60);
+/// First and longest wait between two tries of a database write during an outage.
+const FIRST_WAIT: Duration = Duration::from_millis(250);
+const LONGEST_WAIT: Duration = Duration::from_secs(5);
 
 /// Where the job's ledger lives.
 pub enum Ledger {
     /// Append-only file beside the output (or under the state directory).
     File(FileLedger),
     /// `jobs`/`job_items`, written in the same transaction as the records' rows.
-    Db {
-        store: std::sync::Arc<PgStore>,
-        job: String,
-    },
+    Db { store: Arc<PgStore>, job: String },
     /// `mps search`: one identifier, nothing to resume.
     None,
 }
 
+/// Why records could not be made durable.
+#[derive(Debug, thiserror::Error)]
+pub enum PersistError {
+    /// The ledger file could not be appended to (disk full, read-only file system).
+    #[error("cannot write the job ledger: {0}")]
+    Ledger(LedgerError),
+    /// The database stayed unreachable for the whole outage limit, or rejected the batch.
+    #[error("the database went away: {message}")]
+    Database { message: String },
+    /// A stop (Ctrl-C) came while waiting for the database to come back.
+    #[error("interrupted while waiting for the database to come back")]
+    Interrupted,
+}
+
 pub struct Persist {
     ledger: Ledger,
-    pending: Vec<Record>,
+    outage_limit: Duration,
+    /// A signal ends a wait for the database early.
+    interrupt: Arc<Interrupt>,
+    /// The database already stayed away for a whole outage limit: not waited for again.
+    gave_up: bool,
 }
 
 /// The ledger rows of one record: its row item, then one per source block.
@@ -63,49 +91,136 @@ impl Persist {
     pub fn new(ledger: Ledger) -> Self {
         Persist {
             ledger,
-            pending: Vec::new(),
+            outage_limit: DEFAULT_OUTAGE_LIMIT,
+            interrupt: Arc::new(Interrupt::new()),
+            gave_up: false,
         }
     }
 
-    /// Queues a record that was just written to the output.
-    pub fn push(&mut self, record: Record) {
-        if !matches!(self.ledger, Ledger::None) {
-            self.pending.push(record);
-        }
+    /// How long a database outage is waited out, and the signal that ends the wait early.
+    pub fn with_outage_limit(mut self, limit: Duration, interrupt: Arc<Interrupt>) -> Self {
+        self.outage_limit = limit;
+        self.interrupt = interrupt;
+        self
     }
 
-    /// Makes the queued records durable. Call only after the output was flushed.
-    pub fn commit(&mut self) -> Result<(), String> {
-        if self.pending.is_empty() {
+    /// Whether records are recorded anywhere (false for `mps search`).
+    pub fn records_anything(&self) -> bool {
+        !matches!(self.ledger, Ledger::None)
+    }
+
+    /// Makes `records` durable. Call only with records already flushed to the output.
+    pub fn commit(&mut self, records: &[Record]) -> Result<(), PersistError> {
+        if records.is_empty() {
             return Ok(());
         }
         match &mut self.ledger {
             Ledger::File(ledger) => {
-                let entries: Vec<RowEntry> =
-                    self.pending.iter().map(RowEntry::from_record).collect();
-                ledger.append(&entries).map_err(|e| e.to_string())?;
+                let entries: Vec<RowEntry> = records.iter().map(RowEntry::from_record).collect();
+                ledger.append(&entries).map_err(PersistError::Ledger)
             }
             Ledger::Db { store, job } => {
-                let items: Vec<JobItem> = self.pending.iter().flat_map(job_items).collect();
-                store
-                    .write_batch(job, &self.pending, &items)
-                    .map_err(|e| format!("PostgreSQL: {e}"))?;
+                let items: Vec<JobItem> = records.iter().flat_map(job_items).collect();
+                let (store, job) = (store.clone(), job.clone());
+                self.during_outage("writing records", || {
+                    store.write_batch(&job, records, &items).map(|_| ())
+                })
             }
-            Ledger::None => {}
-        }
-        self.pending.clear();
-        Ok(())
-    }
-
-    /// Marks the job finished (or stopped) in its ledger.
-    pub fn finish(&mut self, status: &str, summary: &Value) -> Result<(), String> {
-        self.commit()?;
-        match &mut self.ledger {
-            Ledger::File(ledger) => ledger.finish(status, summary).map_err(|e| e.to_string()),
-            Ledger::Db { store, job } => store
-                .finish_job(job, status, summary)
-                .map_err(|e| format!("PostgreSQL: {e}")),
             Ledger::None => Ok(()),
         }
     }
+
+    /// Marks the job finished (or stopped) in its ledger. Writes no record: every record
+    /// was committed (or deliberately not) by the writer.
+    pub fn finish(&mut self, status: &str, summary: &Value) -> Result<(), PersistError> {
+        match &mut self.ledger {
+            Ledger::File(ledger) => ledger.finish(status, summary).map_err(PersistError::Ledger),
+            Ledger::Db { store, job } => {
+                let (store, job) = (store.clone(), job.clone());
+                self.during_outage("recording the end of the job", || {
+                    store.finish_job(&job, status, summary)
+                })
+            }
+            Ledger::None => Ok(()),
+        }
+    }
+
+    /// Runs `op`, trying again with backoff while the database is unreachable, for up to
+    /// the outage limit. Only outages are retried: a statement the server rejects fails
+    /// at once.
+    fn during_outage(
+        &mut self,
+        doing: &str,
+        mut op: impl FnMut() -> Result<(), PgError>,
+    ) -> Result<(), PersistError> {
+        let limit = if self.gave_up {
+            Duration::ZERO
+        } else {
+            self.outage_limit
+        };
+        let started = Instant::now();
+        let mut wait = FIRST_WAIT;
+        let mut warned = false;
+        loop {
+            let err = match op() {
+                Ok(()) => {
+                    if warned {
+                        eprintln!(
+                            "mps: the database is back after {:.1}s",
+                            started.elapsed().as_secs_f64()
+                        );
+                    }
+                    return Ok(());
+                }
+                Err(e) => e,
+            };
+            let waited = started.elapsed();
+            if !err.is_outage() || waited >= limit {
+                self.gave_up |= err.is_outage();
+                let message = if err.is_outage() {
+                    format!(
+                        "{err} (still unreachable after {}, the outage limit)",
+                        humantime::format_duration(round_secs(waited))
+                    )
+                } else {
+                    err.to_string()
+                };
+                return Err(PersistError::Database { message });
+            }
+            if !warned {
+                warned = true;
+                eprintln!(
+                    "mps: the database is unreachable while {doing} ({err}); trying again for \
+                     up to {}",
+                    humantime::format_duration(limit)
+                );
+            }
+            let left = limit.saturating_sub(waited);
+            if !self.sleep(wait.min(left)) {
+                return Err(PersistError::Interrupted);
+            }
+            wait = (wait * 2).min(LONGEST_WAIT);
+        }
+    }
+}
+
+impl Persist {
+    /// Sleeps for `d` unless a signal comes first; false if one did.
+    fn sleep(&self, d: Duration) -> bool {
+        let until = Instant::now() + d;
+        loop {
+            if self.interrupt.signal().is_some() {
+                return false;
+            }
+            let now = Instant::now();
+            if now >= until {
+                return true;
+            }
+            std::thread::sleep((until - now).min(Duration::from_millis(50)));
+        }
+    }
+}
+
+fn round_secs(d: Duration) -> Duration {
+    Duration::from_secs(d.as_secs())
 }

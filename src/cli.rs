@@ -3,8 +3,8 @@
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
-/// Collect Maricopa County property records in bulk: Assessor parcels, in parallel and
-/// politely, with one record per input row.
+/// Collect Maricopa County property records in bulk: Assessor parcels, Treasurer tax bills
+/// and Recorder documents, in parallel and politely, with one record per input row.
 #[derive(Debug, Parser)]
 #[command(name = "mps", version, about, long_about = None, after_help = ENV_HELP)]
 pub struct Cli {
@@ -83,7 +83,7 @@ pub enum DbCommand {
 #[derive(Debug, Args, Clone)]
 pub struct Common {
     /// Config file (default: config/config.yaml if present).
-    #[arg(long, value_name = "FILE", env = "MPS_CONFIG")]
+    #[arg(long, value_name = "FILE", env = "MPS_CONFIG", hide_env_values = true)]
     pub config: Option<PathBuf>,
     /// Less output on stderr (no summary).
     #[arg(short, long)]
@@ -94,9 +94,9 @@ pub struct Common {
     /// Start the simulator inside this process and point every source at it (no network).
     #[arg(long)]
     pub sim: bool,
-    /// Seed of the simulated county (with --sim).
-    #[arg(long, value_name = "N", default_value_t = 42, requires = "sim")]
-    pub sim_seed: u64,
+    /// Seed of the simulated county (with --sim; default 42).
+    #[arg(long, value_name = "N", requires = "sim")]
+    pub sim_seed: Option<u64>,
     /// Requests per second for one source, a ceiling: SOURCE=R (assessor, treasurer, recorder).
     #[arg(long = "rate", value_name = "SOURCE=R")]
     pub rates: Vec<String>,
@@ -127,11 +127,13 @@ pub struct BatchArgs {
         hide_env_values = true
     )]
     pub database_url: Option<String>,
-    /// Finish an interrupted job without refetching the rows it finished.
-    #[arg(long, value_name = "JOB", conflicts_with_all = ["retry_failed", "input"])]
+    /// Finish an interrupted job without refetching the rows it finished. The job runs with
+    /// the settings it was started with; flags given here override them (but not --input,
+    /// --mode, --format, --output, --column or --search-type, which define the job).
+    #[arg(long, value_name = "JOB", conflicts_with = "retry_failed")]
     pub resume: Option<String>,
-    /// Refetch only the rows of JOB that failed (see also --source).
-    #[arg(long, value_name = "JOB", conflicts_with = "input")]
+    /// Refetch only the rows of JOB that failed (see also --source), with the job's settings.
+    #[arg(long, value_name = "JOB")]
     pub retry_failed: Option<String>,
     /// With --retry-failed: only rows whose SOURCE block failed (assessor, tax, sales, documents).
     #[arg(long, value_name = "SOURCE", requires = "retry_failed")]
@@ -145,17 +147,17 @@ pub struct BatchArgs {
     /// The identifier column (default: found by name: apn, parcel, address, owner, ...).
     #[arg(long, value_name = "NAME")]
     pub column: Option<String>,
-    /// How to read identifiers: apn, address, owner, or auto (classify each value).
-    #[arg(long, value_name = "TYPE", default_value = "auto")]
-    pub search_type: String,
-    /// What to collect: search, property, validate (tax, sales, documents and comprehensive
-    /// are not available yet).
-    #[arg(long, value_name = "MODE", default_value = "property")]
-    pub mode: String,
-    /// Priority of every row: urgent, high, normal, low (a `priority` column wins).
-    #[arg(long, value_name = "P", default_value = "normal")]
-    pub priority: String,
-    /// Write records here instead of stdout.
+    /// How to read identifiers: apn, address, owner, or auto (classify each value; default).
+    #[arg(long, value_name = "TYPE")]
+    pub search_type: Option<String>,
+    /// What to collect: search, property (default), validate, tax, sales, documents or
+    /// comprehensive.
+    #[arg(long, value_name = "MODE")]
+    pub mode: Option<String>,
+    /// Priority of every row: urgent, high, normal (default), low (a `priority` column wins).
+    #[arg(long, value_name = "P")]
+    pub priority: Option<String>,
+    /// Write records here instead of stdout (`-` is stdout).
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// jsonl (default), csv or json.
@@ -173,6 +175,10 @@ pub struct BatchArgs {
     /// Stop (exit 3) after this long, e.g. 2h or 30m.
     #[arg(long, value_name = "DURATION")]
     pub max_runtime: Option<String>,
+    /// With --database-url: how long to wait for a database that went away mid-run before
+    /// stopping (exit 3, resumable); default 60s.
+    #[arg(long, value_name = "DURATION")]
+    pub database_wait: Option<String>,
     #[command(flatten)]
     pub common: Common,
 }

@@ -194,6 +194,13 @@ pub enum InputError {
     },
     #[error("{name}: the record starting at line {line} is over {limit} bytes, so reading stopped; is this a CSV file of identifiers?")]
     RecordTooLarge { name: String, line: u64, limit: u64 },
+    #[error("{name}: line {line} has a cell of {size} bytes, over the limit of {limit} bytes, where a header (or a first identifier) was expected; is this a CSV file of identifiers?")]
+    HeaderTooLarge {
+        name: String,
+        line: u64,
+        size: usize,
+        limit: usize,
+    },
 }
 
 /// `"apn", "priority"`, with long lists and long names cut.
@@ -304,6 +311,21 @@ impl InputReader {
 
     /// Takes the header from the record just read, or keeps it as data when it is none.
     fn read_header(&mut self, line: u64, wanted: Option<&str>) -> Result<(), InputError> {
+        // A header (or a headerless first identifier) this large is no header: taking it as
+        // one would read the file as zero rows and say nothing.
+        if let Some(size) = self
+            .record
+            .iter()
+            .map(<[u8]>::len)
+            .find(|n| *n > self.max_field_bytes)
+        {
+            return Err(InputError::HeaderTooLarge {
+                name: self.name.clone(),
+                line,
+                size,
+                limit: self.max_field_bytes,
+            });
+        }
         let mut columns: Vec<String> = self
             .record
             .iter()

@@ -1,13 +1,18 @@
 //! The `mps` binary: parse the command line, run, print errors, exit with a meaningful code.
 
 use clap::Parser;
+use std::io::Write;
 
 fn main() {
     let cli = mps::cli::Cli::parse();
     let code = match mps::commands::run(cli) {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("mps: error: {err:#}");
+            let _ = writeln!(
+                std::io::stderr(),
+                "mps: error: {}",
+                mps::commands::report::chain(&err)
+            );
             mps::commands::exit::USAGE
         }
     };

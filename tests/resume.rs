@@ -195,6 +195,10 @@ fn retry_failed_refetches_only_the_failed_rows() {
         after - before <= failed.len() as u64 * 2,
         "only failed rows were fetched again"
     );
+    assert!(
+        after - before >= failed.len() as u64,
+        "every failed row was fetched again"
+    );
     let records = normalised(&output);
     assert_eq!(records.len(), 60, "one record per row after the retry");
 }

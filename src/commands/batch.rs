@@ -1,24 +1,32 @@
 //! `mps batch`: identifiers in, one record per identifier out; with a job ledger so that an
 //! interrupted job can be resumed and failed rows retried.
+//!
+//! Order of events, each step before anything the next one could damage: the job's earlier
+//! runs are found and their settings restored; the input is opened (an input rejected here
+//! creates no job); the ledger is created or locked; the output is created, or reconciled and
+//! reopened; the rows not yet done run through the engine; the end is recorded.
 
-use super::{exit, rewrite, setup};
+use super::batch_output::{self, Output};
+use super::earlier::{self, Earlier, EarlierLedger, Run};
+use super::job_settings::{self, JobSettings};
+use super::{exit, setup, signals};
 use crate::cli::BatchArgs;
 use crate::config::duration::parse_duration;
+use crate::engine::job::{Skip, DEFAULT_STOP_GRACE};
 use crate::engine::persist::{Ledger, Persist};
 use crate::engine::record::{Record, RowStatus};
-use crate::engine::{job, JobSpec, Mode};
+use crate::engine::{job, JobOutcome, JobSpec, Mode};
 use crate::ident::{Identifier, SearchType};
 use crate::input::{InputItem, InputOptions, InputReader, InputRow, Priority};
-use crate::ledger::{self, FileLedger, JobId, JobMeta, OutputFormat};
+use crate::ledger::{self, FileLedger, JobId, JobMeta};
 use crate::progress::ProgressMode;
 use crate::store::postgres::{JobLock, PgStore};
 use crate::store::{self, Format};
 use crate::summary::Summary;
 use anyhow::{bail, Context};
 use std::collections::BTreeSet;
-use std::io::{Read, Write};
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::io::Read;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -27,266 +35,139 @@ pub fn parse_mode(text: &str) -> anyhow::Result<Mode> {
     Ok(text.parse::<Mode>()?)
 }
 
-/// How this run relates to earlier runs of the same job.
-enum Run {
-    New,
-    Resume,
-    RetryFailed { source: Option<String> },
+/// The rows a run must process, and what its ledger says.
+struct Ledgered {
+    ledger: Ledger,
+    /// Lines with a final entry in the ledger.
+    ledger_done: BTreeSet<u64>,
+    /// `--retry-failed`: only these lines.
+    only: Option<BTreeSet<u64>>,
+    /// Keeps a database job locked for this run.
+    _lock: Option<JobLock>,
 }
 
 pub fn run(mut args: BatchArgs) -> anyhow::Result<i32> {
-    let db_url = args.database_url.clone().filter(|u| !u.trim().is_empty());
-    // One store (one pool) serves the ledger, `--max-age` and `--from-db`.
-    let store = db_url
-        .as_deref()
-        .map(PgStore::connect)
-        .transpose()?
-        .map(Arc::new);
+    let interrupt = signals::install().context("cannot install the signal handlers")?;
     let state_dir = ledger::default_state_dir()?;
-
-    // Which job, and with which parameters.
-    let (run, id) = match (&args.resume, &args.retry_failed) {
-        (Some(id), _) => (Run::Resume, JobId::parse(id)?),
-        (_, Some(id)) => (
-            Run::RetryFailed {
-                source: args.source.clone(),
-            },
-            JobId::parse(id)?,
-        ),
-        _ => (Run::New, JobId::generate()),
-    };
-    if !matches!(run, Run::New) {
-        let meta = match &store {
-            Some(store) => {
-                let job = store
-                    .job(id.as_str())?
-                    .with_context(|| format!("no job {id} in the database"))?;
-                serde_json::from_value::<JobMeta>(job.params.unwrap_or_default())
-                    .with_context(|| format!("job {id} has no parameters to resume with"))?
-            }
-            None => ledger::load(&id, &state_dir)?.meta,
-        };
-        if meta.input_is_stdin() {
-            bail!("job {id} read its input from stdin, which cannot be read again; run a new batch instead");
+    let (run, id) = run_kind(&args)?;
+    let mut earlier = match &run {
+        Run::New => None,
+        _ => {
+            let url = args
+                .database_url
+                .as_deref()
+                .filter(|u| !u.trim().is_empty());
+            Some(Earlier::load(&id, url, &state_dir)?)
         }
-        args.input = Some(meta.input.to_string_lossy().into_owned());
-        args.column = meta.column.clone();
-        args.search_type = meta.search_type.clone();
-        args.mode = meta.mode.clone();
-        args.priority = meta.priority.clone();
-        args.format = Some(meta.format.clone());
-        args.output = meta.output.clone();
-        args.common.strategy = Some(meta.strategy.clone());
+    };
+    if let Some(e) = &earlier {
+        job_settings::restore_definition(&e.meta, &mut args)?;
+        JobSettings::stored(&e.meta).fill_in(&mut args);
     }
+    let store = match earlier.as_ref().map(|e| &e.ledger) {
+        Some(EarlierLedger::Db(store)) => Some(store.clone()),
+        _ => connect(args.database_url.as_deref())?,
+    };
 
-    let mode = parse_mode(&args.mode)?;
-    let search_type: SearchType = args
-        .search_type
-        .parse()
-        .map_err(|e| anyhow::anyhow!("--search-type: {e}"))?;
-    let priority: Priority = args
-        .priority
-        .parse()
-        .map_err(|e| anyhow::anyhow!("--priority: {e}"))?;
-    let max_runtime = args
-        .max_runtime
-        .as_deref()
-        .map(parse_duration)
-        .transpose()
-        .map_err(|e| anyhow::anyhow!("--max-runtime: {e}"))?;
-    let max_age = args
-        .max_age
-        .as_deref()
-        .map(parse_duration)
-        .transpose()
-        .map_err(|e| anyhow::anyhow!("--max-age: {e}"))?;
+    let mode = parse_mode(args.mode.as_deref().unwrap_or("property"))?;
+    let search_type: SearchType = parse(args.search_type.as_deref(), "auto", "--search-type")?;
+    let priority: Priority = parse(args.priority.as_deref(), "normal", "--priority")?;
+    let max_runtime = duration(args.max_runtime.as_deref(), "--max-runtime")?;
+    let max_age = duration(args.max_age.as_deref(), "--max-age")?;
     if max_age.is_some() && store.is_none() {
         bail!(
             "--max-age compares with stored records: give --database-url URL (or MPS_DATABASE_URL)"
         );
     }
-
-    let mut services = setup::services(&args.common, mode)?;
+    let services = setup::services(&args.common, mode)?;
     let cfg = services.config.clone();
-    let format: Format = args
-        .format
-        .as_deref()
-        .unwrap_or(&cfg.batch.format)
-        .parse()
-        .map_err(|e| anyhow::anyhow!("--format: {e}"))?;
-    let progress: ProgressMode = args
-        .progress
-        .as_deref()
-        .unwrap_or(&cfg.batch.progress)
-        .parse()
-        .map_err(|e| anyhow::anyhow!("--progress: {e}"))?;
-
+    let format: Format = parse(args.format.as_deref(), &cfg.batch.format, "--format")?;
+    let progress: ProgressMode =
+        parse(args.progress.as_deref(), &cfg.batch.progress, "--progress")?;
+    let database_wait = duration(args.database_wait.as_deref(), "--database-wait")?
+        .unwrap_or(cfg.batch.database_wait);
+    let settings = JobSettings::capture(&args, &cfg, services.browsers);
+    let output_path = batch_output::path_of(args.output.as_deref());
     let input = if args.from_db {
         "-".to_string()
     } else {
         args.input.clone().unwrap_or_default()
     };
+    batch_output::refuse_same_file(&input, output_path.as_deref())?;
+
+    // The input first: an input rejected here (missing, a directory, a bad header) creates
+    // no job and leaves an earlier job untouched.
+    let reader = match args.from_db {
+        true => None,
+        false => Some(InputReader::open(
+            &input,
+            InputOptions {
+                column: args.column.clone(),
+                default_search_type: search_type,
+                ..InputOptions::default()
+            },
+        )?),
+    };
+
     let mut meta = JobMeta::new(id.clone(), PathBuf::from(&input));
     meta.column = args.column.clone();
     meta.search_type = search_type.as_str().into();
     meta.mode = mode.as_str().into();
     meta.strategy = services.context.strategy.as_str().into();
     meta.priority = priority.as_str().into();
-    meta.format = match format {
-        Format::Jsonl => "jsonl",
-        Format::Csv => "csv",
-        Format::Json => "json",
-    }
-    .into();
-    meta.output = args.output.clone();
+    meta.format = format_name(format).into();
+    meta.output = output_path.clone();
     meta.database_url_set = store.is_some();
-
-    // The ledger: taken (and locked) before the output is touched, so a second run of the
-    // same job is refused before it can damage anything.
-    let mut done: BTreeSet<u64> = BTreeSet::new();
-    let mut only: Option<BTreeSet<u64>> = None;
-    let mut _lock: Option<JobLock> = None;
-    let mut ledger = match (&store, &run) {
-        (Some(store), _) => {
-            _lock = Some(
-                store
-                    .try_lock_job(id.as_str())?
-                    .with_context(|| format!("job {id} is already running in another mps process; wait for it or stop it, then retry"))?,
-            );
-            match &run {
-                Run::New => {
-                    let params = serde_json::to_value(absolute(meta.clone()))?;
-                    store.create_job(
-                        id.as_str(),
-                        mode.as_str(),
-                        services.context.strategy.as_str(),
-                        &params,
-                    )?;
-                }
-                Run::Resume => done.extend(store.done_lines(id.as_str())?),
-                Run::RetryFailed { source } => {
-                    let failed = store.failed_items(id.as_str())?;
-                    only = Some(
-                        failed
-                            .iter()
-                            .filter(|i| {
-                                source
-                                    .as_deref()
-                                    .map_or(i.source == "row", |s| i.source == s)
-                            })
-                            .map(|i| i.line)
-                            .collect(),
-                    );
-                }
-            }
-            Ledger::Db {
-                store: store.clone(),
-                job: id.to_string(),
-            }
-        }
-        (None, Run::New) => Ledger::File(FileLedger::create(meta.clone(), &state_dir)?),
-        (None, Run::Resume) => {
-            let (ledger, state) = FileLedger::open_for_resume(&id, &state_dir)?;
-            done.extend(state.done_lines());
-            Ledger::File(ledger)
-        }
-        (None, Run::RetryFailed { source }) => {
-            let (ledger, state) = FileLedger::open_for_resume(&id, &state_dir)?;
-            only = Some(state.failed_lines(source.as_deref()));
-            Ledger::File(ledger)
-        }
-    };
-    if !args.common.quiet {
-        match &run {
-            Run::New => eprintln!("mps: job {id} (resume with: mps batch --resume {id})"),
-            Run::Resume => eprintln!("mps: resuming job {id}: {} rows already done", done.len()),
-            Run::RetryFailed { .. } => eprintln!(
-                "mps: retrying {} failed rows of job {id}",
-                only.as_ref().map_or(0, BTreeSet::len)
-            ),
-        }
+    meta.args = serde_json::to_value(&settings)?;
+    if run == Run::New {
+        batch_output::probe(output_path.as_deref())?;
     }
+    let mut ledgered = open_ledger(&run, meta, earlier.take(), store.as_ref(), &state_dir)?;
 
-    // The output: new, or continued after reconciling what a crash may have left.
-    let out_format = match format {
-        Format::Jsonl => OutputFormat::Jsonl,
-        Format::Csv => OutputFormat::Csv,
-        Format::Json => OutputFormat::Json,
+    let output = match &run {
+        Run::New => batch_output::create(output_path.as_deref())?,
+        _ => batch_output::reopen(
+            output_path.as_deref(),
+            format,
+            &run,
+            &ledgered.ledger_done,
+            store.is_some(),
+        )?,
     };
-    let mut appending = false;
-    let mut superseded: BTreeSet<u64> = BTreeSet::new();
-    let out: Box<dyn Write + Send> = match &args.output {
-        Some(path) if !matches!(run, Run::New) => {
-            if path.exists() {
-                let rec = ledger::reconcile_output_with_ledger(path, out_format, &done)?;
-                if matches!(run, Run::Resume) {
-                    let missing: BTreeSet<u64> =
-                        rec.done_lines.difference(&done).copied().collect();
-                    match &mut ledger {
-                        // The output is the truth: give those rows their ledger entries.
-                        Ledger::File(file) => {
-                            let entries =
-                                super::backfill::entries_from_output(path, format, &missing)?;
-                            file.append(&entries)?;
-                            done.extend(missing);
-                        }
-                        // The database lacks their rows: fetch them again, and afterwards keep
-                        // only the newest record of each in the output.
-                        _ => superseded = missing,
-                    }
-                }
-                appending = rec.records > 0;
-            }
-            Box::new(
-                std::fs::OpenOptions::new()
-                    .create(true)
-                    .append(true)
-                    .open(path)
-                    .with_context(|| format!("cannot open the output file {}", path.display()))?,
-            )
-        }
-        Some(path) => Box::new(
-            std::fs::File::create(path)
-                .with_context(|| format!("cannot create the output file {}", path.display()))?,
-        ),
-        None => Box::new(std::io::stdout()),
-    };
-    let sink = store::sink(format, mode, out, appending);
+    let done = done_lines(&run, &mut ledgered, &output, output_path.as_deref(), format)?;
+    announce(&args, &run, &id, &input, &done, ledgered.only.as_ref());
 
     // `--retry-failed --source S`: refetch only that source of the failed rows and keep the
-    // other blocks of their earlier records (which a CSV output cannot hold whole: there
-    // the rows are refetched entirely).
+    // other blocks of their earlier records (which a CSV output cannot hold whole, nor an
+    // output that cannot be read back: there the rows are refetched entirely).
     let mut previous = None;
+    let mut ctx_only = None;
     if let (
         Run::RetryFailed {
             source: Some(source),
         },
-        Some(path),
         Some(lines),
-    ) = (&run, &args.output, &only)
+    ) = (&run, &ledgered.only)
     {
         if !["assessor", "tax", "sales", "documents"].contains(&source.as_str()) {
             bail!("--source {source}: expected assessor, tax, sales or documents");
         }
-        if format != Format::Csv {
+        if let (Some(path), false, Some(_)) = (&output_path, format == Format::Csv, &output.lines) {
             previous = Some(Arc::new(super::backfill::records_from_output(
                 path, format, lines,
             )?));
-            services.context.only = Some(source.clone());
+            ctx_only = Some(source.clone());
         }
     }
+    let mut services = services;
+    services.context.only = ctx_only;
+    let ctx = Arc::new(services.context);
 
-    let interrupt = Arc::new(AtomicBool::new(false));
-    install_ctrl_c(interrupt.clone());
-
-    // Counting the input's rows costs a read of the whole file: only for a display that
-    // shows the total.
-    let total_hint = match progress.shows_total() {
+    let total_hint = match progress.shows_total() && !args.from_db {
         false => None,
-        _ if args.from_db => None,
-        true => estimate_rows(&input).map(|n| match (&only, done.len() as u64) {
-            (Some(o), _) => o.len() as u64,
-            (None, d) => n.saturating_sub(d),
+        true => estimate_rows(&input).map(|n| match &ledgered.only {
+            Some(o) => o.len() as u64,
+            None => n.saturating_sub(done.len() as u64),
         }),
     };
     let spec = JobSpec {
@@ -301,147 +182,285 @@ pub fn run(mut args: BatchArgs) -> anyhow::Result<i32> {
         total_hint,
         dedupe_capacity: 10_000,
         previous,
+        stop_grace: DEFAULT_STOP_GRACE,
     };
+    let rows = rows(reader, store.as_ref(), max_age, done, ledgered.only.clone())?;
+    let skip = match (args.from_db, &store, max_age) {
+        (false, Some(store), Some(age)) => Some(skipper(store.clone(), age, mode)),
+        _ => None,
+    };
+    let sink = store::sink(format, mode, output.writer, output.appending);
+    let mut persist =
+        Persist::new(ledgered.ledger).with_outage_limit(database_wait, Arc::clone(&interrupt));
 
-    // The rows to process: the input (or the stored parcels), less what is already done.
-    let rows: Box<dyn Iterator<Item = Result<InputItem, String>> + Send> = if args.from_db {
-        let store = store.as_ref().context("--from-db needs --database-url")?;
-        let age = max_age.unwrap_or(Duration::ZERO);
-        Box::new(store.apns_older_than(age).enumerate().map(move |(i, apn)| {
-            let apn = apn.map_err(|e| e.to_string())?;
-            Ok(InputItem {
-                line: i as u64 + 1,
-                outcome: crate::ident::classify(&apn, SearchType::Apn)
-                    .map(|identifier| InputRow {
-                        identifier,
-                        priority: None,
-                        search_type: SearchType::Apn,
-                    })
-                    .map_err(|e| crate::input::InvalidRow {
-                        reason: format!("stored APN {apn:?}: {e}"),
-                    }),
-                raw: apn,
-            })
-        }))
-    } else {
-        let options = InputOptions {
-            column: args.column.clone(),
-            default_search_type: search_type,
-            ..InputOptions::default()
-        };
-        let reader = InputReader::open(&input, options)?;
-        let done = done.clone();
-        let only = only.clone();
-        Box::new(
-            reader
-                .into_results()
-                .map(|r| r.map_err(|e| e.to_string()))
-                .filter(move |r| match r {
-                    Ok(item) => {
-                        !done.contains(&item.line)
-                            && only.as_ref().is_none_or(|o| o.contains(&item.line))
-                    }
-                    Err(_) => true,
-                }),
-        )
-    };
-    let fresh_store = if args.from_db {
-        None
-    } else {
-        store.as_deref().zip(max_age)
-    };
-    let mut persist = Persist::new(ledger);
-    let outcome = match fresh_store {
-        // `--max-age`: rows whose stored record is young enough are reported, not fetched.
-        Some((store, age)) => {
-            let skipper = Skipper { store, age, mode };
-            job::run_with_skip(
-                rows,
-                sink,
-                &spec,
-                &services.context,
-                &interrupt,
-                &mut persist,
-                &|item: &InputItem| skipper.skip(item),
-            )
-        }
-        None => job::run(
-            rows,
-            sink,
-            &spec,
-            &services.context,
-            &interrupt,
-            &mut persist,
-        ),
-    };
-    let browser_stats = services.context.pages.take().map(|pool| {
-        let stats = pool.stats();
-        pool.shutdown();
-        stats
-    });
+    signals::start_draining();
+    let outcome = job::run(
+        rows,
+        sink,
+        &spec,
+        Arc::clone(&ctx),
+        &interrupt,
+        &mut persist,
+        skip,
+    );
+
+    let browser_stats = ctx.pages.stats();
+    ctx.pages.close();
     let code = exit::for_job(&outcome);
-    let hosts = services
-        .http
-        .stats()
-        .into_iter()
-        .map(|(s, st)| (s.to_string(), serde_json::to_value(st).unwrap_or_default()))
-        .collect();
-    let mut summary = Summary::new(mode.as_str(), &outcome, hosts, code);
-    summary.strategy = services.context.strategy.as_str().to_string();
+    let mut summary = Summary::new(mode.as_str(), &outcome, host_stats(&services.http), code);
+    summary.strategy = ctx.strategy.as_str().to_string();
     summary.job = Some(id.to_string());
     summary.browsers = browser_stats.and_then(|s| serde_json::to_value(s).ok());
-    let status = match &outcome.stop {
-        None => "completed",
-        Some(job::StopReason::Interrupted) => "interrupted",
-        Some(_) => "stopped",
-    };
-    if let Err(e) = persist.finish(status, &serde_json::to_value(&summary)?) {
+    if let Err(e) = persist.finish(run_status(&outcome), &serde_json::to_value(&summary)?) {
         eprintln!("mps: warning: could not record the end of job {id}: {e}");
     }
-    if let (Run::RetryFailed { .. }, Some(path), Some(lines)) = (&run, &args.output, &only) {
-        rewrite::keep_latest(path, format, lines)?;
+    if matches!(run, Run::RetryFailed { .. }) && outcome.stop.is_none() {
+        batch_output::keep_newest(output_path.as_deref(), format)?;
     }
-    if let (false, Some(path)) = (superseded.is_empty(), &args.output) {
-        rewrite::keep_latest(path, format, &superseded)?;
-    }
-    if !args.common.quiet {
-        eprint!("{}", summary.render());
-    }
-    if let Some(path) = &args.summary_json {
-        let text = serde_json::to_string_pretty(&summary)?;
-        std::fs::write(path, text + "\n")
-            .with_context(|| format!("cannot write the summary to {}", path.display()))?;
-    }
+    report(&args, &summary, &outcome, &id, &input, &settings)?;
     Ok(code)
 }
 
-/// Paths made absolute, so a resumed job may run from another directory.
-fn absolute(mut meta: JobMeta) -> JobMeta {
-    let abs = |p: &PathBuf| std::path::absolute(p).unwrap_or_else(|_| p.clone());
-    if !meta.input_is_stdin() {
-        meta.input = abs(&meta.input);
+/// New job, resume or retry, and the job's id.
+fn run_kind(args: &BatchArgs) -> anyhow::Result<(Run, JobId)> {
+    Ok(match (&args.resume, &args.retry_failed) {
+        (Some(id), _) => (Run::Resume, JobId::parse(id)?),
+        (_, Some(id)) => (
+            Run::RetryFailed {
+                source: args.source.clone(),
+            },
+            JobId::parse(id)?,
+        ),
+        _ => (Run::New, JobId::generate()),
+    })
+}
+
+fn connect(url: Option<&str>) -> anyhow::Result<Option<Arc<PgStore>>> {
+    Ok(url
+        .filter(|u| !u.trim().is_empty())
+        .map(PgStore::connect)
+        .transpose()?
+        .map(Arc::new))
+}
+
+fn parse<T: std::str::FromStr>(given: Option<&str>, default: &str, flag: &str) -> anyhow::Result<T>
+where
+    T::Err: std::fmt::Display,
+{
+    given
+        .unwrap_or(default)
+        .parse()
+        .map_err(|e| anyhow::anyhow!("{flag}: {e}"))
+}
+
+fn duration(given: Option<&str>, flag: &str) -> anyhow::Result<Option<Duration>> {
+    given
+        .map(parse_duration)
+        .transpose()
+        .map_err(|e| anyhow::anyhow!("{flag}: {e}"))
+}
+
+fn format_name(format: Format) -> &'static str {
+    match format {
+        Format::Jsonl => "jsonl",
+        Format::Csv => "csv",
+        Format::Json => "json",
     }
-    meta.output = meta.output.as_ref().map(abs);
-    meta
 }
 
-/// Decides which rows `--max-age` lets through.
-struct Skipper<'a> {
-    store: &'a PgStore,
-    age: Duration,
-    mode: Mode,
+/// Creates (new job) or takes over (resume, retry) the job's ledger, locked.
+fn open_ledger(
+    run: &Run,
+    meta: JobMeta,
+    earlier: Option<Earlier>,
+    store: Option<&Arc<PgStore>>,
+    state_dir: &Path,
+) -> anyhow::Result<Ledgered> {
+    let id = meta.id.clone();
+    let args = meta.args.clone();
+    let mut lock = None;
+    let ledger = match (store, earlier) {
+        (Some(store), earlier) => {
+            lock = Some(store.try_lock_job(id.as_str())?.with_context(|| {
+                format!("job {id} is already running in another mps process; wait for it or stop it, then retry")
+            })?);
+            let params = serde_json::to_value(&meta)?;
+            store.create_job(id.as_str(), &meta.mode, &meta.strategy, &params)?;
+            if earlier.is_none() {
+                let url = serde_json::from_value::<JobSettings>(args)
+                    .ok()
+                    .and_then(|s| s.database_url)
+                    .unwrap_or_default();
+                ledger::register_database_job(
+                    &id,
+                    meta.output.clone(),
+                    url,
+                    meta.created_at,
+                    state_dir,
+                )?;
+            }
+            Ledger::Db {
+                store: store.clone(),
+                job: id.to_string(),
+            }
+        }
+        (None, None) => Ledger::File(FileLedger::create(meta, state_dir)?),
+        (
+            None,
+            Some(Earlier {
+                ledger: EarlierLedger::File(file),
+                ..
+            }),
+        ) => {
+            let (mut file, state) = *file;
+            file.record_run(Some(args))?;
+            let ledger_done = state.done_lines();
+            let only = match run {
+                Run::RetryFailed { source } => Some(state.failed_lines(source.as_deref())),
+                _ => None,
+            };
+            return Ok(Ledgered {
+                ledger: Ledger::File(file),
+                ledger_done,
+                only,
+                _lock: None,
+            });
+        }
+        (
+            None,
+            Some(Earlier {
+                ledger: EarlierLedger::Db(_),
+                ..
+            }),
+        ) => {
+            unreachable!("a database job's store is always passed in")
+        }
+    };
+    let (ledger_done, only) = match (&ledger, run) {
+        (_, Run::New) => (BTreeSet::new(), None),
+        (Ledger::Db { store, .. }, Run::RetryFailed { source }) => {
+            let db = EarlierLedger::Db(store.clone());
+            let only = earlier::failed_lines(&db, &id, source.as_deref())?;
+            (earlier::finished_lines(&db, &id)?, Some(only))
+        }
+        (Ledger::Db { store, .. }, Run::Resume) => {
+            let db = EarlierLedger::Db(store.clone());
+            (earlier::finished_lines(&db, &id)?, None)
+        }
+        _ => (BTreeSet::new(), None),
+    };
+    Ok(Ledgered {
+        ledger,
+        ledger_done,
+        only,
+        _lock: lock,
+    })
 }
 
-impl Skipper<'_> {
-    /// A record for a row whose stored parcel is fresh enough, or None to fetch it.
-    fn skip(&self, item: &InputItem) -> Option<Record> {
+/// The lines this run does not fetch again. A reopened regular output is the truth about
+/// what was written: its lines are done (and with a file ledger, those the crash left
+/// without an entry get one now); otherwise the ledger says.
+fn done_lines(
+    run: &Run,
+    ledgered: &mut Ledgered,
+    output: &Output,
+    path: Option<&Path>,
+    format: Format,
+) -> anyhow::Result<BTreeSet<u64>> {
+    // A new job has done nothing; a retry picks its rows by `only` alone.
+    if *run != Run::Resume {
+        return Ok(BTreeSet::new());
+    }
+    let Some(lines) = &output.lines else {
+        return Ok(ledgered.ledger_done.clone());
+    };
+    if let (Ledger::File(file), Some(path), Run::Resume) = (&mut ledgered.ledger, path, run) {
+        let missing: BTreeSet<u64> = lines.difference(&ledgered.ledger_done).copied().collect();
+        let entries = super::backfill::entries_from_output(path, format, &missing)?;
+        file.append(&entries)?;
+    }
+    Ok(lines.clone())
+}
+
+/// Says which job this is and how to resume it, on stderr.
+fn announce(
+    args: &BatchArgs,
+    run: &Run,
+    id: &JobId,
+    input: &str,
+    done: &BTreeSet<u64>,
+    only: Option<&BTreeSet<u64>>,
+) {
+    if args.common.quiet {
+        return;
+    }
+    match run {
+        Run::New if input == "-" => eprintln!(
+            "mps: job {id} (its input is {}, which cannot be read again: this job cannot be resumed)",
+            if args.from_db { "the database's parcels" } else { "stdin" }
+        ),
+        Run::New => eprintln!("mps: job {id} (resume with: mps batch --resume {id})"),
+        Run::Resume => eprintln!("mps: resuming job {id}: {} rows already done", done.len()),
+        Run::RetryFailed { .. } => eprintln!(
+            "mps: retrying {} failed rows of job {id}",
+            only.map_or(0, BTreeSet::len)
+        ),
+    }
+}
+
+/// The rows to process: the input (or the stored parcels), less what is already done.
+fn rows(
+    reader: Option<InputReader>,
+    store: Option<&Arc<PgStore>>,
+    max_age: Option<Duration>,
+    done: BTreeSet<u64>,
+    only: Option<BTreeSet<u64>>,
+) -> anyhow::Result<Box<dyn Iterator<Item = Result<InputItem, String>> + Send>> {
+    let Some(reader) = reader else {
+        let store = store.context("--from-db needs --database-url")?;
+        let age = max_age.unwrap_or(Duration::ZERO);
+        return Ok(Box::new(store.apns_older_than(age).enumerate().map(
+            |(i, apn)| {
+                let apn = apn.map_err(|e| e.to_string())?;
+                Ok(InputItem {
+                    line: i as u64 + 1,
+                    outcome: crate::ident::classify(&apn, SearchType::Apn)
+                        .map(|identifier| InputRow {
+                            identifier,
+                            priority: None,
+                            search_type: SearchType::Apn,
+                        })
+                        .map_err(|e| crate::input::InvalidRow {
+                            reason: format!("stored APN {apn:?}: {e}"),
+                        }),
+                    raw: apn,
+                })
+            },
+        )));
+    };
+    Ok(Box::new(
+        reader
+            .into_results()
+            .map(|r| r.map_err(|e| e.to_string()))
+            .filter(move |r| match r {
+                Ok(item) => {
+                    !done.contains(&item.line)
+                        && only.as_ref().is_none_or(|o| o.contains(&item.line))
+                }
+                Err(_) => true,
+            }),
+    ))
+}
+
+/// `--max-age`: rows whose stored record is young enough are reported, not fetched.
+fn skipper(store: Arc<PgStore>, age: Duration, mode: Mode) -> Skip {
+    Arc::new(move |item: &InputItem| {
         let Ok(row) = &item.outcome else { return None };
         let Identifier::Apn(apn) = &row.identifier else {
             return None;
         };
-        let fresh = self
-            .store
-            .stale_or_missing(&[apn.dashed()], self.age)
+        let fresh = store
+            .stale_or_missing(&[apn.dashed()], age)
             .ok()
             .is_some_and(|stale| stale.is_empty());
         fresh.then(|| Record {
@@ -450,32 +469,70 @@ impl Skipper<'_> {
             search_type: Some("apn"),
             normalized: Some(apn.dashed()),
             priority: row.priority.unwrap_or_default(),
-            mode: self.mode.as_str(),
+            mode: mode.as_str(),
             status: RowStatus::Skipped,
             apn: Some(*apn),
             apns: vec![*apn],
             error: Some(format!(
                 "skipped: the stored record is younger than --max-age {}",
-                humantime::format_duration(self.age)
+                humantime::format_duration(age)
             )),
             assessor: None,
             tax: None,
             sales: None,
             documents: None,
         })
+    })
+}
+
+fn host_stats(
+    http: &crate::http::HttpClient,
+) -> std::collections::BTreeMap<String, serde_json::Value> {
+    http.stats()
+        .into_iter()
+        .map(|(s, st)| (s.to_string(), serde_json::to_value(st).unwrap_or_default()))
+        .collect()
+}
+
+fn run_status(outcome: &JobOutcome) -> &'static str {
+    match &outcome.stop {
+        None => "completed",
+        Some(job::StopReason::Interrupted(_)) => "interrupted",
+        Some(_) => "stopped",
     }
 }
 
-/// First Ctrl-C: stop reading and let in-flight rows finish. Second: exit at once.
-fn install_ctrl_c(flag: Arc<AtomicBool>) {
-    let _ = ctrlc::set_handler(move || {
-        if flag.swap(true, Ordering::SeqCst) {
-            eprintln!("mps: interrupted again, exiting now");
-            crate::browser::kill_all_browsers_of_this_process();
-            std::process::exit(exit::INTERRUPTED);
-        }
-        eprintln!("mps: interrupted; finishing the rows in flight (Ctrl-C again to exit now)");
-    });
+/// The summary on stderr (and `--summary-json`), and how to finish a stopped job.
+fn report(
+    args: &BatchArgs,
+    summary: &Summary,
+    outcome: &JobOutcome,
+    id: &JobId,
+    input: &str,
+    settings: &JobSettings,
+) -> anyhow::Result<()> {
+    if !args.common.quiet {
+        eprint!("{}", summary.render());
+    }
+    if let Some(stop) = outcome.stop.as_ref().filter(|s| s.resumable()) {
+        let how = if input == "-" {
+            "its input cannot be read again, so it cannot be resumed".to_string()
+        } else if settings.database_password {
+            format!(
+                "finish the job with: mps batch --resume {id} --database-url URL (the URL \
+                 with its password, which mps does not store)"
+            )
+        } else {
+            format!("finish the job with: mps batch --resume {id}")
+        };
+        eprintln!("mps: {stop}; {how}");
+    }
+    if let Some(path) = &args.summary_json {
+        let text = serde_json::to_string_pretty(summary)?;
+        std::fs::write(path, text + "\n")
+            .with_context(|| format!("cannot write the summary to {}", path.display()))?;
+    }
+    Ok(())
 }
 
 /// Rows in a regular input file, counted by newlines (for the progress bar's ETA only).

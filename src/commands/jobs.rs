@@ -7,6 +7,39 @@ use anyhow::{bail, Context};
 use serde_json::json;
 use std::io::Write;
 
+/// The statistics of every run of a job added up: wall time, rows processed, and each
+/// host's requests, retries, 429s and errors. (A run killed outright wrote no summary; its
+/// rows are still in the row counts, which come from the ledger itself.)
+fn totals(summaries: &[serde_json::Value]) -> serde_json::Value {
+    let mut hosts: std::collections::BTreeMap<String, serde_json::Map<String, serde_json::Value>> =
+        std::collections::BTreeMap::new();
+    let (mut wall, mut rows) = (0.0, 0u64);
+    for s in summaries {
+        wall += s["wall_seconds"].as_f64().unwrap_or(0.0);
+        rows += s["rows"].as_u64().unwrap_or(0);
+        let Some(by_host) = s["hosts"].as_object() else {
+            continue;
+        };
+        for (host, stats) in by_host {
+            let sum = hosts.entry(host.clone()).or_default();
+            for (key, value) in stats.as_object().into_iter().flatten() {
+                if let Some(n) = value.as_u64() {
+                    let before = sum
+                        .get(key)
+                        .and_then(serde_json::Value::as_u64)
+                        .unwrap_or(0);
+                    sum.insert(key.clone(), json!(before + n));
+                }
+            }
+        }
+    }
+    json!({
+        "wall_seconds": (wall * 1000.0).round() / 1000.0,
+        "rows_processed": rows,
+        "hosts": hosts,
+    })
+}
+
 pub fn run(args: JobsArgs) -> anyhow::Result<i32> {
     let db = args
         .database_url
@@ -62,6 +95,7 @@ pub fn run(args: JobsArgs) -> anyhow::Result<i32> {
                         "created_at": job.created_at, "updated_at": job.updated_at,
                         "finished_at": job.finished_at, "params": job.params,
                         "counts": counts, "summary": job.summary,
+                        "runs": job.runs.len(), "totals": totals(&job.runs),
                     })
                 }
                 None => {
@@ -79,6 +113,8 @@ pub fn run(args: JobsArgs) -> anyhow::Result<i32> {
                         "sources": st.counts_by_source(),
                         "requests_by_source": st.attempts_by_source(),
                         "summary": st.finished.as_ref().map(|f| f.summary.clone()),
+                        "runs": st.runs.len(),
+                        "totals": totals(&st.run_ends.iter().map(|f| f.summary.clone()).collect::<Vec<_>>()),
                     })
                 }
             };

@@ -2,12 +2,17 @@
 
 pub mod backfill;
 pub mod batch;
+pub mod batch_output;
 pub mod db;
+pub mod earlier;
 pub mod exit;
+pub mod job_settings;
 pub mod jobs;
+pub mod report;
 pub mod rewrite;
 pub mod search;
 pub mod setup;
+pub mod signals;
 pub mod sim;
 
 use crate::cli::{Cli, Command};

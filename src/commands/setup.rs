@@ -118,6 +118,8 @@ pub struct Services {
     pub context: Context,
     /// Kept alive for the command's lifetime when `--sim` is given.
     pub sim: Option<Simulator>,
+    /// Browser threads the pool starts when a page is needed.
+    pub browsers: usize,
 }
 
 /// Builds the services for `mode`; with `--sim`, starts the simulator and points every source
@@ -126,7 +128,7 @@ pub fn services(common: &Common, mode: Mode) -> anyhow::Result<Services> {
     let mut cfg = load_config(common)?;
     let sim = if common.sim {
         let sim = Simulator::start(SimOptions {
-            seed: common.sim_seed,
+            seed: common.sim_seed.unwrap_or(SimOptions::default().seed),
             ..SimOptions::default()
         })
         .context("cannot start the simulator on 127.0.0.1")?;
@@ -211,12 +213,14 @@ pub fn services(common: &Common, mode: Mode) -> anyhow::Result<Services> {
         pages,
         cfg.batch.search_max_pages,
         cfg.batch.max_documents,
-    );
+    )
+    .with_http_cancel(http.cancel_handle());
     Ok(Services {
         config: cfg,
         http,
         context,
         sim,
+        browsers: browsers.max(1),
     })
 }
 

@@ -160,6 +160,10 @@ pub struct BatchSettings {
     pub strategy: String,
     /// Recorder documents fetched at most per parcel in the documents step.
     pub max_documents: usize,
+    /// How long a database that went away mid-run is waited for before the batch stops
+    /// (exit 3, resumable).
+    #[serde(deserialize_with = "duration::de")]
+    pub database_wait: Duration,
 }
 
 /// The headless Chromium pool.
@@ -191,6 +195,7 @@ impl Default for BatchSettings {
             progress: "auto".into(),
             strategy: "intelligent".into(),
             max_documents: 100,
+            database_wait: Duration::from_secs(60),
         }
     }
 }

@@ -43,6 +43,13 @@ pub enum LedgerError {
     )]
     MissingLedger { id: String, path: PathBuf },
 
+    /// The job's ledger is in PostgreSQL, and no database URL was given.
+    #[error(
+        "job {id} keeps its ledger in PostgreSQL ({url}): give --database-url (or \
+         MPS_DATABASE_URL) to read it"
+    )]
+    InDatabase { id: String, url: String },
+
     /// The user typed something that is not a job id (also keeps ids safe as file names).
     #[error(
         "invalid job id {given:?}: expected an id like 20261129T081500Z-3f9a (see `mps jobs list`)"

@@ -70,7 +70,7 @@ impl FileLedger {
         };
         ledger.encode(&header)?;
         ledger.encode(&OpenedLine {
-            opened: &opened_now(),
+            opened: &opened_now(None),
         })?;
         ledger.write_buf()?;
         registry::write(
@@ -79,6 +79,7 @@ impl FileLedger {
                 ledger: ledger.path.clone(),
                 output: meta.output.clone(),
                 created_at: meta.created_at,
+                database_url: None,
             },
             state_dir,
         )?;
@@ -86,14 +87,33 @@ impl FileLedger {
     }
 
     /// Reopens the ledger of job `id` to go on appending, and returns what it holds.
+    /// `args`, when given, are this run's settings (recorded, so the next resume uses them).
     ///
     /// A torn last line is cut off before anything is appended (otherwise the next entry
     /// would be glued to it and the damage would move into the middle of the file).
     pub fn open_for_resume(
         id: &JobId,
         state_dir: &Path,
+        args: Option<serde_json::Value>,
+    ) -> Result<(FileLedger, JobState), LedgerError> {
+        let (mut ledger, state) = FileLedger::lock_existing(id, state_dir)?;
+        ledger.record_run(args)?;
+        Ok((ledger, state))
+    }
+
+    /// Locks the ledger of job `id` and reads it, writing nothing yet (see
+    /// [`FileLedger::record_run`]), so a run refused later leaves no trace in it.
+    pub fn lock_existing(
+        id: &JobId,
+        state_dir: &Path,
     ) -> Result<(FileLedger, JobState), LedgerError> {
         let entry = registry::read(id, state_dir)?;
+        if let Some(url) = entry.database_url {
+            return Err(LedgerError::InDatabase {
+                id: id.to_string(),
+                url,
+            });
+        }
         if !entry.ledger.exists() {
             return Err(LedgerError::MissingLedger {
                 id: id.to_string(),
@@ -125,10 +145,16 @@ impl FileLedger {
         if tail.needs_newline {
             ledger.buf.push(b'\n');
         }
-        let opened = opened_now();
-        ledger.encode(&OpenedLine { opened: &opened })?;
-        ledger.write_buf()?;
         Ok((ledger, state))
+    }
+
+    /// Records that a run (a resume, a retry) starts, with its settings when given.
+    pub fn record_run(&mut self, args: Option<serde_json::Value>) -> Result<(), LedgerError> {
+        let opened = opened_now(args);
+        self.encode(&OpenedLine { opened: &opened })?;
+        let written = self.write_buf();
+        self.buf.clear();
+        written
     }
 
     /// Appends one line per entry, in one write. Entries without `at` are stamped now.
@@ -206,10 +232,11 @@ impl FileLedger {
     }
 }
 
-fn opened_now() -> Opened {
+fn opened_now(args: Option<serde_json::Value>) -> Opened {
     Opened {
         pid: std::process::id(),
         at: Utc::now(),
+        args,
     }
 }
 

@@ -28,10 +28,14 @@ pub(crate) struct Header {
 
 /// A process started (or resumed) the job. Its pid lets a refused second process say which
 /// process holds the lock.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Opened {
     pub pid: u32,
     pub at: DateTime<Utc>,
+    /// The run's settings when they differ from the job's first run (flags given with
+    /// `--resume`): the latest one is what the next `--resume` restores.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub args: Option<Value>,
 }
 
 /// A run ended in an orderly way (completed, interrupted, stopped early).

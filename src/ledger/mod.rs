@@ -54,6 +54,6 @@ pub use list::{list_jobs, JobSummary};
 pub use meta::JobMeta;
 pub use read::{load, load_path};
 pub use reconcile::{reconcile_output, reconcile_output_with_ledger, OutputFormat, Reconciled};
-pub use registry::{default_state_dir, ledger_path};
+pub use registry::{default_state_dir, is_regular_or_new, ledger_path, register_database_job};
 pub use rows::RowTable;
 pub use state::JobState;

@@ -14,6 +14,12 @@ use std::path::Path;
 /// a torn one.
 pub fn load(id: &JobId, state_dir: &Path) -> Result<JobState, LedgerError> {
     let entry = registry::read(id, state_dir)?;
+    if let Some(url) = entry.database_url {
+        return Err(LedgerError::InDatabase {
+            id: id.to_string(),
+            url,
+        });
+    }
     let state = match File::open(&entry.ledger) {
         Ok(file) => read_ledger(file, &entry.ledger)?,
         Err(e) if e.kind() == ErrorKind::NotFound => {
@@ -113,6 +119,9 @@ pub(super) fn read_ledger(src: impl Read, path: &Path) -> Result<JobState, Ledge
             }
             (Some(s), Line::Opened(opened)) => {
                 s.finished = None;
+                if let Some(args) = &opened.args {
+                    s.meta.args = args.clone();
+                }
                 s.runs.push(opened);
             }
             (Some(s), Line::Entry(entry)) => {
@@ -120,7 +129,10 @@ pub(super) fn read_ledger(src: impl Read, path: &Path) -> Result<JobState, Ledge
                 s.finished = None;
                 s.apply(entry);
             }
-            (Some(s), Line::Finished(finished)) => s.finished = Some(finished),
+            (Some(s), Line::Finished(finished)) => {
+                s.run_ends.push(finished.clone());
+                s.finished = Some(finished);
+            }
         }
         tail.valid_len = offset;
         tail.needs_newline = !complete;

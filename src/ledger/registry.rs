@@ -42,15 +42,25 @@ fn state_dir_from(xdg: Option<PathBuf>, home: Option<PathBuf>) -> Result<PathBuf
     Ok(base.join("mps").join("jobs"))
 }
 
-/// Where a job's ledger goes: beside its output file, or in the state directory for stdout.
+/// Where a job's ledger goes: beside its output file, or in the state directory when the
+/// output is stdout or not a regular file (`/dev/null`, a FIFO, a device: nothing may be
+/// created beside those, and `/dev` is no place for job state).
 pub fn ledger_path(meta: &JobMeta, state_dir: &Path) -> PathBuf {
     match &meta.output {
-        Some(out) => {
+        Some(out) if is_regular_or_new(out) => {
             let mut name = out.file_name().unwrap_or(out.as_os_str()).to_os_string();
             name.push(LEDGER_SUFFIX);
             out.with_file_name(name)
         }
-        None => state_dir.join(format!("{}.ledger.jsonl", meta.id)),
+        _ => state_dir.join(format!("{}.ledger.jsonl", meta.id)),
+    }
+}
+
+/// True when `path` is a regular file, or does not exist yet (mps will create it as one).
+pub fn is_regular_or_new(path: &Path) -> bool {
+    match fs::metadata(path) {
+        Ok(m) => m.is_file(),
+        Err(e) => e.kind() == ErrorKind::NotFound,
     }
 }
 
@@ -63,10 +73,37 @@ pub fn registry_path(id: &JobId, state_dir: &Path) -> PathBuf {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RegistryEntry {
     pub id: JobId,
+    /// The ledger file; empty for a job whose ledger is in PostgreSQL.
     pub ledger: PathBuf,
     #[serde(default)]
     pub output: Option<PathBuf>,
     pub created_at: DateTime<Utc>,
+    /// For a job whose ledger is in PostgreSQL: the database URL without its password, so
+    /// `--resume ID` finds the job without the URL being given again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub database_url: Option<String>,
+}
+
+/// Registers a job whose ledger lives in PostgreSQL (`database_url` without its password).
+pub fn register_database_job(
+    id: &JobId,
+    output: Option<PathBuf>,
+    database_url: String,
+    created_at: DateTime<Utc>,
+    state_dir: &Path,
+) -> Result<(), LedgerError> {
+    fs::create_dir_all(state_dir)
+        .map_err(|e| LedgerError::io("create the job state directory", state_dir, e))?;
+    write(
+        &RegistryEntry {
+            id: id.clone(),
+            ledger: PathBuf::new(),
+            output,
+            created_at,
+            database_url: Some(database_url),
+        },
+        state_dir,
+    )
 }
 
 /// Claims `id` in the state directory by creating its registry file exclusively, so two jobs
@@ -87,7 +124,7 @@ pub(super) fn reserve(id: &JobId, state_dir: &Path) -> Result<PathBuf, LedgerErr
 
 /// Writes a registry file through a temporary file and a rename, so a reader never sees it
 /// half written.
-pub(super) fn write(entry: &RegistryEntry, state_dir: &Path) -> Result<(), LedgerError> {
+pub(crate) fn write(entry: &RegistryEntry, state_dir: &Path) -> Result<(), LedgerError> {
     let path = registry_path(&entry.id, state_dir);
     let tmp = state_dir.join(format!(".{}.json.tmp{}", entry.id, std::process::id()));
     let mut text =

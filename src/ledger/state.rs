@@ -27,6 +27,9 @@ pub struct JobState {
     /// How the last run ended, when it ended in an orderly way and nothing was appended
     /// since; `None` for a job still running or one that died (crash, `kill -9`).
     pub finished: Option<Finished>,
+    /// How every run that ended in an orderly way ended, oldest first (a job resumed twice
+    /// has up to three): `mps jobs show` totals their statistics.
+    pub run_ends: Vec<Finished>,
     /// Entry lines read, superseded ones included.
     pub entries: u64,
     /// Latest `at` among the entries.
@@ -58,6 +61,7 @@ impl JobState {
             problems: BTreeMap::new(),
             runs: Vec::new(),
             finished: None,
+            run_ends: Vec::new(),
             entries: 0,
             last_entry_at: None,
             attempts: BTreeMap::new(),

@@ -134,7 +134,7 @@ fn torn_last_line_is_ignored_and_cut_on_resume() {
     assert_eq!(state.done_lines(), BTreeSet::from([2]));
     assert!(state.finished.is_none(), "a crashed job is not finished");
 
-    let (mut ledger, state) = must(FileLedger::open_for_resume(&id, state_dir.path()));
+    let (mut ledger, state) = must(FileLedger::open_for_resume(&id, state_dir.path(), None));
     assert_eq!(state.done_lines(), BTreeSet::from([2]));
     must(ledger.append(&[entry(3, "ok", "ok")]));
     drop(ledger);
@@ -156,7 +156,7 @@ fn a_last_line_without_its_newline_is_kept_and_completed() {
         br#"{"line":5,"input":"x","status":"ok","sources":{}}"#,
     );
 
-    let (mut ledger, state) = must(FileLedger::open_for_resume(&id, state_dir.path()));
+    let (mut ledger, state) = must(FileLedger::open_for_resume(&id, state_dir.path(), None));
     assert_eq!(state.done_lines(), BTreeSet::from([5]));
     must(ledger.append(&[entry(6, "ok", "ok")]));
     drop(ledger);
@@ -189,7 +189,7 @@ fn a_corrupt_middle_line_is_an_error_naming_file_and_line() {
     let msg = err.map(|e| e.to_string()).unwrap_or_default();
     assert!(msg.contains(&format!("{}:4:", path.display())), "{msg}");
     // Resume refuses too, and leaves the file alone.
-    let resumed = FileLedger::open_for_resume(&id, state_dir.path()).err();
+    let resumed = FileLedger::open_for_resume(&id, state_dir.path(), None).err();
     assert!(matches!(
         resumed,
         Some(LedgerError::Corrupt { line: 4, .. })
@@ -205,7 +205,7 @@ fn the_lock_refuses_a_second_opener_until_the_first_is_dropped() {
     let id = m.id.clone();
     let first = must(FileLedger::create(m, state_dir.path()));
 
-    let second = FileLedger::open_for_resume(&id, state_dir.path()).err();
+    let second = FileLedger::open_for_resume(&id, state_dir.path(), None).err();
     let msg = second.as_ref().map(ToString::to_string).unwrap_or_default();
     assert!(
         matches!(second, Some(LedgerError::Busy { .. })),
@@ -232,7 +232,7 @@ fn the_lock_refuses_a_second_opener_until_the_first_is_dropped() {
     assert!(!state_dir.path().join(format!("{other_id}.json")).exists());
 
     drop(first);
-    let reopened = FileLedger::open_for_resume(&id, state_dir.path());
+    let reopened = FileLedger::open_for_resume(&id, state_dir.path(), None);
     assert!(reopened.is_ok(), "{:?}", reopened.err());
 }
 
@@ -246,7 +246,7 @@ fn resume_appends_and_the_last_entry_per_line_wins() {
     must(ledger.finish("interrupted", &serde_json::Value::Null));
     drop(ledger);
 
-    let (mut ledger, state) = must(FileLedger::open_for_resume(&id, state_dir.path()));
+    let (mut ledger, state) = must(FileLedger::open_for_resume(&id, state_dir.path(), None));
     assert_eq!(state.failed_lines(Some("tax")), BTreeSet::from([2]));
     assert_eq!(
         state.finished.as_ref().map(|f| f.status.as_str()),
@@ -291,7 +291,7 @@ fn unknown_missing_and_replaced_ledgers_say_so() {
     );
 
     assert!(fs::remove_file(&path).is_ok());
-    let missing = FileLedger::open_for_resume(&old_id, state_dir.path()).err();
+    let missing = FileLedger::open_for_resume(&old_id, state_dir.path(), None).err();
     assert!(matches!(missing, Some(LedgerError::MissingLedger { .. })));
 }
 

@@ -70,6 +70,9 @@ pub struct SimOptions {
     pub as_of: Option<chrono::NaiveDate>,
     /// Every legacy Treasurer URL answers 302 to the current page (as it will one day).
     pub treasurer_legacy_retired: bool,
+    /// Count requests per path too (for tests that ask how often one parcel or document
+    /// was fetched); off by default, as the counts grow with the paths served.
+    pub count_paths: bool,
 }
 
 impl Default for SimOptions {
@@ -83,6 +86,7 @@ impl Default for SimOptions {
             token: SIM_TOKEN.to_string(),
             as_of: None,
             treasurer_legacy_retired: false,
+            count_paths: false,
         }
     }
 }

@@ -71,6 +71,8 @@ struct Shared {
     county: Arc<County>,
     services: BTreeMap<Source, Box<dyn Service>>,
     stats: StatsRecorder,
+    /// Requests per `/{source}{path}` (without the query), when `opts.count_paths`.
+    paths: Mutex<HashMap<String, u64>>,
     buckets: BTreeMap<Source, TokenBucket>,
     faults: BTreeMap<Source, Faults>,
     stopping: AtomicBool,
@@ -108,6 +110,7 @@ impl Simulator {
             county,
             services,
             stats: StatsRecorder::default(),
+            paths: Mutex::new(HashMap::new()),
             buckets,
             faults,
             stopping: AtomicBool::new(false),
@@ -152,6 +155,14 @@ impl Simulator {
 
     pub fn stats(&self) -> SimStats {
         self.shared.stats.snapshot()
+    }
+
+    /// Requests received for `/{source}{path}` (query excluded), when the simulator was
+    /// started with `count_paths`; e.g. `("assessor", "/parcel/123-45-678")`.
+    pub fn path_count(&self, source: Source, path: &str) -> u64 {
+        let key = format!("/{}{path}", source.as_str());
+        let paths = self.shared.paths.lock().unwrap_or_else(|e| e.into_inner());
+        paths.get(&key).copied().unwrap_or(0)
     }
 
     pub fn token(&self) -> &str {
@@ -339,6 +350,12 @@ fn answer(shared: &Shared, mut req: SimRequest) -> SimResponse {
     let response = match source {
         Some(source) => {
             let now = shared.stats.record_request_now(source);
+            if shared.opts.count_paths {
+                let path = rest.split('?').next().unwrap_or_default();
+                let key = format!("/{}{path}", source.as_str());
+                let mut paths = shared.paths.lock().unwrap_or_else(|e| e.into_inner());
+                *paths.entry(key).or_default() += 1;
+            }
             if shared
                 .buckets
                 .get(&source)

@@ -4,6 +4,7 @@ pub mod csv;
 pub mod json;
 pub mod jsonl;
 pub mod postgres;
+pub mod readback;
 
 use crate::engine::mode::Mode;
 use crate::engine::record::Record;

@@ -2,6 +2,8 @@
 //! started in-process on 127.0.0.1 port 0.
 #![allow(dead_code)]
 
+pub mod pg;
+
 use mps::sim::{SimOptions, Simulator};
 use serde_json::Value;
 use std::io::Write;

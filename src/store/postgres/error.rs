@@ -26,7 +26,13 @@ pub enum PgError {
     },
     /// A statement failed; `doing` says which step.
     #[error("PostgreSQL error while {doing}: {message}")]
-    Query { doing: String, message: String },
+    Query {
+        doing: String,
+        message: String,
+        /// The connection failed, not the statement: the same statement may succeed once
+        /// the server is back (see [`PgError::is_outage`]).
+        outage: bool,
+    },
     /// A migration failed and was rolled back.
     #[error("migration {version:04} ({name}) failed: {message}")]
     Migration {
@@ -51,6 +57,18 @@ impl PgError {
         PgError::Query {
             doing: doing.into(),
             message: describe(e),
+            outage: is_outage(e),
+        }
+    }
+
+    /// True when the server could not be reached or went away (refused or reset
+    /// connections, a shut-down server, no free connection slot): worth retrying until the
+    /// outage limit. A statement the server rejected (a constraint, a type error) is not.
+    pub fn is_outage(&self) -> bool {
+        match self {
+            PgError::Connect { .. } | PgError::Pool { .. } => true,
+            PgError::Query { outage, .. } => *outage,
+            _ => false,
         }
     }
 
@@ -68,6 +86,21 @@ impl PgError {
             | PgError::Migration { message, .. } => Some(message),
             _ => None,
         }
+    }
+}
+
+/// Whether `e` is the connection failing rather than the statement: a closed connection, an
+/// I/O error, or a server error of SQLSTATE class 08 (connection exception), 57P01-57P03
+/// (shutdown, crash recovery, cannot connect now) or 53300 (too many connections).
+fn is_outage(e: &postgres::Error) -> bool {
+    match e.as_db_error() {
+        Some(db) => {
+            let code = db.code().code();
+            code.starts_with("08") || matches!(code, "57P01" | "57P02" | "57P03" | "53300")
+        }
+        // No server message: an outage if the connection closed or the socket failed;
+        // anything else (a value that does not encode) is our own mistake, not an outage.
+        None => e.is_closed() || StdError::source(e).is_some_and(|s| s.is::<std::io::Error>()),
     }
 }
 

@@ -39,10 +39,12 @@ pub struct JobRow {
     pub params: Option<Value>,
     pub summary: Option<Value>,
     pub finished_at: Option<DateTime<Utc>>,
+    /// The summary of every run that ended in an orderly way, oldest first.
+    pub runs: Vec<Value>,
 }
 
 const JOB_COLUMNS: &str =
-    "id, created_at, updated_at, mode, strategy, status, params, summary, finished_at";
+    "id, created_at, updated_at, mode, strategy, status, params, summary, finished_at, runs";
 
 fn job_row(r: &postgres::Row) -> Result<JobRow, postgres::Error> {
     Ok(JobRow {
@@ -55,6 +57,10 @@ fn job_row(r: &postgres::Row) -> Result<JobRow, postgres::Error> {
         params: r.try_get(6)?,
         summary: r.try_get(7)?,
         finished_at: r.try_get(8)?,
+        runs: match r.try_get::<_, Value>(9)? {
+            Value::Array(runs) => runs,
+            _ => Vec::new(),
+        },
     })
 }
 
@@ -84,8 +90,10 @@ pub(crate) fn finish(
     summary: &Value,
 ) -> Result<(), PgError> {
     c.execute(
-        "INSERT INTO jobs (id, status, summary, finished_at) VALUES ($1, $2, $3, now()) \
+        "INSERT INTO jobs (id, status, summary, finished_at, runs) \
+         VALUES ($1, $2, $3, now(), jsonb_build_array($3::jsonb)) \
          ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, summary = EXCLUDED.summary, \
+         runs = jobs.runs || jsonb_build_array(EXCLUDED.summary), \
          finished_at = now(), updated_at = now()",
         &[&id, &status, summary],
     )

@@ -15,11 +15,18 @@ pub struct Migration {
 
 /// Every migration, oldest first. A new file gets the next number and a line here; an
 /// applied file is never edited (a database that has it would never see the change).
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "init",
-    sql: include_str!("../../../migrations/0001_init.sql"),
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "init",
+        sql: include_str!("../../../migrations/0001_init.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "job_runs",
+        sql: include_str!("../../../migrations/0002_job_runs.sql"),
+    },
+];
 
 /// Advisory-lock keys (two-key form) for migrating; any fixed pair unlikely to be used by
 /// another application.

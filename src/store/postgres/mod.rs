@@ -32,6 +32,6 @@ pub use error::PgError;
 pub use freshness::StaleApns;
 pub use jobs::{JobItem, JobLock, JobRow};
 pub use migrate::{applied_versions, migrate, Migration, MIGRATIONS};
-pub use store::PgStore;
+pub use store::{without_password, PgStore};
 pub use testdb::{test_database, TestDb, TEST_DATABASE_ENV};
 pub use write::BatchCounts;

@@ -245,6 +245,51 @@ pub(crate) fn describe_target(config: &Config) -> String {
     format!("{user}@{host}:{port}/{db}")
 }
 
+/// `url` without its password (URL or `key=value` form), and whether there was one: what
+/// may be written to a job's metadata or a file.
+pub fn without_password(url: &str) -> (String, bool) {
+    let Some(secret) = url_password(url) else {
+        return (url.to_string(), false);
+    };
+    if let Some((scheme, rest)) = url.split_once("://") {
+        if let Some((userinfo, host)) = rest.split_once('@') {
+            let user = userinfo.split(':').next().unwrap_or("");
+            return (format!("{scheme}://{user}@{host}"), true);
+        }
+    }
+    let kept: Vec<&str> = split_dsn(url)
+        .into_iter()
+        .filter(|pair| !pair.trim_start().starts_with("password="))
+        .collect();
+    let _ = secret;
+    (kept.join(" "), true)
+}
+
+/// The `key=value` pairs of a DSN, a quoted value kept whole.
+fn split_dsn(dsn: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let (mut start, mut quoted) = (None, false);
+    for (i, c) in dsn.char_indices() {
+        match c {
+            '\'' => quoted = !quoted,
+            c if c.is_whitespace() && !quoted => {
+                if let Some(s) = start.take() {
+                    out.push(&dsn[s..i]);
+                }
+                continue;
+            }
+            _ => {}
+        }
+        if start.is_none() {
+            start = Some(i);
+        }
+    }
+    if let Some(s) = start {
+        out.push(&dsn[s..]);
+    }
+    out
+}
+
 /// The password written in a URL or DSN, if any, so that error text can be scrubbed of it
 /// even when the URL itself fails to parse.
 fn url_password(url: &str) -> Option<String> {
@@ -280,6 +325,25 @@ mod tests {
             Some("a b")
         );
         assert_eq!(url_password("postgresql://u@h/db"), None);
+    }
+
+    #[test]
+    fn passwords_are_removed_from_both_url_forms() {
+        assert_eq!(
+            without_password("postgresql://u:s3cret@h:5432/db"),
+            ("postgresql://u@h:5432/db".to_string(), true)
+        );
+        assert_eq!(
+            without_password("host=h user=u password='a b' dbname=d"),
+            ("host=h user=u dbname=d".to_string(), true)
+        );
+        assert_eq!(
+            without_password("host=/var/run/postgresql user=root dbname=x"),
+            (
+                "host=/var/run/postgresql user=root dbname=x".to_string(),
+                false
+            )
+        );
     }
 
     #[test]

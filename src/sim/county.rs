@@ -2,15 +2,18 @@
 //!
 //! `County::new(seed)` builds only small tables (parcel counts per map, the street index, the
 //! reference parcels); every parcel is computed on demand, so a county of millions of parcels
-//! costs a few hundred kilobytes. The same seed always gives the same county.
+//! costs a few hundred kilobytes. The same seed always gives the same county. The Recorder's
+//! state (`recorder`) grows with use: its name index, family by family as names are searched
+//! (80 MB at most), and the documents recorded while the simulator runs.
 
 use std::collections::{HashMap, HashSet};
 
 use super::hash::{mix, tag};
 use super::layout::{book_map, map_id, Key, Layout, MAP_COUNT};
 use super::owner::OwnerNames;
+use super::recorder::RecorderState;
 use super::reference::{MapOverride, RefParcel, MAP_OVERRIDES, REFERENCE_PARCELS};
-use super::region::{map_facts, MapFacts};
+use super::region::{self, map_facts, MapFacts};
 use super::truth::ParcelTruth;
 use crate::ident::matching::{address_matches, owner_matches, AddressQuery};
 use crate::ident::Apn;
@@ -32,6 +35,8 @@ pub struct County {
     map_overrides: HashMap<u32, MapOverride>,
     /// Reference parcels' owners (some come from captures, so they are built once up front).
     ref_owners: Vec<(Key, String)>,
+    /// The Recorder's lazily built lookups and its recorded documents.
+    pub(super) recorder: RecorderState,
 }
 
 /// Squashes runs of whitespace and upper-cases, the way the matching rules compare.
@@ -88,6 +93,7 @@ impl County {
             map_places,
             map_overrides,
             ref_owners: Vec::new(),
+            recorder: RecorderState::default(),
         };
         county.ref_owners = county
             .ref_keys
@@ -221,6 +227,11 @@ impl County {
         keys
     }
 
+    /// The reference parcels' owners, in the reference table's order.
+    pub(super) fn reference_owners(&self) -> &[(Key, String)] {
+        &self.ref_owners
+    }
+
     /// The `Ownership` of an existing key.
     pub(super) fn ownership_of(&self, key: Key) -> String {
         match self.ref_owners.iter().find(|(k, _)| *k == key) {
@@ -243,6 +254,18 @@ impl County {
                 (street, facts.city, facts.zip)
             }
         }
+    }
+
+    /// `map_facts(g).business`, without the strings (every parcel's profile needs it).
+    pub(super) fn map_is_business(&self, g: u32) -> bool {
+        let (book, _) = book_map(g);
+        region::map_is_business(
+            self.seed,
+            g,
+            book,
+            self.map_places.contains_key(&g),
+            self.map_overrides.contains_key(&g),
+        )
     }
 
     /// What every parcel of map `g` shares.

@@ -285,3 +285,23 @@ fn generation_is_fast_enough() {
     assert!(per_parcel.as_micros() < 2_000);
     assert!(owner_lookup.as_millis() < 500);
 }
+
+#[test]
+fn a_maps_business_flag_is_its_facts_flag() {
+    // Reference maps (fixed places, overrides) included: they are the ones that differ.
+    let county = County::new(42);
+    let mut maps: Vec<u32> = (0..MAP_COUNT).step_by(13).collect();
+    maps.extend(
+        county
+            .reference_apns()
+            .iter()
+            .filter_map(|a| map_id(a.book, a.map)),
+    );
+    let mut business = 0;
+    for g in maps {
+        let facts = county.map_facts(g).business;
+        assert_eq!(county.map_is_business(g), facts, "map {g}");
+        business += usize::from(facts);
+    }
+    assert!(business > 100, "{business}");
+}

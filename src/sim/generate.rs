@@ -5,7 +5,7 @@ use super::county::County;
 use super::hash::{tag, Stream};
 use super::layout::Key;
 use super::names::{EXTERIOR_WALLS, QUALITY_GRADES, ROOF_TYPES};
-use super::owner::{owner_block, OwnerContext};
+use super::owner::{owner_block, OwnerContext, OwnerDraws, OwnerName};
 use super::profile::{use_description, Kind, Profile};
 use super::reference::{self, Role};
 use super::region::subdivision;
@@ -29,11 +29,7 @@ impl County {
         };
         let sub = subdivision(seed, key.0, key.1, self.layout.count(key.0), &facts);
         let (street, city, zip) = self.situs_of(key);
-        let lot_size = match profile.kind {
-            Kind::Residential => s.range(5_000, 13_000),
-            Kind::Townhouse => s.range(1_200, 4_000),
-            _ => s.range(15_000, 250_000),
-        };
+        let lot_size = lot_size(&mut s, profile.kind);
         let home = profile
             .kind
             .is_residential()
@@ -41,14 +37,7 @@ impl County {
         let latest_fcv = reference
             .and_then(|r| reference::latest_fcv(r.apn))
             .unwrap_or_else(|| {
-                let per_foot = s.range(90, 260) as f64;
-                let raw = match &home {
-                    Some(h) => {
-                        h.livable_sqft.unwrap_or(1500) as f64 * per_foot + lot_size as f64 * 8.0
-                    }
-                    None => lot_size as f64 * per_foot / 3.0,
-                };
-                (raw / 100.0).round() as u64 * 100
+                generated_fcv(&mut s, home.as_ref().map(|h| h.livable_sqft), lot_size)
             });
         let valuations = valuations(seed, key, &profile, latest_fcv, &facts.tax_area);
         let ownership = match reference.map(|r| r.role) {
@@ -58,7 +47,7 @@ impl County {
             Some(Role::Government) => format!("CITY OF {}", facts.jurisdiction),
             _ => self.names.name(key).render(),
         };
-        let absentee = !matches!(profile.class.code, "3.1") || self.names.name(key).is_company();
+        let absentee = absentee(&profile, &self.names.name(key));
         let ctx = OwnerContext {
             situs_street: &street,
             city: &city,
@@ -99,10 +88,67 @@ impl County {
         reference::apply_captures(&mut truth);
         truth
     }
+
+    /// The owner draws and today's full cash value of a generated (not reference) parcel: what
+    /// `build` derives its owner's last deed from, without the rest of the parcel (the Recorder
+    /// needs the last deeds of many parcels per name search). `None` for a reference parcel,
+    /// whose owner only `build` knows (captures replace it).
+    pub(super) fn generated_deed(&self, key: Key) -> Option<(OwnerDraws, u64)> {
+        // Only special maps hold reference parcels, which spares hashing every key.
+        if self.layout.is_special(key.0) && self.refs.contains_key(&key) {
+            return None;
+        }
+        let seed = self.seed;
+        let mut s = Stream::new(&[seed, tag::PARCEL, u64::from(key.0), u64::from(key.1)]);
+        let profile = Profile::generate(&mut s, self.map_is_business(key.0));
+        let lot_size = lot_size(&mut s, profile.kind);
+        let livable = profile
+            .kind
+            .is_residential()
+            .then(|| home_start(seed, key, profile.kind).livable_sqft);
+        let latest_fcv = generated_fcv(&mut s, livable, lot_size);
+        let absentee = absentee(&profile, &self.names.name(key));
+        Some((OwnerDraws::of(seed, key, absentee), latest_fcv))
+    }
 }
 
-/// A home's characteristics.
-fn home(seed: u64, key: Key, kind: Kind, lot_size: u64) -> ResidentialTruth {
+/// The lot size, drawn right after the profile.
+fn lot_size(s: &mut Stream, kind: Kind) -> u64 {
+    match kind {
+        Kind::Residential => s.range(5_000, 13_000),
+        Kind::Townhouse => s.range(1_200, 4_000),
+        _ => s.range(15_000, 250_000),
+    }
+}
+
+/// Today's full cash value of a generated parcel, drawn after its lot size; `livable` is the
+/// home's livable area (`None` for no home).
+fn generated_fcv(s: &mut Stream, livable: Option<Option<u64>>, lot_size: u64) -> u64 {
+    let per_foot = s.range(90, 260) as f64;
+    let raw = match livable {
+        Some(sqft) => sqft.unwrap_or(1500) as f64 * per_foot + lot_size as f64 * 8.0,
+        None => lot_size as f64 * per_foot / 3.0,
+    };
+    (raw / 100.0).round() as u64 * 100
+}
+
+/// Owners who mostly get their mail elsewhere: companies, and anything but a primary home.
+fn absentee(profile: &Profile, name: &OwnerName) -> bool {
+    !matches!(profile.class.code, "3.1") || name.is_company()
+}
+
+/// A home's first draws, through its livable area: all that a parcel's value needs.
+struct HomeStart {
+    s: Stream,
+    built: u16,
+    effective: u16,
+    livable_sqft: Option<u64>,
+    garage: Option<u64>,
+    carports: u64,
+    covered_patios: u64,
+}
+
+fn home_start(seed: u64, key: Key, kind: Kind) -> HomeStart {
     let mut s = Stream::new(&[seed, tag::HOME, u64::from(key.0), u64::from(key.1)]);
     let built = s.range(1950, 2023) as u16;
     let effective = if s.chance(15) {
@@ -120,20 +166,43 @@ fn home(seed: u64, key: Key, kind: Kind, lot_size: u64) -> ResidentialTruth {
     } else {
         s.chance(5)
     });
-    let parking_type = match (garage, carports) {
-        (Some(_), _) => Some("Garage".to_string()),
-        (None, 1..) => Some("Carport".to_string()),
-        _ => None,
-    };
     let covered_patios = match s.below(10) {
         0..=3 => 0,
         4..=8 => 1,
         _ => 2,
     };
+    let livable_sqft = (!s.chance(2)).then_some(livable);
+    HomeStart {
+        s,
+        built,
+        effective,
+        livable_sqft,
+        garage,
+        carports,
+        covered_patios,
+    }
+}
+
+/// A home's characteristics.
+fn home(seed: u64, key: Key, kind: Kind, lot_size: u64) -> ResidentialTruth {
+    let HomeStart {
+        mut s,
+        built,
+        effective,
+        livable_sqft,
+        garage,
+        carports,
+        covered_patios,
+    } = home_start(seed, key, kind);
+    let parking_type = match (garage, carports) {
+        (Some(_), _) => Some("Garage".to_string()),
+        (None, 1..) => Some("Carport".to_string()),
+        _ => None,
+    };
     ResidentialTruth {
         construction_year: Some(effective),
         original_construction_year: Some(built),
-        livable_sqft: (!s.chance(2)).then_some(livable),
+        livable_sqft,
         lot_size_sqft: Some(lot_size),
         pool_sqft: s.chance(35).then(|| s.range(250, 650)),
         garage_stalls: garage,

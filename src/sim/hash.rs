@@ -32,6 +32,14 @@ impl Stream {
         Stream { state: mix(parts) }
     }
 
+    /// The stream of `parts` then `last`, given `prefix = mix(parts)`: `mix` is a fold, so a
+    /// caller drawing many streams that share their leading parts mixes those once.
+    pub fn extend(prefix: u64, last: u64) -> Stream {
+        Stream {
+            state: splitmix(prefix ^ last),
+        }
+    }
+
     pub fn next_u64(&mut self) -> u64 {
         self.state = splitmix(self.state);
         self.state
@@ -104,6 +112,9 @@ mod tests {
             .collect();
         assert_eq!(a, b);
         assert_ne!(a, c);
+        let mut extended = Stream::extend(mix(&[1, 2, 3]), 4);
+        let mut whole = Stream::new(&[1, 2, 3, 4]);
+        assert_eq!(extended.next_u64(), whole.next_u64());
         let mut s = Stream::new(&[9]);
         for _ in 0..1000 {
             let v = s.range(3, 7);

@@ -215,6 +215,15 @@ mod tests {
     }
 
     #[test]
+    fn posts_without_a_body_are_answered() {
+        let out = exchange(
+            b"POST /__sim/record?apn=1 HTTP/1.1\r\nContent-Length: 0\r\n\r\nPOST /x HTTP/1.1\r\nConnection: close\r\n\r\n",
+        );
+        assert_eq!(out.matches("HTTP/1.1 200 OK").count(), 2, "{out}");
+        assert!(out.contains("POST /__sim/record") && out.contains("POST /x"));
+    }
+
+    #[test]
     fn malformed_requests_get_an_error_not_a_panic() {
         assert!(exchange(b"NONSENSE\r\n\r\n").starts_with("HTTP/1.1 400"));
         assert!(exchange(b"GET / SPDY/3\r\n\r\n").starts_with("HTTP/1.1 505"));

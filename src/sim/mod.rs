@@ -1,9 +1,10 @@
 //! `mps sim`: a local replica of the county services, backed by a seeded county generator.
 //!
 //! * [`County`]: the data and its ground truth (a million-plus parcels computed on demand);
-//! * [`Simulator`]: the HTTP server (Assessor under `/assessor`; `/treasurer` and `/recorder`
-//!   are reserved and answer 404 for now), with latency, rate limits (429 + `Retry-After`),
-//!   injected 503s and a `GET /__sim/stats` endpoint.
+//! * [`Simulator`]: the HTTP server (Assessor under `/assessor`, Treasurer under `/treasurer`,
+//!   Recorder under `/recorder` and its website under `/recorder-web`), with latency, rate
+//!   limits (429 + `Retry-After`), injected 503s, a `GET /__sim/stats` endpoint, and
+//!   `POST /__sim/record` to record a new document (so a refresh run has something new).
 
 use std::collections::BTreeMap;
 use std::time::Duration;

@@ -16,6 +16,8 @@ use super::truth::OwnerTruth;
 
 const G_MULT: u64 = 7;
 const P_MULT: u64 = 13;
+/// Owner rolls (0..100) from this one up are companies.
+const COMPANY_ROLL: u64 = 91;
 
 /// An owner name, as indices into the name lists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -120,7 +122,7 @@ impl OwnerName {
 }
 
 /// Which word list an owner's first token comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Family {
     Surname(usize),
     Entity(usize),
@@ -156,12 +158,28 @@ impl OwnerNames {
 
     /// The owner name of parcel `key`.
     pub fn name(&self, key: Key) -> OwnerName {
-        let mut s = Stream::new(&[self.seed, tag::OWNER, u64::from(key.0), u64::from(key.1)]);
+        self.name_in_map(self.map_prefix(key.0), key)
+    }
+
+    /// What the owner streams of map `g`'s parcels share (see [`OwnerNames::name_in_map`]).
+    pub fn map_prefix(&self, g: u32) -> u64 {
+        mix(&[self.seed, tag::OWNER, u64::from(g)])
+    }
+
+    /// [`OwnerNames::name`], given `prefix = map_prefix(key.0)`: a walk over a map's parcels
+    /// mixes the map's part of their streams once.
+    pub fn name_in_map(&self, prefix: u64, key: Key) -> OwnerName {
+        let mut s = Stream::extend(prefix, u64::from(key.1));
         let surname = Self::residue(key, self.surname_offset, SURNAMES.len() as u64);
         let roll = s.below(100);
         let first = s.below(FIRST_NAMES.len() as u64) as usize;
         let middle = b'A' + s.below(26) as u8;
         match roll {
+            _ if roll >= COMPANY_ROLL => OwnerName::Company {
+                word: Self::residue(key, self.entity_offset, ENTITY_WORDS.len() as u64),
+                qualifier: s.below(ENTITY_QUALIFIERS.len() as u64) as usize,
+                suffix: s.below(ENTITY_SUFFIXES.len() as u64) as usize,
+            },
             0..=69 => OwnerName::Individual {
                 surname,
                 first,
@@ -183,13 +201,14 @@ impl OwnerNames {
                 first,
                 middle,
             },
-            90 => OwnerName::Trust { surname },
-            _ => OwnerName::Company {
-                word: Self::residue(key, self.entity_offset, ENTITY_WORDS.len() as u64),
-                qualifier: s.below(ENTITY_QUALIFIERS.len() as u64) as usize,
-                suffix: s.below(ENTITY_SUFFIXES.len() as u64) as usize,
-            },
+            _ => OwnerName::Trust { surname },
         }
+    }
+
+    /// Is [`OwnerNames::name_in_map`] a company? Read off its first draw alone: a company
+    /// word's candidates are nine parts in ten people, whom a walk over them can skip.
+    pub fn is_company_in_map(&self, prefix: u64, key: Key) -> bool {
+        Stream::extend(prefix, u64::from(key.1)).below(100) >= COMPANY_ROLL
     }
 
     /// The word-list families whose names start with `word`.
@@ -259,12 +278,27 @@ impl OwnerNames {
         &self,
         family: Family,
         count: impl Fn(u32) -> u16,
+        f: impl FnMut(Key),
+    ) {
+        self.for_each_candidate_shifted(family, 0, count, f);
+    }
+
+    /// [`OwnerNames::for_each_candidate`] for the names drawn at map id `g + shift` with map
+    /// `g`'s parcel count (the Recorder's previous owners): `f` gets `(g, parcel)`, and the
+    /// name is `name((g + shift, parcel))`.
+    pub fn for_each_candidate_shifted(
+        &self,
+        family: Family,
+        shift: u32,
+        count: impl Fn(u32) -> u16,
         mut f: impl FnMut(Key),
     ) {
         let (_, _, m, inverse) = self.equation(family);
         let step = (G_MULT % m) * inverse % m;
-        // Track the solution as a residue in 0..m (m stands for 0 as a parcel number).
-        let mut residue = self.first_parcel(family, 0) % m;
+        // Track the solution as a residue in 0..m (m stands for 0 as a parcel number); one
+        // conditional subtraction per map instead of a division, as a walk visits every map.
+        let back = m - step;
+        let mut residue = self.first_parcel(family, shift) % m;
         for g in 0..MAP_COUNT {
             let n = u64::from(count(g));
             let mut p = if residue == 0 { m } else { residue };
@@ -272,7 +306,10 @@ impl OwnerNames {
                 f((g, p as u16));
                 p += m;
             }
-            residue = (residue + m - step) % m;
+            residue += back;
+            if residue >= m {
+                residue -= m;
+            }
         }
     }
 
@@ -299,10 +336,89 @@ pub struct OwnerContext<'a> {
     pub latest_fcv: u64,
 }
 
+/// A remote mailing address, as drawn: the `REMOTE_MAIL` entry, the suite, the house number.
+#[derive(Debug, Clone, Copy)]
+struct RemoteDraws {
+    mail: usize,
+    suite: Option<u64>,
+    house: u64,
+}
+
+/// The owner stream's draws, in stream order, kept as numbers: the owner block formats them,
+/// while the Recorder needs only the deed and must not pay for the strings.
+#[derive(Debug, Clone, Copy)]
+pub struct OwnerDraws {
+    guid: [u64; 2],
+    /// (surname, first name, middle letter) of the trustee in care of.
+    in_care_of: Option<(usize, usize, u8)>,
+    remote: Option<RemoteDraws>,
+    /// Years before 2025 the last deed was recorded.
+    age: i32,
+    pub deed_date: NaiveDate,
+    deed_sequence: u64,
+    pub deed_type: &'static str,
+    /// A qualified sale: the deed has a sale price.
+    pub qualified: bool,
+}
+
+impl OwnerDraws {
+    /// The owner stream of `key`; `absentee` changes which draws the mailing address takes.
+    pub fn of(seed: u64, key: Key, absentee: bool) -> OwnerDraws {
+        let mut s = Stream::new(&[seed, tag::DEED, u64::from(key.0), u64::from(key.1)]);
+        let guid = [s.next_u64(), s.next_u64()];
+        let in_care_of = s.chance(3).then(|| {
+            let who = s.below(SURNAMES.len() as u64) as usize;
+            let first = s.below(FIRST_NAMES.len() as u64) as usize;
+            (who, first, b'A' + s.below(26) as u8)
+        });
+        let remote = s.chance(if absentee { 60 } else { 8 }).then(|| {
+            let mail = s.below(REMOTE_MAIL.len() as u64) as usize;
+            let suite = (absentee && s.chance(30)).then(|| s.range(1, 40) * 10);
+            RemoteDraws {
+                mail,
+                suite,
+                house: s.range(10, 9999),
+            }
+        });
+        // Recent years are likelier: a quarter of homes changed hands in the last five years.
+        let age = (s.unit().powf(1.6) * 30.0) as i32;
+        let year = 2025 - age;
+        let deed_date = NaiveDate::from_yo_opt(year, s.range(1, 365) as u32).unwrap_or_default();
+        let deed_sequence = s.range(1, 1_000_000);
+        let deed_type = match s.below(100) {
+            0..=54 => "WD",
+            55..=74 => "SW",
+            75..=84 => "QC",
+            85..=89 => "JT",
+            90..=94 => "BD",
+            _ => "TD",
+        };
+        let qualified = matches!(deed_type, "WD" | "SW" | "JT") && s.chance(80);
+        OwnerDraws {
+            guid,
+            in_care_of,
+            remote,
+            age,
+            deed_date,
+            deed_sequence,
+            deed_type,
+            qualified,
+        }
+    }
+
+    /// The sale price of a qualified sale of a parcel now worth `latest_fcv`.
+    pub fn sale_price(&self, latest_fcv: u64) -> Option<u64> {
+        // Sale prices follow the market back from today's value (about 6 % a year).
+        let price =
+            (latest_fcv as f64 * 1.1 * 0.94f64.powi(self.age + 1) / 500.0).round() as u64 * 500;
+        self.qualified.then_some(price.max(5_000))
+    }
+}
+
 /// The full owner block for `key`.
 pub fn owner_block(seed: u64, key: Key, ownership: String, ctx: &OwnerContext) -> OwnerTruth {
-    let mut s = Stream::new(&[seed, tag::DEED, u64::from(key.0), u64::from(key.1)]);
-    let guid = [s.next_u64(), s.next_u64()];
+    let d = OwnerDraws::of(seed, key, ctx.absentee);
+    let guid = d.guid;
     let owner_id = format!(
         "{:08X}-{:04X}-{:04X}-{:04X}-{:012X}",
         guid[0] >> 32,
@@ -311,45 +427,30 @@ pub fn owner_block(seed: u64, key: Key, ownership: String, ctx: &OwnerContext) -
         guid[1] >> 48,
         guid[1] & 0xFFFF_FFFF_FFFF
     );
-    let in_care_of = s.chance(3).then(|| {
-        let who = SURNAMES[s.below(SURNAMES.len() as u64) as usize];
-        let first = FIRST_NAMES[s.below(FIRST_NAMES.len() as u64) as usize];
-        format!("{who} {first} {} TR", (b'A' + s.below(26) as u8) as char)
-    });
-    let remote = s.chance(if ctx.absentee { 60 } else { 8 });
-    let (address1, address2, city, state, zip) = if remote {
-        let (street, city, state, zip) = *s.pick(REMOTE_MAIL);
-        let suite = (ctx.absentee && s.chance(30)).then(|| format!("STE {}", s.range(1, 40) * 10));
-        (
-            format!("{} {street}", s.range(10, 9999)),
-            suite,
-            city,
-            state,
-            zip,
+    let in_care_of = d.in_care_of.map(|(who, first, middle)| {
+        format!(
+            "{} {} {} TR",
+            SURNAMES[who], FIRST_NAMES[first], middle as char
         )
-    } else {
-        (ctx.situs_street.to_string(), None, ctx.city, "AZ", ctx.zip)
+    });
+    let (address1, address2, city, state, zip) = match d.remote {
+        Some(r) => {
+            let (street, city, state, zip) = REMOTE_MAIL[r.mail];
+            (
+                format!("{} {street}", r.house),
+                r.suite.map(|n| format!("STE {n}")),
+                city,
+                state,
+                zip,
+            )
+        }
+        None => (ctx.situs_street.to_string(), None, ctx.city, "AZ", ctx.zip),
     };
     let full = match &address2 {
         Some(a2) => format!("{address1} {a2}, {city}, {state} {zip}"),
         None => format!("{address1}, {city}, {state} {zip}"),
     };
-    // Recent years are likelier: a quarter of homes changed hands in the last five years.
-    let age = (s.unit().powf(1.6) * 30.0) as i32;
-    let year = 2025 - age;
-    let deed_date = NaiveDate::from_yo_opt(year, s.range(1, 365) as u32).unwrap_or_default();
-    let deed_number = format!("{}{:07}", deed_date.year(), s.range(1, 1_000_000));
-    let deed_type = match s.below(100) {
-        0..=54 => "WD",
-        55..=74 => "SW",
-        75..=84 => "QC",
-        85..=89 => "JT",
-        90..=94 => "BD",
-        _ => "TD",
-    };
-    let qualified = matches!(deed_type, "WD" | "SW" | "JT") && s.chance(80);
-    // Sale prices follow the market back from today's value (about 6 % a year).
-    let price = (ctx.latest_fcv as f64 * 1.1 * 0.94f64.powi(age + 1) / 500.0).round() as u64 * 500;
+    let deed_date = d.deed_date;
     OwnerTruth {
         owner_id,
         ownership,
@@ -361,11 +462,11 @@ pub fn owner_block(seed: u64, key: Key, ownership: String, ctx: &OwnerContext) -
         mailing_zip: zip.to_string(),
         mailing_country: "USA".into(),
         full_mailing_address: full,
-        deed_number,
+        deed_number: format!("{}{:07}", deed_date.year(), d.deed_sequence),
         deed_date,
-        deed_type: deed_type.into(),
-        sale_price: qualified.then_some(price.max(5_000)),
-        sale_date: qualified.then_some(deed_date),
+        deed_type: d.deed_type.into(),
+        sale_price: d.sale_price(ctx.latest_fcv),
+        sale_date: d.qualified.then_some(deed_date),
     }
 }
 
@@ -383,6 +484,43 @@ mod tests {
         assert!(SURNAMES.iter().all(|s| !ENTITY_WORDS.contains(s)));
         assert!(mod_inverse(P_MULT, SURNAMES.len() as u64).is_some());
         assert!(mod_inverse(P_MULT, ENTITY_WORDS.len() as u64).is_some());
+    }
+
+    #[test]
+    fn companies_are_known_by_their_first_draw() {
+        let names = OwnerNames::new(11);
+        let mut companies = 0;
+        for g in (0..MAP_COUNT).step_by(97) {
+            let prefix = names.map_prefix(g);
+            for p in 1..=40 {
+                let name = names.name((g, p));
+                assert_eq!(names.name_in_map(prefix, (g, p)), name);
+                let company = matches!(name, OwnerName::Company { .. });
+                assert_eq!(names.is_company_in_map(prefix, (g, p)), company, "{g} {p}");
+                companies += usize::from(company);
+            }
+        }
+        assert!(companies > 1_000, "{companies}");
+    }
+
+    #[test]
+    fn shifted_walks_match_each_maps_candidates() {
+        let names = OwnerNames::new(9);
+        let count = |g: u32| (g % 50 + 20) as u16;
+        for family in [Family::Surname(3), Family::Entity(5)] {
+            for shift in [0, MAP_COUNT, 3 * MAP_COUNT] {
+                let mut walked = Vec::new();
+                names.for_each_candidate_shifted(family, shift, count, |k| walked.push(k));
+                let solved: Vec<Key> = (0..MAP_COUNT)
+                    .flat_map(|g| {
+                        names
+                            .candidates_in_map(family, g + shift, count(g))
+                            .map(move |(_, p)| (g, p))
+                    })
+                    .collect();
+                assert_eq!(walked, solved, "{family:?} shifted {shift}");
+            }
+        }
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! Where a map lies and what it shares: city and ZIP (from its book), school districts, tax area,
 //! section-township-range, and the subdivisions its parcels were platted in.
 
+use std::sync::OnceLock;
+
 use super::hash::{mix, tag, Stream};
 use super::names::{SUBDIVISION_HEADS, SUBDIVISION_TAILS};
 use super::reference::MapOverride;
@@ -38,15 +40,25 @@ fn place_weight(name: &str) -> u64 {
     }
 }
 
+/// Each place's weight and their sum, worked out once (weights go by name, and every parcel
+/// asks which place its book belongs to).
+fn place_weights() -> &'static (Vec<u64>, u64) {
+    static WEIGHTS: OnceLock<(Vec<u64>, u64)> = OnceLock::new();
+    WEIGHTS.get_or_init(|| {
+        let weights: Vec<u64> = PLACES.iter().map(|p| place_weight(p.name)).collect();
+        let total = weights.iter().sum();
+        (weights, total)
+    })
+}
+
 /// The place (index into PLACES) that owns `book`.
 pub fn book_place(seed: u64, book: u16) -> usize {
     if let Some((_, name)) = BOOK_PLACES.iter().find(|(b, _)| *b == book) {
         return PLACES.iter().position(|p| p.name == *name).unwrap_or(0);
     }
-    let total: u64 = PLACES.iter().map(|p| place_weight(p.name)).sum();
+    let (weights, total) = place_weights();
     let mut roll = mix(&[seed, tag::REGION, u64::from(book)]) % total;
-    for (i, place) in PLACES.iter().enumerate() {
-        let w = place_weight(place.name);
+    for (i, &w) in weights.iter().enumerate() {
         if roll < w {
             return i;
         }
@@ -119,6 +131,58 @@ pub struct MapFacts {
     pub fixed: Option<MapOverride>,
 }
 
+/// The map stream's draws, in stream order, kept as numbers: `map_facts` formats them, while a
+/// parcel's profile needs only `business` and must not pay for the strings.
+#[derive(Debug, Clone, Copy)]
+struct MapDraws {
+    /// The ZIP picked among the place's, when no reference parcel fixes it.
+    zip: Option<usize>,
+    district: u64,
+    unincorporated: bool,
+    section: u64,
+    township: (u64, bool),
+    range: (u64, bool),
+    tax_area: (u64, u64),
+    market: u64,
+    neighborhood: u64,
+    parcels_in_str: u64,
+    business: bool,
+    subdivisions: u64,
+}
+
+impl MapDraws {
+    /// Map `g`'s draws; `zips` is how many ZIPs its place has when one must be picked.
+    fn of(seed: u64, g: u32, zips: Option<usize>) -> MapDraws {
+        let mut s = Stream::new(&[seed, tag::MAP, u64::from(g)]);
+        let zip = zips.map(|n| s.below(n as u64) as usize);
+        let district = s.next_u64();
+        let unincorporated = s.chance(4);
+        let section = s.range(1, 36);
+        let township = (s.range(1, 7), s.chance(70));
+        let range = (s.range(1, 7), s.chance(60));
+        let tax_area = (s.range(100, 9999), s.below(100));
+        let market = s.range(1, 30);
+        let neighborhood = s.range(1, 60);
+        let parcels_in_str = s.range(200, 2400);
+        let business = s.chance(12);
+        let subdivisions = s.range(1, 3);
+        MapDraws {
+            zip,
+            district,
+            unincorporated,
+            section,
+            township,
+            range,
+            tax_area,
+            market,
+            neighborhood,
+            parcels_in_str,
+            business,
+            subdivisions,
+        }
+    }
+}
+
 /// Builds a map's facts; `place` is a (city, ZIP) fixed by a reference parcel in the map.
 pub fn map_facts(
     seed: u64,
@@ -127,19 +191,20 @@ pub fn map_facts(
     place: Option<(&str, &str)>,
     fixed: Option<&MapOverride>,
 ) -> MapFacts {
-    let mut s = Stream::new(&[seed, tag::MAP, u64::from(g)]);
     let home = &PLACES[book_place(seed, book)];
+    let d = MapDraws::of(seed, g, place.is_none().then_some(home.zips.len()));
     let (city, zip) = match place {
         Some((c, z)) => (c.to_string(), z.to_string()),
-        None => (home.name.to_string(), s.pick(home.zips).to_string()),
+        None => (
+            home.name.to_string(),
+            home.zips[d.zip.unwrap_or(0)].to_string(),
+        ),
     };
-    let (high_school, elementary) = districts(&city, s.next_u64());
-    let unincorporated = s.chance(4);
-    let section = s.range(1, 36);
-    let township = format!("{}{}", s.range(1, 7), if s.chance(70) { "N" } else { "S" });
-    let range = format!("{}{}", s.range(1, 7), if s.chance(60) { "E" } else { "W" });
+    let (high_school, elementary) = districts(&city, d.district);
+    let township = format!("{}{}", d.township.0, if d.township.1 { "N" } else { "S" });
+    let range = format!("{}{}", d.range.0, if d.range.1 { "E" } else { "W" });
     let mut facts = MapFacts {
-        jurisdiction: if unincorporated {
+        jurisdiction: if d.unincorporated {
             "MARICOPA COUNTY".into()
         } else {
             city.clone()
@@ -148,13 +213,13 @@ pub fn map_facts(
         zip,
         high_school,
         elementary,
-        str_spaced: format!("{section} {township} {range}"),
-        tax_area: format!("{:04}{:02}", s.range(100, 9999), s.below(100)),
-        market: format!("{:02}", s.range(1, 30)),
-        neighborhood: format!("{:03}", s.range(1, 60)),
-        parcels_in_str: s.range(200, 2400),
-        business: s.chance(12),
-        subdivisions: s.range(1, 3) as u16,
+        str_spaced: format!("{} {township} {range}", d.section),
+        tax_area: format!("{:04}{:02}", d.tax_area.0, d.tax_area.1),
+        market: format!("{:02}", d.market),
+        neighborhood: format!("{:03}", d.neighborhood),
+        parcels_in_str: d.parcels_in_str,
+        business: d.business,
+        subdivisions: d.subdivisions as u16,
         fixed: None,
     };
     if let Some(f) = fixed {
@@ -171,6 +236,13 @@ pub fn map_facts(
         facts.fixed = Some(*f);
     }
     facts
+}
+
+/// `map_facts(..).business` without the rest: `placed` when a reference parcel fixes the
+/// map's city and ZIP, `fixed` when an override fixes the map.
+pub fn map_is_business(seed: u64, g: u32, book: u16, placed: bool, fixed: bool) -> bool {
+    let zips = (!placed).then(|| PLACES[book_place(seed, book)].zips.len());
+    !fixed && MapDraws::of(seed, g, zips).business
 }
 
 /// The subdivision a parcel lies in.

@@ -5,6 +5,10 @@
 //! against the source's rate limit and fault rate, delayed by the latency, then answered by the
 //! source's [`Service`]. `stop` (and `Drop`) closes the listener and every open connection and
 //! joins all threads.
+//!
+//! Two internal endpoints bypass all that, at the root and under every source prefix:
+//! `GET /__sim/stats` (the counters) and `POST /__sim/record?apn=&code=` (records a document
+//! at the Recorder, as [`Simulator::record_document`] does, for a standalone `mps sim`).
 
 use std::collections::{BTreeMap, HashMap};
 use std::io;
@@ -14,6 +18,7 @@ use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
+use chrono::NaiveDate;
 use serde_json::json;
 
 use super::assessor::Assessor;
@@ -23,12 +28,15 @@ use super::limit::{Faults, TokenBucket};
 use super::stats::{SimStats, StatsRecorder};
 use super::wire::{not_found_page, SimRequest, SimResponse};
 use super::SimOptions;
+use crate::ident::Apn;
 use crate::source::Source;
 
 /// Open connections beyond this are closed at once (a runaway client, not a workload).
 const MAX_CONNECTIONS: usize = 4096;
 /// Where the stats are served, at the root and under every source prefix.
 const STATS_PATH: &str = "/__sim/stats";
+/// Where documents are recorded (POST), at the root and under every source prefix.
+const RECORD_PATH: &str = "/__sim/record";
 
 /// A simulated county service.
 pub trait Service: Send + Sync {
@@ -42,8 +50,7 @@ impl Service for Assessor {
     }
 }
 
-/// The services served now. A source without one answers 404 under its prefix (the Treasurer
-/// and the Recorder are reserved for later: add them here).
+/// The services served. A source without one would answer 404 under its prefix.
 fn services(county: &Arc<County>, opts: &SimOptions) -> BTreeMap<Source, Box<dyn Service>> {
     let mut services: BTreeMap<Source, Box<dyn Service>> = BTreeMap::new();
     services.insert(
@@ -167,6 +174,18 @@ impl Simulator {
 
     pub fn token(&self) -> &str {
         &self.shared.opts.token
+    }
+
+    /// The simulator's "today": `SimOptions::as_of`, else today's UTC date.
+    pub fn today(&self) -> NaiveDate {
+        today(&self.shared.opts)
+    }
+
+    /// Records a new document coded `code` on parcel `apn`, dated today and naming the
+    /// parcel's current owners, and returns its recording number; from then on it is served
+    /// wherever a generated document is. Deed codes and unknown parcels are refused.
+    pub fn record_document(&self, apn: &Apn, code: &str) -> Result<String, String> {
+        self.shared.county.record_document(apn, code, self.today())
     }
 
     /// Writes `export NAME=value` lines for the services served now, for `eval "$(mps sim)"`.
@@ -340,12 +359,46 @@ fn route(path: &str) -> (Option<Source>, String) {
     (None, path.to_string())
 }
 
+fn today(opts: &SimOptions) -> NaiveDate {
+    opts.as_of
+        .unwrap_or_else(|| chrono::Utc::now().date_naive())
+}
+
+/// `POST /__sim/record?apn=123-45-678&code=DEED%20TRST`: `{"recordingNumber": "…"}`, or a 400
+/// `{"error": "…"}` for a refused document and a 405 for another method.
+fn record(shared: &Shared, req: &SimRequest) -> SimResponse {
+    let refuse = |status: u16, error: &str| SimResponse::json(status, &json!({"error": error}));
+    if req.method != "POST" {
+        return refuse(405, "record a document with POST").with_header("Allow", "POST");
+    }
+    let (Some(apn), Some(code)) = (req.param("apn"), req.param("code")) else {
+        return refuse(
+            400,
+            "apn and code are required, e.g. ?apn=123-45-678&code=DEED%20TRST",
+        );
+    };
+    let apn = match Apn::parse(apn) {
+        Ok(apn) => apn,
+        Err(e) => return refuse(400, &format!("invalid APN: {e}")),
+    };
+    match shared
+        .county
+        .record_document(&apn, code, today(&shared.opts))
+    {
+        Ok(number) => SimResponse::json(200, &json!({"recordingNumber": number})),
+        Err(e) => refuse(400, &e),
+    }
+}
+
 /// Counts, limits, delays and answers one request.
 fn answer(shared: &Shared, mut req: SimRequest) -> SimResponse {
     let (source, rest) = route(&req.path);
     if rest.trim_end_matches('/') == STATS_PATH {
         let stats = serde_json::to_value(shared.stats.snapshot()).unwrap_or_default();
         return SimResponse::json(200, &stats);
+    }
+    if rest.trim_end_matches('/') == RECORD_PATH {
+        return record(shared, &req);
     }
     let response = match source {
         Some(source) => {

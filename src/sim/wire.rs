@@ -73,6 +73,17 @@ impl SimResponse {
         }
     }
 
+    /// JSON written straight from a serializable value (no `Value` tree built first: a search
+    /// page is 200 rows).
+    pub fn json_of(status: u16, value: &impl serde::Serialize) -> SimResponse {
+        SimResponse {
+            status,
+            content_type: JSON,
+            body: serde_json::to_vec(value).unwrap_or_default(),
+            headers: Vec::new(),
+        }
+    }
+
     pub fn html(status: u16, body: String) -> SimResponse {
         SimResponse {
             status,

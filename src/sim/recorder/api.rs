@@ -12,11 +12,17 @@
 //!   unknown parameters are ignored; with no name at all the answer is the index from 1947.
 //!   A `pageSize` or `pageNumber` that is not a positive integer is a 400.
 //! * anything else: 404 (Spring JSON); a method other than GET: 405.
+//!
+//! A client pages through a result one request at a time, so the first 501 rows of the last
+//! few searches are kept: the next page of a search is a slice, not a new search. Recording a
+//! document makes every kept search stale.
 
-use std::sync::Arc;
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use serde_json::{json, Value};
 
+use super::lookup::IndexRow;
 use super::parties::IndexQuery;
 use super::truth::{recorder_date, DocumentTruth};
 use super::web;
@@ -32,10 +38,22 @@ pub const MAX_PAGE_SIZE: usize = 200;
 /// `totalResults` never exceeds this, and rows past it cannot be reached.
 pub const TOTAL_CAP: usize = 501;
 
+/// Searches kept for their next pages.
+const KEPT_SEARCHES: usize = 64;
+
 /// The Recorder (API and website) over one county.
 #[derive(Debug, Clone)]
 pub struct Recorder {
     county: Arc<County>,
+    kept: Arc<Mutex<VecDeque<KeptSearch>>>,
+}
+
+/// A search's reachable rows, as of a count of recorded documents.
+#[derive(Debug)]
+struct KeptSearch {
+    query: IndexQuery,
+    recorded: usize,
+    rows: Arc<Vec<IndexRow>>,
 }
 
 impl Service for Recorder {
@@ -73,18 +91,47 @@ pub fn document_json(d: &DocumentTruth) -> Value {
     })
 }
 
-/// One search row: the matched name, the number as a number, book and page as strings.
+/// One search row: the matched name, the number as a number, book and page as strings (the
+/// tests' view of what a search page holds).
+#[cfg(test)]
 pub fn search_row_json(name: &str, d: &DocumentTruth) -> Value {
-    let text = |n: u32| if n == 0 { String::new() } else { n.to_string() };
-    json!({
-        "names": name,
-        "recordingNumber": d.number_value(),
-        "recordingSuffix": "",
-        "recordingDate": recorder_date(d.recording_date),
-        "documentCode": d.search_code(),
-        "docketBook": text(d.docket_book),
-        "pageMap": text(d.page_map),
-    })
+    serde_json::to_value(SearchRow::of(name, d)).unwrap_or_default()
+}
+
+/// A search row as the service writes it (these keys, in this order).
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SearchRow<'a> {
+    names: &'a str,
+    recording_number: u64,
+    recording_suffix: &'static str,
+    recording_date: String,
+    document_code: String,
+    docket_book: String,
+    page_map: String,
+}
+
+impl<'a> SearchRow<'a> {
+    fn of(name: &'a str, d: &DocumentTruth) -> SearchRow<'a> {
+        let text = |n: u32| if n == 0 { String::new() } else { n.to_string() };
+        SearchRow {
+            names: name,
+            recording_number: d.number_value(),
+            recording_suffix: "",
+            recording_date: recorder_date(d.recording_date),
+            document_code: d.search_code(),
+            docket_book: text(d.docket_book),
+            page_map: text(d.page_map),
+        }
+    }
+}
+
+/// A search answer as the service writes it.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SearchPage<'a> {
+    search_results: Vec<SearchRow<'a>>,
+    total_results: usize,
 }
 
 /// A positive integer parameter; `None` when absent or empty, `Err` when malformed.
@@ -100,7 +147,44 @@ fn positive(req: &SimRequest, name: &str) -> Result<Option<usize>, ()> {
 
 impl Recorder {
     pub fn new(county: Arc<County>) -> Recorder {
-        Recorder { county }
+        Recorder {
+            county,
+            kept: Arc::default(),
+        }
+    }
+
+    /// The first `TOTAL_CAP` rows of `q`, from a kept search when one is still current.
+    fn reachable_rows(&self, q: &IndexQuery) -> Arc<Vec<IndexRow>> {
+        let recorded = self.county.recorded_count();
+        // The kept rows are whole values: a panicked holder cannot leave them half-written.
+        let lock = || self.kept.lock().unwrap_or_else(PoisonError::into_inner);
+        {
+            let mut kept = lock();
+            if let Some(i) = kept
+                .iter()
+                .position(|k| k.query == *q && k.recorded == recorded)
+            {
+                let hit = kept.remove(i);
+                let rows = hit.as_ref().map(|k| k.rows.clone());
+                kept.extend(hit);
+                if let Some(rows) = rows {
+                    return rows;
+                }
+            }
+        }
+        let mut rows = self.county.search_index(q);
+        rows.truncate(TOTAL_CAP);
+        let rows = Arc::new(rows);
+        let mut kept = lock();
+        if kept.len() >= KEPT_SEARCHES {
+            kept.pop_front();
+        }
+        kept.push_back(KeptSearch {
+            query: q.clone(),
+            recorded,
+            rows: rows.clone(),
+        });
+        rows
     }
 
     /// Answers one request (path relative to the Recorder prefix).
@@ -145,18 +229,18 @@ impl Recorder {
         };
         let size = size.unwrap_or(DEFAULT_PAGE_SIZE).min(MAX_PAGE_SIZE);
         let page = page.unwrap_or(1);
-        let rows = self.county.search_index(&query_of(req));
-        let reachable = rows.len().min(TOTAL_CAP);
+        let rows = self.reachable_rows(&query_of(req));
+        let reachable = rows.len();
         let start = (page - 1).saturating_mul(size).min(reachable);
         let end = start.saturating_add(size).min(reachable);
-        let results: Vec<Value> = rows[start..end]
-            .iter()
-            .map(|(name, doc)| search_row_json(name, doc))
-            .collect();
-        SimResponse::json(
-            200,
-            &json!({"searchResults": results, "totalResults": reachable}),
-        )
+        let page = SearchPage {
+            search_results: rows[start..end]
+                .iter()
+                .map(|(name, doc)| SearchRow::of(name, doc))
+                .collect(),
+            total_results: reachable,
+        };
+        SimResponse::json_of(200, &page)
     }
 }
 

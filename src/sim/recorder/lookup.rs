@@ -1,23 +1,69 @@
 //! Finding documents without a scan: by recording number, and by a name on them.
 //!
-//! A number decodes to its parcel (or is an old-index number, or a captured reference deed).
-//! A name's first word picks the word-list families that can produce it; the owner-name
-//! inverse then yields, map by map, the parcels whose current owner or previous owner `i`
-//! (drawn at a derived key) can carry that word. Only those parcels' histories are built.
+//! A number decodes to its parcel (or is an old-index number, a recorded one, or a captured
+//! reference deed). A name's first word picks the word-list families that can produce it; the
+//! name index ([`super::index`]) then gives the parcels whose current owner or previous owner
+//! `i` carries a name answering the query. Only those parcels' histories are drawn, and only
+//! their documents naming an answering owner are written out.
 
-use std::collections::BTreeSet;
-
-use super::history::MAX_PREVIOUS_OWNERS;
 use super::numbering::Numbering;
-use super::old_index::{old_document_by_number, old_documents};
-use super::parties::{ownership_parties, IndexQuery};
-use super::truth::{DocumentTruth, PartyRole};
+use super::parties::IndexQuery;
+use super::truth::{DocumentTruth, Party};
 use crate::sim::county::County;
-use crate::sim::layout::{Key, MAP_COUNT};
-use crate::sim::owner::OwnerNames;
 
 /// One index row: the name that matched and its document.
 pub type IndexRow = (String, DocumentTruth);
+
+/// Appends a row per name on `doc` that answers `q` (all names when `every`).
+fn push_rows(rows: &mut Vec<IndexRow>, doc: DocumentTruth, q: &IndexQuery, every: bool) {
+    let answers = |p: &Party| every || q.matches(p);
+    let mut left = doc.parties.iter().filter(|p| answers(p)).count();
+    for p in &doc.parties {
+        if answers(p) {
+            left -= 1;
+            if left == 0 {
+                let name = p.name.clone();
+                rows.push((name, doc));
+                return;
+            }
+            rows.push((p.name.clone(), doc.clone()));
+        }
+    }
+}
+
+/// Sorts rows by (recording number, name), rows that tie keeping their order (a stable sort),
+/// then drops repeated (name, number) rows. Numbers are parsed once and the (large) rows
+/// moved once: an order of (number, index) pairs is sorted, names compared only where numbers
+/// tie (one document's several names), then the order is applied cycle by cycle.
+fn sort_rows(rows: &mut Vec<IndexRow>) {
+    let mut order: Vec<(u64, usize)> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, row)| (row.1.number_value(), i))
+        .collect();
+    order.sort_unstable();
+    for tied in order.chunk_by_mut(|a, b| a.0 == b.0) {
+        if tied.len() > 1 {
+            // Stable: rows with the same name stay in index order.
+            tied.sort_by(|a, b| rows[a.1].0.cmp(&rows[b.1].0));
+        }
+    }
+    // Row `from[k]` goes to position k.
+    let mut from: Vec<usize> = order.into_iter().map(|(_, i)| i).collect();
+    for start in 0..from.len() {
+        let mut k = start;
+        loop {
+            let j = from[k];
+            from[k] = k;
+            if j == start || j == k {
+                break;
+            }
+            rows.swap(k, j);
+            k = j;
+        }
+    }
+    rows.dedup_by(|b, a| a.0 == b.0 && a.1.recording_number == b.1.recording_number);
+}
 
 impl County {
     /// The document with this recording number (11 digits), if the county has one.
@@ -26,28 +72,25 @@ impl County {
         if n.len() != 11 || !n.bytes().all(|b| b.is_ascii_digit()) {
             return None;
         }
-        if let Some(doc) = old_document_by_number(self.seed, n) {
+        if let Some(doc) = super::old_index::old_document_by_number(self.seed, n) {
+            return Some(doc);
+        }
+        if let Some(doc) = self.recorded_document(n) {
             return Some(doc);
         }
         let numbering = Numbering::of(self);
-        let in_history = |key: Key| {
-            let truth = self.build(key);
-            self.history(key, &truth, &numbering)
-                .into_iter()
-                .find(|d| d.recording_number == n)
-        };
         if let Some((_, key, _)) = numbering.decode(n) {
             if self.layout.key_exists(key) {
-                if let Some(doc) = in_history(key) {
+                if let Some(doc) = self.planned(key, &numbering).document_numbered(n) {
                     return Some(doc);
                 }
             }
         }
         // Captured deeds keep their real numbers, which the numbering does not produce.
-        self.ref_keys
+        self.reference_deeds()
             .iter()
-            .find(|&&key| self.build(key).owner.deed_number == n)
-            .and_then(|&key| in_history(key))
+            .find(|(_, deed)| deed.deed_number == n)
+            .and_then(|&(key, _)| self.planned(key, &numbering).document_numbered(n))
     }
 
     /// Index rows for a person: surname `last`, first name starting with `first`.
@@ -65,61 +108,28 @@ impl County {
     /// beginning is listed (the service never shows more than 501 rows).
     pub fn search_index(&self, q: &IndexQuery) -> Vec<IndexRow> {
         let mut rows: Vec<IndexRow> = Vec::new();
-        for doc in old_documents(self.seed) {
-            for party in &doc.parties {
-                if q.is_unfiltered() || q.matches(party) {
-                    rows.push((party.name.clone(), doc.clone()));
+        let old = self.old_index();
+        if q.is_unfiltered() {
+            for doc in &old.docs {
+                push_rows(&mut rows, doc.clone(), q, true);
+            }
+        } else {
+            for doc in old.naming(&q.lead_words()) {
+                if doc.parties.iter().any(|p| q.matches(p)) {
+                    push_rows(&mut rows, doc.clone(), q, false);
                 }
             }
-        }
-        if !q.is_unfiltered() {
             let numbering = Numbering::of(self);
             for key in self.name_candidates(q) {
-                let truth = self.build(key);
-                for doc in self.history(key, &truth, &numbering) {
-                    for party in doc.parties.iter().filter(|p| q.matches(p)) {
-                        rows.push((party.name.clone(), doc.clone()));
-                    }
+                for doc in self.planned(key, &numbering).documents_answering(q) {
+                    push_rows(&mut rows, doc, q, false);
                 }
             }
+            for doc in self.recorded_answering(q) {
+                push_rows(&mut rows, doc, q, false);
+            }
         }
-        rows.sort_by(|a, b| (a.1.number_value(), &a.0).cmp(&(b.1.number_value(), &b.0)));
-        rows.dedup_by(|b, a| a.0 == b.0 && a.1.recording_number == b.1.recording_number);
+        sort_rows(&mut rows);
         rows
-    }
-
-    /// Existing parcels whose current or a previous owner has a name matching `q`.
-    fn name_candidates(&self, q: &IndexQuery) -> BTreeSet<Key> {
-        let answers = |ownership: &str| {
-            ownership_parties(ownership, PartyRole::Party)
-                .iter()
-                .any(|p| q.matches(p))
-        };
-        let mut keys = BTreeSet::new();
-        for word in q.lead_words() {
-            for key in self.owner_candidates(&word, None) {
-                if answers(&self.ownership_of(key)) {
-                    keys.insert(key);
-                }
-            }
-            for family in OwnerNames::families(&word) {
-                for i in 1..=MAX_PREVIOUS_OWNERS {
-                    for g in 0..MAP_COUNT {
-                        let count = self.layout.count(g);
-                        let derived = g + i * MAP_COUNT;
-                        for (_, p) in self.names.candidates_in_map(family, derived, count) {
-                            if !self.layout.key_exists((g, p)) {
-                                continue;
-                            }
-                            let name = self.names.name((derived, p));
-                            if OwnerNames::in_family(&name, family) && answers(&name.render()) {
-                                keys.insert((g, p));
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        keys
     }
 }

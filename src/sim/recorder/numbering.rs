@@ -127,9 +127,16 @@ impl Numbering {
     /// The recording number of `key`'s `slot` in `year`.
     pub fn number(&self, year: i32, key: Key, slot: u8) -> Option<String> {
         let seq = self.sequence(key, slot)?;
-        (1000..=9999)
-            .contains(&year)
-            .then(|| format!("{year}{seq:07}"))
+        let year = u16::try_from(year)
+            .ok()
+            .filter(|y| (1000..=9999).contains(y))?;
+        Some(recording_number(year, seq))
+    }
+
+    /// The number of the deed that made `key`'s owner the owner, recorded on `date`.
+    pub fn deed_number(&self, key: Key, date: NaiveDate) -> String {
+        self.number(date.year(), key, 0)
+            .unwrap_or_else(|| format!("{}{:07}", date.year(), 0))
     }
 
     /// (year, key, slot) of a generated recording number; `None` for anything else (wrong
@@ -150,15 +157,25 @@ impl Numbering {
     }
 }
 
+/// `YYYY` and the sequence in 7 digits (`format!("{year}{seq:07}")` for a 4-digit year and a
+/// 7-digit sequence), written digit by digit: histories write out many numbers per search.
+fn recording_number(year: u16, seq: u64) -> String {
+    let mut digits = [b'0'; 11];
+    let mut rest = u64::from(year) * 10_000_000 + seq % 10_000_000;
+    for d in digits.iter_mut().rev() {
+        *d = b'0' + (rest % 10) as u8;
+        rest /= 10;
+    }
+    digits.iter().map(|&d| char::from(d)).collect()
+}
+
 impl County {
     /// The recording number of the deed that made `key`'s owner the owner, recorded on `date`.
     ///
     /// The Assessor's `MostCurrentDeed` must be this number for the Recorder to find the deed
     /// by number (the parcel build should set `owner.deed_number` from it).
     pub(in crate::sim) fn recorder_deed_number(&self, key: Key, date: NaiveDate) -> String {
-        Numbering::of(self)
-            .number(date.year(), key, 0)
-            .unwrap_or_else(|| format!("{}{:07}", date.year(), 0))
+        Numbering::of(self).deed_number(key, date)
     }
 }
 
@@ -185,6 +202,18 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    #[test]
+    fn numbers_are_written_as_formatting_writes_them() {
+        for (year, seq) in [
+            (1000, 0),
+            (1971, 1_000_000),
+            (2025, 9_999_999),
+            (9999, 1_234_567),
+        ] {
+            assert_eq!(recording_number(year, seq), format!("{year}{seq:07}"));
         }
     }
 

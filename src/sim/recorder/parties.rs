@@ -7,11 +7,16 @@
 //! The match is an assumption where the real service is undocumented: `lastNames` equals the
 //! surname, `firstNames` and `middleNameIs` are prefixes of the first and middle names (so an
 //! initial finds the full name), `businessNames` equals an entity name or its leading words.
+//!
+//! [`may_answer`] reads the same match off a generated name's structure, without rendering it:
+//! a name search tries thousands of generated names and renders only those it lets through.
 
 use super::truth::{Party, PartyRole};
+use crate::sim::names::{ENTITY_QUALIFIERS, ENTITY_SUFFIXES, ENTITY_WORDS, FIRST_NAMES, SURNAMES};
+use crate::sim::owner::OwnerName;
 
 /// Words that make a name an entity rather than a person.
-const BUSINESS_WORDS: &[&str] = &[
+pub(super) const BUSINESS_WORDS: &[&str] = &[
     "LLC",
     "INC",
     "LP",
@@ -150,6 +155,157 @@ impl IndexQuery {
     }
 }
 
+/// The index names of a generated owner name: `ownership_parties(&name.render(), Party)`,
+/// written directly (a test checks they agree), as histories write out thousands per search.
+pub fn generated_parties(name: &OwnerName) -> Vec<Party> {
+    let party = |pieces: &[&str], business: bool| {
+        let mut name = String::with_capacity(pieces.iter().map(|p| p.len() + 1).sum());
+        for (i, piece) in pieces.iter().enumerate() {
+            if i > 0 {
+                name.push(' ');
+            }
+            name.push_str(piece);
+        }
+        Party {
+            name,
+            business,
+            role: PartyRole::Party,
+        }
+    };
+    match name {
+        OwnerName::Individual {
+            surname,
+            first,
+            middle,
+        } => vec![party(
+            &[SURNAMES[*surname], FIRST_NAMES[*first], letter(middle)],
+            false,
+        )],
+        OwnerName::Trustee {
+            surname,
+            first,
+            middle,
+        } => vec![party(
+            &[
+                SURNAMES[*surname],
+                FIRST_NAMES[*first],
+                letter(middle),
+                "TR",
+            ],
+            false,
+        )],
+        OwnerName::Joint {
+            surname,
+            first,
+            middle,
+            spouse,
+            spouse_middle,
+        } => vec![
+            party(
+                &[SURNAMES[*surname], FIRST_NAMES[*first], letter(middle)],
+                false,
+            ),
+            party(
+                &[
+                    SURNAMES[*surname],
+                    FIRST_NAMES[*spouse],
+                    letter(spouse_middle),
+                ],
+                false,
+            ),
+        ],
+        OwnerName::Trust { .. } | OwnerName::Company { .. } => {
+            vec![party(&entity_pieces(name), true)]
+        }
+    }
+}
+
+/// A middle initial as text (generated initials are ASCII letters).
+fn letter(middle: &u8) -> &str {
+    std::str::from_utf8(std::slice::from_ref(middle)).unwrap_or("")
+}
+
+/// An entity name's words, in pieces that join with spaces into its `Ownership`.
+fn entity_pieces(name: &OwnerName) -> Vec<&'static str> {
+    match *name {
+        OwnerName::Trust { surname } => vec![SURNAMES[surname], "FAMILY TRUST"],
+        OwnerName::Company {
+            word,
+            qualifier,
+            suffix,
+        } => vec![
+            ENTITY_WORDS[word],
+            ENTITY_QUALIFIERS[qualifier],
+            ENTITY_SUFFIXES[suffix],
+        ],
+        _ => Vec::new(),
+    }
+}
+
+/// Is `b` the name `pieces` join into (with spaces), or its leading words? The entity match
+/// of [`IndexQuery::matches`], without joining the pieces.
+fn leads(b: &str, pieces: &[&str]) -> bool {
+    let mut rest = b.as_bytes();
+    for (i, piece) in pieces.iter().enumerate() {
+        if i > 0 {
+            match rest.split_first() {
+                Some((b' ', after)) if !after.is_empty() => rest = after,
+                _ => return false,
+            }
+        }
+        let piece = piece.as_bytes();
+        if rest.len() <= piece.len() {
+            // `b` ends in this piece: at its end, or before one of its inner spaces.
+            return piece.starts_with(rest)
+                && (rest.len() == piece.len() || piece[rest.len()] == b' ');
+        }
+        match rest.strip_prefix(piece) {
+            Some(after) => rest = after,
+            None => return false,
+        }
+    }
+    false
+}
+
+/// Can one of `name`'s index names answer `q`? Read from the name's structure, without
+/// rendering it: generated people are indexed as persons ("LAST FIRST M", "LAST FIRST M TR",
+/// the spouse as "LAST SPOUSE M") and trusts and companies as entities, which a test checks
+/// against the name lists. The search still confirms with [`IndexQuery::matches`].
+pub fn may_answer(q: &IndexQuery, name: &OwnerName) -> bool {
+    let person = |surname: usize, first: usize, middle: u8| {
+        q.last.as_deref() == Some(SURNAMES[surname])
+            && q.first
+                .as_deref()
+                .is_none_or(|f| FIRST_NAMES[first].starts_with(f))
+            && q.middle
+                .as_deref()
+                .is_none_or(|m| [middle].starts_with(m.as_bytes()))
+    };
+    match *name {
+        OwnerName::Individual {
+            surname,
+            first,
+            middle,
+        }
+        | OwnerName::Trustee {
+            surname,
+            first,
+            middle,
+        } => person(surname, first, middle),
+        OwnerName::Joint {
+            surname,
+            first,
+            middle,
+            spouse,
+            spouse_middle,
+        } => person(surname, first, middle) || person(surname, spouse, spouse_middle),
+        OwnerName::Trust { .. } | OwnerName::Company { .. } => q
+            .business
+            .as_deref()
+            .is_some_and(|b| leads(b, &entity_pieces(name))),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -176,6 +332,35 @@ mod tests {
         assert_eq!(names("SMITH FAMILY TRUST"), ["SMITH FAMILY TRUST"]);
         assert_eq!(names("CITY OF PHOENIX"), ["CITY OF PHOENIX"]);
         assert!(names("  ").is_empty());
+    }
+
+    #[test]
+    fn leading_words_are_read_off_the_pieces_as_off_the_name() {
+        let pieces = ["SAGUARO", "RIDGE", "HOLDINGS LLC"];
+        let name = pieces.join(" ");
+        let entity = Party {
+            name: name.clone(),
+            business: true,
+            role: PartyRole::Party,
+        };
+        let mut tried = 0;
+        for end in 0..=name.len() + 2 {
+            for b in [
+                &name[..end.min(name.len())],
+                &format!("{name} X"),
+                "SAGUARO  RIDGE",
+            ] {
+                let q = IndexQuery {
+                    business: Some(b.to_string()),
+                    ..IndexQuery::default()
+                };
+                assert_eq!(leads(b, &pieces), q.matches(&entity), "{b:?}");
+                tried += 1;
+            }
+        }
+        assert!(leads("SAGUARO RIDGE HOLDINGS", &pieces));
+        assert!(!leads("SAGUARO RIDGE HOLD", &pieces));
+        assert!(tried > 60);
     }
 
     #[test]

@@ -42,6 +42,7 @@ bench: release
 	bash benches/politeness.sh
 	bash benches/postgres.sh
 	bash benches/resume.sh
+	bash benches/recorder.sh
 
 clean:
 	$(CARGO) clean

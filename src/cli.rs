@@ -20,13 +20,42 @@ pub enum Command {
     /// Identifiers in (CSV), one record per identifier out.
     Batch(Box<BatchArgs>),
     /// One identifier through the same pipeline; pretty JSON on stdout.
-    Search(SearchArgs),
+    Search(Box<SearchArgs>),
     /// Serve a local replica of the county services (for tests, demos and dry runs).
     Sim(SimArgs),
     /// The job ledger: list jobs, show one, list its failed rows.
     Jobs(JobsArgs),
     /// PostgreSQL schema: `mps db migrate`.
     Db(DbArgs),
+    /// The cache of recorded documents and sales steps: `mps cache stats`, `mps cache clear`.
+    Cache(CacheArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CacheArgs {
+    #[command(subcommand)]
+    pub command: CacheCommand,
+    /// The cache in this PostgreSQL database instead of the SQLite file.
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "MPS_DATABASE_URL",
+        global = true,
+        hide_env_values = true
+    )]
+    pub database_url: Option<String>,
+    /// The SQLite file (default: cache.path in the config, else
+    /// $XDG_STATE_HOME/mps/cache.sqlite).
+    #[arg(long, value_name = "FILE", global = true)]
+    pub path: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CacheCommand {
+    /// Where the cache is and what it holds.
+    Stats,
+    /// Forget every cached document and sales step (they are fetched again when needed).
+    Clear,
 }
 
 #[derive(Debug, Args)]
@@ -112,6 +141,23 @@ pub struct Common {
     /// Rows in flight at once (the HTTP worker pool).
     #[arg(long, value_name = "N")]
     pub workers: Option<usize>,
+    /// The documents block: index (from the Recorder's name index, the default: no request
+    /// per document) or full (every document read: all parties and codes, pages, affidavit).
+    #[arg(long, value_name = "DETAIL")]
+    pub documents: Option<String>,
+    /// First recording date the documents block lists: acquisition (the current owners'
+    /// deed, the default), all, or YYYY-MM-DD.
+    #[arg(long, value_name = "WHEN")]
+    pub documents_since: Option<String>,
+    /// Documents listed at most per parcel, the newest kept (default 100).
+    #[arg(long, value_name = "N")]
+    pub max_documents: Option<usize>,
+    /// Earlier deeds the sales chain follows back from the last one (0 to 10, default 1).
+    #[arg(long, value_name = "N")]
+    pub sales_depth: Option<usize>,
+    /// Do not use the cache of recorded documents and sales steps (fetch everything).
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 #[derive(Debug, Args)]

@@ -1,6 +1,7 @@
 //! mps: a batch collector of Maricopa County property records (library behind the `mps` binary).
 
 pub mod browser;
+pub mod cache;
 pub mod cli;
 pub mod commands;
 pub mod config;

@@ -31,6 +31,10 @@ pub struct Summary {
     pub hosts: BTreeMap<String, Value>,
     /// Browser pool statistics, when pages were read in a browser.
     pub browsers: Option<Value>,
+    /// Per host: requests divided by the rows that were fetched (ok, not found, failed).
+    pub requests_per_row: BTreeMap<String, f64>,
+    /// The cache of recorded documents and sales steps, when it was used.
+    pub cache: Option<crate::cache::CacheStats>,
     pub stopped: Option<String>,
     pub exit_code: i32,
 }
@@ -45,6 +49,14 @@ impl Summary {
         let rows = job.counts.done();
         let wall = job.wall.as_secs_f64();
         let round = |x: f64, d: i32| (x * 10f64.powi(d)).round() / 10f64.powi(d);
+        let fetched = job.counts.ok + job.counts.not_found + job.counts.failed;
+        let requests_per_row = hosts
+            .iter()
+            .filter_map(|(host, s)| {
+                let n = s.get("requests").and_then(Value::as_u64)?;
+                (fetched > 0 && n > 0).then(|| (host.clone(), round(n as f64 / fetched as f64, 2)))
+            })
+            .collect();
         Summary {
             job: None,
             mode: mode.to_string(),
@@ -68,6 +80,8 @@ impl Summary {
             wall_seconds: round(wall, 3),
             hosts,
             browsers: None,
+            requests_per_row,
+            cache: None,
             stopped: job.stop.as_ref().map(|s| s.to_string()),
             exit_code,
         }
@@ -103,6 +117,24 @@ impl Summary {
                 n("retries"),
                 n("status_429"),
                 n("errors")
+            ));
+        }
+        if !self.requests_per_row.is_empty() {
+            let per: Vec<String> = self
+                .requests_per_row
+                .iter()
+                .map(|(host, n)| format!("{host} {n:.2}"))
+                .collect();
+            out.push_str(&format!("     requests per row: {}\n", per.join(", ")));
+        }
+        if let Some(c) = &self.cache {
+            out.push_str(&format!(
+                "     cache: {} of {} documents and {} of {} sales steps remembered, {} requests saved\n",
+                c.document_hits,
+                c.document_hits + c.document_misses,
+                c.link_hits,
+                c.link_hits + c.link_misses,
+                c.requests_saved
             ));
         }
         if let Some(b) = &self.browsers {

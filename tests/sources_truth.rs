@@ -112,6 +112,15 @@ fn comprehensive_records_match_ground_truth() {
             "treasurer=8",
             "--concurrency",
             "assessor=8",
+            // Every document in full, and three steps of sales history: the complete answer
+            // (the defaults are checked against it in tests/recorder_economy.rs).
+            "--documents",
+            "full",
+            "--documents-since",
+            "all",
+            "--sales-depth",
+            "3",
+            "--no-cache",
         ],
     );
     assert_eq!(code(&out), 0, "{}", stderr(&out));

@@ -10,6 +10,7 @@ use super::batch_output::{self, Output};
 use super::earlier::{self, Earlier, EarlierLedger, Run};
 use super::job_settings::{self, JobSettings};
 use super::{exit, setup, signals};
+use crate::cache::Facts;
 use crate::cli::BatchArgs;
 use crate::config::duration::parse_duration;
 use crate::engine::job::{Skip, DEFAULT_STOP_GRACE};
@@ -20,7 +21,7 @@ use crate::ident::{Identifier, SearchType};
 use crate::input::{InputItem, InputOptions, InputReader, InputRow, Priority};
 use crate::ledger::{self, FileLedger, JobId, JobMeta};
 use crate::progress::ProgressMode;
-use crate::store::postgres::{JobLock, PgStore};
+use crate::store::postgres::{JobLock, PgFacts, PgStore};
 use crate::store::{self, Format};
 use crate::summary::Summary;
 use anyhow::{bail, Context};
@@ -161,6 +162,10 @@ pub fn run(mut args: BatchArgs) -> anyhow::Result<i32> {
     }
     let mut services = services;
     services.context.only = ctx_only;
+    // With a database, its tables are the cache: shared by every process and machine.
+    if let (Some(store), true) = (&store, services.context.facts.enabled()) {
+        services.context.facts = Facts::new(Some(Box::new(PgFacts(store.clone()))));
+    }
     let ctx = Arc::new(services.context);
 
     let total_hint = match progress.shows_total() && !args.from_db {
@@ -211,6 +216,7 @@ pub fn run(mut args: BatchArgs) -> anyhow::Result<i32> {
     summary.strategy = ctx.strategy.as_str().to_string();
     summary.job = Some(id.to_string());
     summary.browsers = browser_stats.and_then(|s| serde_json::to_value(s).ok());
+    summary.cache = ctx.facts.enabled().then(|| ctx.facts.stats());
     if let Err(e) = persist.finish(run_status(&outcome), &serde_json::to_value(&summary)?) {
         eprintln!("mps: warning: could not record the end of job {id}: {e}");
     }

@@ -40,6 +40,11 @@ pub struct JobSettings {
     pub database_url: Option<String>,
     /// The URL had a password, which was not stored: a resume must be given the URL.
     pub database_password: bool,
+    pub documents: Option<String>,
+    pub documents_since: Option<String>,
+    pub max_documents: Option<usize>,
+    pub sales_depth: Option<usize>,
+    pub no_cache: bool,
 }
 
 impl JobSettings {
@@ -75,6 +80,11 @@ impl JobSettings {
                 .map(|p| std::path::absolute(p).unwrap_or_else(|_| p.clone())),
             database_url,
             database_password,
+            documents: Some(cfg.batch.documents.clone()),
+            documents_since: Some(cfg.batch.documents_since.clone()),
+            max_documents: Some(cfg.batch.max_documents),
+            sales_depth: Some(cfg.batch.sales_depth),
+            no_cache: !cfg.cache.enabled,
         }
     }
 
@@ -102,6 +112,15 @@ impl JobSettings {
             }
         }
         common.workers = common.workers.or(self.workers);
+        if common.documents.is_none() {
+            common.documents.clone_from(&self.documents);
+        }
+        if common.documents_since.is_none() {
+            common.documents_since.clone_from(&self.documents_since);
+        }
+        common.max_documents = common.max_documents.or(self.max_documents);
+        common.sales_depth = common.sales_depth.or(self.sales_depth);
+        common.no_cache |= self.no_cache;
         common.browsers = common.browsers.or(self.browsers);
         if self.sim && !common.sim {
             common.sim = true;

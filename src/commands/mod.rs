@@ -3,6 +3,7 @@
 pub mod backfill;
 pub mod batch;
 pub mod batch_output;
+pub mod cache;
 pub mod db;
 pub mod earlier;
 pub mod exit;
@@ -21,9 +22,10 @@ use crate::cli::{Cli, Command};
 pub fn run(cli: Cli) -> anyhow::Result<i32> {
     match cli.command {
         Command::Batch(args) => batch::run(*args),
-        Command::Search(args) => search::run(args),
+        Command::Search(args) => search::run(*args),
         Command::Sim(args) => sim::run(args),
         Command::Jobs(args) => jobs::run(args),
         Command::Db(args) => db::run(args),
+        Command::Cache(args) => cache::run(args),
     }
 }

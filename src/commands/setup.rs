@@ -2,13 +2,16 @@
 //! simulator and the Assessor client.
 
 use crate::browser::PoolOptions;
+use crate::cache::{sqlite, Facts};
 use crate::cli::Common;
 use crate::config::{self, Config, ConfigError, Secret};
 use crate::engine::context::Context;
 use crate::engine::pages::Pages;
+use crate::engine::recorder_options::RecorderOptions;
 use crate::engine::strategy::Strategy;
 use crate::engine::Mode;
 use crate::http::{HostPolicy, HttpClient, HttpConfig};
+use crate::ledger;
 use crate::sim::{SimOptions, Simulator};
 use crate::source::assessor::AssessorClient;
 use crate::source::recorder::RecorderClient;
@@ -64,6 +67,25 @@ pub fn load_config(common: &Common) -> Result<Config, ConfigError> {
         }
         cfg.sources.get_mut(source).concurrency = n as usize;
     }
+    if let Some(v) = &common.documents {
+        cfg.batch.documents.clone_from(v);
+    }
+    if let Some(v) = &common.documents_since {
+        cfg.batch.documents_since.clone_from(v);
+    }
+    if let Some(n) = common.max_documents {
+        cfg.batch.max_documents = n;
+    }
+    if let Some(n) = common.sales_depth {
+        cfg.batch.sales_depth = n;
+    }
+    if common.no_cache {
+        cfg.cache.enabled = false;
+    }
+    cfg.check().map_err(|(key, reason)| ConfigError::Flag {
+        flag: format!("--{}", key.replace('_', "-")),
+        reason,
+    })?;
     if let Some(n) = common.workers {
         if n == 0 {
             return Err(ConfigError::Flag {
@@ -74,6 +96,11 @@ pub fn load_config(common: &Common) -> Result<Config, ConfigError> {
         cfg.batch_processing.max_concurrent_per_job = n;
     }
     Ok(cfg)
+}
+
+/// A setting `Config::check` has already validated.
+fn parse_checked<T: std::str::FromStr + Default>(text: &str) -> T {
+    text.parse().unwrap_or_default()
 }
 
 /// The HTTP settings the config describes.
@@ -204,6 +231,30 @@ pub fn services(common: &Common, mode: Mode) -> anyhow::Result<Services> {
         },
         http.clone(),
     );
+    let recorder_options = RecorderOptions {
+        documents: parse_checked(&cfg.batch.documents),
+        since: parse_checked(&cfg.batch.documents_since),
+        sales_depth: cfg.batch.sales_depth,
+        max_documents: cfg.batch.max_documents,
+    };
+    let facts = match (cfg.cache.enabled, ledger::default_state_dir()) {
+        (false, _) => Facts::none(),
+        (true, Ok(state_dir)) => {
+            let path = cfg
+                .cache
+                .path
+                .clone()
+                .unwrap_or_else(|| sqlite::default_path(&state_dir));
+            match sqlite::SqliteFacts::open(&path) {
+                Ok(store) => Facts::new(Some(Box::new(store))),
+                Err(e) => {
+                    eprintln!("mps: warning: no cache ({e}); fetching everything");
+                    Facts::none()
+                }
+            }
+        }
+        (true, Err(_)) => Facts::none(),
+    };
     let context = Context::new(
         mode,
         strategy,
@@ -214,7 +265,9 @@ pub fn services(common: &Common, mode: Mode) -> anyhow::Result<Services> {
         cfg.batch.search_max_pages,
         cfg.batch.max_documents,
     )
-    .with_http_cancel(http.cancel_handle());
+    .with_http_cancel(http.cancel_handle())
+    .with_recorder_options(recorder_options)
+    .with_facts(facts);
     Ok(Services {
         config: cfg,
         http,

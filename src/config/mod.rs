@@ -12,6 +12,9 @@ use std::time::Duration;
 pub use file::ConfigError;
 pub use secret::Secret;
 
+/// Earlier deeds a sales chain may follow at most (each costs searches and a document).
+pub const MAX_SALES_DEPTH: usize = 10;
+
 /// Everything mps can be configured with. Field docs are the reference for
 /// `config/config.yaml`, which documents every key.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -21,6 +24,7 @@ pub struct Config {
     pub http: HttpSettings,
     pub batch: BatchSettings,
     pub browser: BrowserSettings,
+    pub cache: CacheSettings,
     /// The keys of the Python system mps succeeds, each mapped to what it controls here.
     pub batch_processing: BatchProcessing,
 }
@@ -164,6 +168,31 @@ pub struct BatchSettings {
     /// (exit 3, resumable).
     #[serde(deserialize_with = "duration::de")]
     pub database_wait: Duration,
+    /// The documents block: `index` (from the name index) or `full` (each document read).
+    pub documents: String,
+    /// First recording date listed: `acquisition`, `all` or YYYY-MM-DD.
+    pub documents_since: String,
+    /// Earlier deeds the sales chain follows back from the last one.
+    pub sales_depth: usize,
+}
+
+/// The cache of immutable facts (Recorder documents, sales-chain steps).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CacheSettings {
+    /// false: every document and step is fetched again (`--no-cache`).
+    pub enabled: bool,
+    /// The SQLite file (used without a database); unset: `$XDG_STATE_HOME/mps/cache.sqlite`.
+    pub path: Option<std::path::PathBuf>,
+}
+
+impl Default for CacheSettings {
+    fn default() -> Self {
+        CacheSettings {
+            enabled: true,
+            path: None,
+        }
+    }
 }
 
 /// The headless Chromium pool.
@@ -196,6 +225,9 @@ impl Default for BatchSettings {
             strategy: "intelligent".into(),
             max_documents: 100,
             database_wait: Duration::from_secs(60),
+            documents: "index".into(),
+            documents_since: "acquisition".into(),
+            sales_depth: crate::engine::recorder_options::DEFAULT_SALES_DEPTH,
         }
     }
 }
@@ -332,6 +364,28 @@ impl Config {
         }
         if self.batch.max_documents == 0 {
             return bad("max_documents", "must be at least 1");
+        }
+        if self
+            .batch
+            .documents
+            .parse::<crate::engine::recorder_options::DocumentDetail>()
+            .is_err()
+        {
+            return bad("documents", "must be index or full");
+        }
+        if self
+            .batch
+            .documents_since
+            .parse::<crate::engine::recorder_options::DocumentsSince>()
+            .is_err()
+        {
+            return bad(
+                "documents_since",
+                "must be acquisition, all or a date (YYYY-MM-DD)",
+            );
+        }
+        if self.batch.sales_depth > MAX_SALES_DEPTH {
+            return bad("sales_depth", "must be at most 10");
         }
         if self.browser.pages_per_browser == 0 {
             return bad("pages_per_browser", "must be at least 1");

@@ -1,14 +1,27 @@
 //! Everything a row needs to be processed: the clients, the browser pages, the mode and the
 //! strategy.
 
+use super::dedupe::SingleFlight;
 use super::mode::Mode;
 use super::pages::Pages;
+use super::recorder_options::RecorderOptions;
+use super::recorder_search;
 use super::strategy::Strategy;
+use crate::cache::Facts;
 use crate::http::Cancel;
 use crate::source::assessor::AssessorClient;
+use crate::source::model::TaxRecord;
 use crate::source::recorder::RecorderClient;
 use crate::source::treasurer::TreasurerClient;
+use crate::source::Found;
 use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Name searches a batch keeps for other rows (a search holds up to 501 index rows, about
+/// 60 KB): rows sharing an owner are usually near each other in an input.
+const SEARCHES_KEPT: usize = 512;
+
+/// Documents a batch keeps for other rows and steps (about 300 bytes each).
+const DOCUMENTS_KEPT: usize = 4096;
 
 pub struct Context {
     pub mode: Mode,
@@ -18,8 +31,16 @@ pub struct Context {
     pub recorder: RecorderClient,
     pub pages: Pages,
     pub search_max_pages: u32,
-    /// Recorder documents fetched at most per parcel in the documents step.
-    pub max_documents: usize,
+    /// What the Recorder part of a row reads (documents detail and window, sales depth).
+    pub recorder_options: RecorderOptions,
+    /// Documents and sales steps remembered across rows, runs and jobs.
+    pub facts: Facts,
+    /// Name searches shared by the rows of this batch.
+    pub searches: SingleFlight<recorder_search::Shared>,
+    /// Recorder documents shared by the steps and rows of this batch.
+    pub documents: SingleFlight<super::recorder_docs::Shared>,
+    /// Treasurer reads shared by the rows of this batch (with the requests they cost).
+    pub taxes: SingleFlight<Result<(Found<TaxRecord>, u32), String>>,
     /// `--retry-failed --source S`: run only that source's step (and what it needs).
     pub only: Option<String>,
     /// Learned once per batch: the Treasurer's legacy pages redirect to the current page.
@@ -48,11 +69,30 @@ impl Context {
             recorder,
             pages,
             search_max_pages,
-            max_documents,
+            recorder_options: RecorderOptions {
+                max_documents,
+                ..RecorderOptions::default()
+            },
+            facts: Facts::none(),
+            searches: SingleFlight::new(SEARCHES_KEPT),
+            taxes: SingleFlight::new(SEARCHES_KEPT),
+            documents: SingleFlight::new(DOCUMENTS_KEPT),
             only: None,
             legacy_retired: AtomicBool::new(false),
             http_cancel: Cancel::new(),
         }
+    }
+
+    /// The Recorder settings of the batch (`max_documents` included).
+    pub fn with_recorder_options(mut self, options: RecorderOptions) -> Self {
+        self.recorder_options = options;
+        self
+    }
+
+    /// The facts cache the batch reads and fills.
+    pub fn with_facts(mut self, facts: Facts) -> Self {
+        self.facts = facts;
+        self
     }
 
     /// Shares the HTTP client's cancel flag, so [`Context::stop_fetching`] reaches it.

@@ -12,6 +12,8 @@ pub mod persist;
 pub mod priority;
 pub mod record;
 pub mod recorder_docs;
+pub mod recorder_options;
+pub mod recorder_search;
 pub mod row;
 pub mod sales_step;
 pub mod stats;

@@ -1,11 +1,17 @@
-//! Reading one Recorder document by recording number: the public API, or the website's
-//! JavaScript page when the strategy says so.
+//! Reading one Recorder document by recording number: from the facts cache when it was read
+//! before (a recorded document never changes), else the public API, or the website's
+//! JavaScript page when the strategy says so. Single-flight within a batch, so the sales and
+//! documents steps of a row (which run side by side) and rows sharing a deed read it once.
 
 use super::context::Context;
+use super::dedupe::Origin;
 use super::strategy::Strategy;
 use crate::source::model::Document;
 use crate::source::recorder::{parse_document_page, DOCUMENT_PAGE_SCRIPT};
 use crate::source::{Found, Source, SourceError, Tally};
+
+/// What a shared read holds (failures are not shared).
+pub type Shared = Result<Found<Document>, String>;
 
 /// Fetches a document's full metadata.
 pub fn fetch(
@@ -13,7 +19,41 @@ pub fn fetch(
     number: &str,
     tally: &mut Tally,
 ) -> Result<Found<Document>, SourceError> {
-    if ctx.strategy == Strategy::ScrapingOnly {
+    let mut own = Tally::default();
+    let mut failure = None;
+    let (result, origin) = ctx.documents.get_or_run(
+        number,
+        || match read(ctx, number, &mut own) {
+            Ok(found) => Ok(found),
+            Err(e) => {
+                let text = e.to_string();
+                failure = Some(e);
+                Err(text)
+            }
+        },
+        Result::is_ok,
+    );
+    tally.absorb(&own);
+    match result {
+        Ok(found) => {
+            if origin == Origin::Shared {
+                ctx.facts.saved_elsewhere(1);
+            }
+            Ok(found)
+        }
+        Err(text) => Err(failure.unwrap_or(SourceError::Parse {
+            source_name: "Recorder",
+            url: ctx.recorder.document_url(number),
+            message: text,
+        })),
+    }
+}
+
+fn read(ctx: &Context, number: &str, tally: &mut Tally) -> Result<Found<Document>, SourceError> {
+    if let Some(doc) = ctx.facts.document(number) {
+        return Ok(Found::Yes(doc));
+    }
+    let found = if ctx.strategy == Strategy::ScrapingOnly {
         let url = ctx.recorder.document_page_url(number);
         let json = ctx.pages.read(
             Source::Recorder,
@@ -22,7 +62,12 @@ pub fn fetch(
             DOCUMENT_PAGE_SCRIPT,
             tally,
         )?;
-        return parse_document_page(&json, &url);
+        parse_document_page(&json, &url)?
+    } else {
+        ctx.recorder.document(number, tally)?
+    };
+    if let Found::Yes(doc) = &found {
+        ctx.facts.put_document(doc);
     }
-    ctx.recorder.document(number, tally)
+    Ok(found)
 }

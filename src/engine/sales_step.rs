@@ -1,22 +1,24 @@
 //! The sales part of a row: the Assessor's last deed, that document at the Recorder, and
-//! earlier deeds found by walking back through sellers' names.
+//! earlier deeds found by walking back through sellers' names, `--sales-depth` steps.
 //!
 //! The Recorder has no parcel cross-reference, so every deed before the last one is a
 //! heuristic match: each carries a confidence and the reason for it.
+//!
+//! Every step lies in the past and never changes once worked out: the deeds read are in the
+//! facts cache, and so is each step (keyed by the later deed and its buyers), so a parcel
+//! whose last deed is unchanged since an earlier run walks its chain without a request.
 
 use super::block;
 use super::context::Context;
 use super::record::SourceBlock;
-use super::recorder_docs;
+use super::{recorder_docs, recorder_search};
+use crate::cache::{link_key, Link};
 use crate::source::model::{ParcelRecord, Sale, SourceStatus};
 use crate::source::recorder::{is_deed_code, search_names, NameQuery};
 use crate::source::{Found, SourceError, Tally};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet};
-
-/// How many owners back the chain is followed.
-const MAX_DEPTH: usize = 3;
 
 /// The sales block for the parcels the Assessor returned.
 pub fn run(ctx: &Context, parcels: &[ParcelRecord]) -> SourceBlock {
@@ -57,8 +59,8 @@ fn sales_of(
         document_codes: codes,
         names: names.clone(),
         sale_price: owner.sale_price,
-        found_by: "assessor_last_deed",
-        match_confidence: "high",
+        found_by: "assessor_last_deed".into(),
+        match_confidence: "high".into(),
         match_reason: match doc {
             Found::Yes(_) => "the Assessor's MostCurrentDeed, read at the Recorder".into(),
             Found::NotFound => {
@@ -71,18 +73,40 @@ fn sales_of(
     let mut buyers: Vec<NameQuery> = owners;
     let mut parties = names;
     let mut before = last.recording_date;
+    let mut later = number.clone();
     let mut seen = vec![number];
-    for _ in 0..MAX_DEPTH {
+    for _ in 0..ctx.recorder_options.sales_depth {
         // The sellers on a deed are its parties who are not its buyers.
         let sellers: Vec<String> = parties
             .iter()
             .filter(|n| !buyers.iter().any(|b| names_match(b, n)))
             .cloned()
             .collect();
-        let Some(step) = earlier_deed(ctx, &sellers, before, &seen, tally)? else {
+        let key = link_key(
+            &later,
+            &buyers.iter().map(|b| format!("{b:?}")).collect::<Vec<_>>(),
+        );
+        let step = match ctx.facts.link(&key) {
+            Some(link) => link.earlier,
+            None => {
+                let spent = tally.requests;
+                let step = earlier_deed(ctx, &sellers, before, &seen, tally)?;
+                let requests = tally.requests - spent;
+                ctx.facts.put_link(
+                    &key,
+                    &Link {
+                        earlier: step.clone(),
+                        requests,
+                    },
+                );
+                step
+            }
+        };
+        let Some(step) = step else {
             break;
         };
         seen.push(step.recording_number.clone());
+        later = step.recording_number.clone();
         before = step.recording_date;
         buyers = sellers.iter().flat_map(|s| search_names(s)).collect();
         parties = step.names.clone();
@@ -114,10 +138,12 @@ fn earlier_deed(
 ) -> Result<Option<Sale>, SourceError> {
     // Recording number -> (date, sellers named on it).
     let mut deeds: BTreeMap<String, (NaiveDate, BTreeSet<String>)> = BTreeMap::new();
+    // Only rows recorded before `before` can be candidates: paging stops past its year.
+    let through = before.map(|b| b.year());
     for seller in sellers {
         for q in search_names(seller) {
-            let found = ctx.recorder.search(&q, tally)?;
-            for row in found.rows {
+            let found = recorder_search::search(ctx, &q, through, tally)?;
+            for row in found.rows.iter().cloned() {
                 let Some(date) = row.recording_date else {
                     continue;
                 };
@@ -164,8 +190,8 @@ fn earlier_deed(
         document_codes: doc.document_codes.clone(),
         names: doc.names.clone(),
         sale_price: None,
-        found_by: "owner_name_search",
-        match_confidence: confidence,
+        found_by: "owner_name_search".into(),
+        match_confidence: confidence.into(),
         match_reason: format!(
             "latest deed before the next sale naming {best} of {} seller(s) ({seller}); {} deed(s) named as many; the Recorder has no parcel link, so this is a name match",
             sellers.len(),

@@ -3,6 +3,7 @@
 
 use super::block;
 use super::context::Context;
+use super::dedupe::Origin;
 use super::record::SourceBlock;
 use super::strategy::Strategy;
 use crate::ident::Apn;
@@ -18,7 +19,7 @@ pub fn run(ctx: &Context, apns: &[Apn]) -> SourceBlock {
     let mut tally = Tally::default();
     let mut records = Vec::new();
     for apn in apns {
-        match tax_for(ctx, apn, &mut tally) {
+        match shared_tax_for(ctx, apn, &mut tally) {
             Ok(Found::Yes(r)) => records.push(r),
             Ok(Found::NotFound) => {}
             Err(e) => return block::failed(&tally, e.to_string()),
@@ -31,6 +32,45 @@ pub fn run(ctx: &Context, apns: &[Apn]) -> SourceBlock {
     };
     let data = (!records.is_empty()).then(|| json!({ "parcels": records }));
     block::from_result(&tally, Ok((status, data)))
+}
+
+/// A parcel's tax years, single-flight within the batch: rows resolving to the same parcel
+/// (an owner's or an address's search rows, duplicates in other spellings) share one read
+/// of the Treasurer's pages.
+fn shared_tax_for(
+    ctx: &Context,
+    apn: &Apn,
+    tally: &mut Tally,
+) -> Result<Found<TaxRecord>, SourceError> {
+    let mut own = Tally::default();
+    let mut failure = None;
+    let (result, origin) = ctx.taxes.get_or_run(
+        &apn.dashed(),
+        || match tax_for(ctx, apn, &mut own) {
+            Ok(found) => Ok((found, own.requests)),
+            Err(e) => {
+                let text = e.to_string();
+                failure = Some(e);
+                Err(text)
+            }
+        },
+        Result::is_ok,
+    );
+    tally.absorb(&own);
+    match result {
+        Ok((found, requests)) => {
+            if origin == Origin::Shared {
+                ctx.facts.saved_elsewhere(u64::from(requests));
+            }
+            Ok(found)
+        }
+        // Failures are not shared: this row ran the fetch and holds its error.
+        Err(text) => Err(failure.unwrap_or(SourceError::Page {
+            source_name: NAME,
+            url: ctx.treasurer.legacy_url(apn),
+            message: text,
+        })),
+    }
 }
 
 fn tax_for(ctx: &Context, apn: &Apn, tally: &mut Tally) -> Result<Found<TaxRecord>, SourceError> {

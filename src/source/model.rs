@@ -192,8 +192,9 @@ pub struct TaxRecord {
     pub page: &'static str,
 }
 
-/// A recorded document (Recorder public API or its website).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// A recorded document (Recorder public API or its website). Immutable once recorded, so
+/// it is cached by recording number (see `crate::cache`).
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct Document {
     pub recording_number: String,
     pub recording_date: Option<NaiveDate>,
@@ -208,7 +209,7 @@ pub struct Document {
 }
 
 /// One transfer of the parcel.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct Sale {
     pub recording_number: String,
     pub recording_date: Option<NaiveDate>,
@@ -217,8 +218,8 @@ pub struct Sale {
     /// Known only for the Assessor's last deed.
     pub sale_price: Option<u64>,
     /// `assessor_last_deed` or `owner_name_search`.
-    pub found_by: &'static str,
+    pub found_by: String,
     /// `high`, `medium` or `low`.
-    pub match_confidence: &'static str,
+    pub match_confidence: String,
     pub match_reason: String,
 }

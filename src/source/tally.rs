@@ -25,6 +25,15 @@ impl Tally {
         self.fetched_at = Some(std::time::SystemTime::now());
     }
 
+    /// Adds another tally's requests (its first URL only if this one has none yet).
+    pub fn absorb(&mut self, other: &Tally) {
+        if self.first_url.is_none() {
+            self.first_url.clone_from(&other.first_url);
+        }
+        self.requests += other.requests;
+        self.fetched_at = self.fetched_at.max(other.fetched_at);
+    }
+
     /// The fetched-at time as RFC 3339 UTC.
     pub fn fetched_at_text(&self) -> Option<String> {
         self.fetched_at

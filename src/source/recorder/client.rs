@@ -118,6 +118,20 @@ impl RecorderClient {
     /// Searches the name index, reading pages of 200 until the service's total (at most 501
     /// rows) is covered or `max_pages` pages were read.
     pub fn search(&self, q: &NameQuery, tally: &mut Tally) -> Result<NameSearch, SourceError> {
+        self.search_through(q, None, tally)
+    }
+
+    /// [`RecorderClient::search`] for a caller that needs only documents recorded up to the
+    /// year `through`: the index is sorted by recording number, whose first four digits are
+    /// the recording year, so once a page ends past that year no later page can hold a row
+    /// the caller wants, and paging stops there (a search for a seller's earlier deeds
+    /// rarely needs a second page even for a common name).
+    pub fn search_through(
+        &self,
+        q: &NameQuery,
+        through: Option<i32>,
+        tally: &mut Tally,
+    ) -> Result<NameSearch, SourceError> {
         let mut out = NameSearch::default();
         let mut seen = std::collections::HashSet::new();
         let mut covered = false;
@@ -150,6 +164,17 @@ impl RecorderClient {
                 covered = true;
                 break;
             }
+            let past = |y: i32| {
+                out.rows
+                    .last()
+                    .and_then(|r| recording_year(&r.recording_number))
+                    .is_some_and(|last| last > y)
+            };
+            if through.is_some_and(past) {
+                // Every row up to `through` was read: nothing the caller wants is missing.
+                out.truncated = false;
+                return Ok(out);
+            }
         }
         out.truncated = out.total >= SEARCH_TOTAL_CAP || !covered;
         Ok(out)
@@ -179,6 +204,11 @@ impl RecorderClient {
             }),
         }
     }
+}
+
+/// The year a recording number starts with (`20150453721` → 2015).
+pub fn recording_year(number: &str) -> Option<i32> {
+    number.get(..4).and_then(|y| y.parse().ok())
 }
 
 fn parse_error(url: &str, e: &ParseError) -> SourceError {

@@ -40,6 +40,9 @@ pub struct SearchRow {
     pub more_codes: bool,
     /// The index name that matched.
     pub name: String,
+    /// Book and page of a document recorded in the old books (none when 0 or empty).
+    pub docket_book: Option<u32>,
+    pub page_map: Option<u32>,
 }
 
 /// One page of a name search.
@@ -184,6 +187,8 @@ pub fn parse_search_page(body: &Value) -> Result<SearchPage, ParseError> {
                 document_code: code.trim_end_matches('+').trim().to_string(),
                 more_codes,
                 name: text_or_number(r, "names")?,
+                docket_book: book_or_page(r, "docketBook").unwrap_or(None),
+                page_map: book_or_page(r, "pageMap").unwrap_or(None),
             })
         })
         .collect::<Result<Vec<_>, ParseError>>()?;
@@ -249,6 +254,8 @@ mod tests {
                 document_code: "WAR DEED".into(),
                 more_codes: true,
                 name: "DOE JOHN Q".into(),
+                docket_book: Some(6921),
+                page_map: Some(12),
             }]
         );
         assert_eq!(

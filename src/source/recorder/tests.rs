@@ -64,6 +64,8 @@ fn truth_rows(sim: &Simulator, q: &NameQuery) -> Vec<SearchRow> {
             document_code: d.document_codes[0].clone(),
             more_codes: d.document_codes.len() > 1,
             name,
+            docket_book: (d.docket_book != 0).then_some(d.docket_book),
+            page_map: (d.page_map != 0).then_some(d.page_map),
         })
         .collect()
 }

@@ -23,6 +23,7 @@ pub(crate) struct Rows {
     pub valuations: Vec<ValuationRow>,
     pub tax_bills: Vec<TaxBillRow>,
     pub documents: Vec<DocumentRow>,
+    pub index_documents: Vec<DocumentRow>,
     pub sale_documents: Vec<DocumentRow>,
     pub links: Vec<LinkRow>,
     pub sales: Vec<SaleRow>,
@@ -78,6 +79,7 @@ impl Rows {
             valuations: dedup(self.valuations),
             tax_bills: dedup(self.tax_bills),
             documents: dedup(self.documents),
+            index_documents: dedup(self.index_documents),
             sale_documents: dedup(self.sale_documents),
             links: one_last_deed_per_parcel(dedup(self.links)),
             sales: dedup(self.sales),
@@ -225,6 +227,7 @@ impl Rows {
                 affidavit_present: None,
                 restricted: None,
                 fetched_at: None,
+                complete: false,
             });
             self.sales.push(SaleRow {
                 apn: apn.clone(),
@@ -246,11 +249,18 @@ impl Rows {
 
     fn add_documents(&mut self, d: &Value, at: DateTime<Utc>) {
         let Some(apn) = text(d, "apn") else { return };
+        // `--documents full` read every document; the default lists them from the index.
+        let complete = text(d, "detail").is_none_or(|detail| detail == "full");
         for doc in array(d, "documents") {
             let Some(number) = text(doc, "recording_number") else {
                 continue;
             };
-            self.documents.push(DocumentRow {
+            let rows = if complete {
+                &mut self.documents
+            } else {
+                &mut self.index_documents
+            };
+            rows.push(DocumentRow {
                 recording_number: number.clone(),
                 recording_date: date(doc, "recording_date"),
                 codes: strings(doc, "document_codes"),
@@ -261,6 +271,7 @@ impl Rows {
                 affidavit_present: doc["affidavit_present"].as_bool(),
                 restricted: doc["restricted"].as_bool(),
                 fetched_at: Some(at),
+                complete,
             });
             self.links.push(LinkRow {
                 apn: apn.clone(),

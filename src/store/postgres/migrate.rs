@@ -26,6 +26,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "job_runs",
         sql: include_str!("../../../migrations/0002_job_runs.sql"),
     },
+    Migration {
+        version: 3,
+        name: "facts_cache",
+        sql: include_str!("../../../migrations/0003_facts_cache.sql"),
+    },
 ];
 
 /// Advisory-lock keys (two-key form) for migrating; any fixed pair unlikely to be used by

@@ -11,6 +11,7 @@
 
 mod bench;
 mod error;
+mod facts;
 mod freshness;
 mod jobs;
 mod load;
@@ -29,6 +30,7 @@ mod tests;
 
 pub use bench::{bench_copy_vs_rows, BenchReport};
 pub use error::PgError;
+pub use facts::PgFacts;
 pub use freshness::StaleApns;
 pub use jobs::{JobItem, JobLock, JobRow};
 pub use migrate::{applied_versions, migrate, Migration, MIGRATIONS};

@@ -358,6 +358,8 @@ pub(crate) struct DocumentRow {
     pub affidavit_present: Option<bool>,
     pub restricted: Option<bool>,
     pub fetched_at: Option<DateTime<Utc>>,
+    /// Read in full at the Recorder (not only seen in the name index or a sale).
+    pub complete: bool,
 }
 
 impl Row for DocumentRow {
@@ -377,6 +379,7 @@ impl Row for DocumentRow {
             &self.affidavit_present,
             &self.restricted,
             &self.fetched_at,
+            &self.complete,
         ]
     }
 }
@@ -392,6 +395,7 @@ const DOCUMENT_COLUMNS: &[&str] = &[
     "affidavit_present",
     "restricted",
     "fetched_at",
+    "complete",
 ];
 const DOCUMENT_TYPES: &[Type] = &[
     Type::TEXT,
@@ -404,6 +408,7 @@ const DOCUMENT_TYPES: &[Type] = &[
     Type::BOOL,
     Type::BOOL,
     Type::TIMESTAMPTZ,
+    Type::BOOL,
 ];
 
 /// The Recorder's own records of documents: the newest replaces the stored one.
@@ -418,7 +423,22 @@ pub(crate) const DOCUMENTS: Table = Table {
         names = EXCLUDED.names, page_count = EXCLUDED.page_count, \
         docket_book = EXCLUDED.docket_book, page_map = EXCLUDED.page_map, \
         affidavit_present = EXCLUDED.affidavit_present, restricted = EXCLUDED.restricted, \
-        fetched_at = EXCLUDED.fetched_at",
+        fetched_at = EXCLUDED.fetched_at, complete = EXCLUDED.complete OR t.complete",
+};
+
+/// Documents as the name index describes them (first code only, no parties or pages):
+/// they add documents not seen before and fill gaps, never replacing what is stored.
+pub(crate) const INDEX_DOCUMENTS: Table = Table {
+    target: "documents",
+    stage: "mps_stage_index_documents",
+    columns: DOCUMENT_COLUMNS,
+    types: DOCUMENT_TYPES,
+    key: "recording_number",
+    on_conflict: "ON CONFLICT (recording_number) DO UPDATE SET \
+        recording_date = COALESCE(t.recording_date, EXCLUDED.recording_date), \
+        codes = CASE WHEN cardinality(t.codes) > 0 THEN t.codes ELSE EXCLUDED.codes END, \
+        docket_book = COALESCE(t.docket_book, EXCLUDED.docket_book), \
+        page_map = COALESCE(t.page_map, EXCLUDED.page_map)",
 };
 
 /// Documents as sales describe them (no page counts, and empty names when the Recorder

@@ -204,6 +204,31 @@ impl PgStore {
         StaleApns::new(self.pool.clone(), max_age)
     }
 
+    /// One statement that returns at most one row; `doing` names the step in errors.
+    pub(crate) fn query_opt(
+        &self,
+        doing: &str,
+        sql: &str,
+        params: &[&(dyn postgres::types::ToSql + Sync)],
+    ) -> Result<Option<postgres::Row>, PgError> {
+        self.client()?
+            .query_opt(sql, params)
+            .map_err(|e| PgError::query(doing, &e))
+    }
+
+    /// One statement that returns no rows; `doing` names the step in errors.
+    pub(crate) fn execute(
+        &self,
+        doing: &str,
+        sql: &str,
+        params: &[&(dyn postgres::types::ToSql + Sync)],
+    ) -> Result<(), PgError> {
+        self.client()?
+            .execute(sql, params)
+            .map(drop)
+            .map_err(|e| PgError::query(doing, &e))
+    }
+
     fn client(&self) -> Result<r2d2::PooledConnection<PostgresConnectionManager<NoTls>>, PgError> {
         self.pool.get().map_err(|e| PgError::pool(&e))
     }

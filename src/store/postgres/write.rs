@@ -6,8 +6,8 @@ use super::jobs::JobItem;
 use super::load::{load, Method};
 use super::mapping::Rows;
 use super::rows::{
-    JobItemRow, DOCUMENTS, JOB_ITEMS, PARCEL_DOCUMENTS, PROPERTIES, PROPERTY_MATCHES, SALES,
-    SALE_DOCUMENTS, TAX_BILLS, TAX_PAYMENTS, VALUATIONS,
+    JobItemRow, DOCUMENTS, INDEX_DOCUMENTS, JOB_ITEMS, PARCEL_DOCUMENTS, PROPERTIES,
+    PROPERTY_MATCHES, SALES, SALE_DOCUMENTS, TAX_BILLS, TAX_PAYMENTS, VALUATIONS,
 };
 use postgres::Transaction;
 
@@ -52,6 +52,7 @@ pub(crate) fn write(
     };
     stub_properties(tx, &rows.referenced_apns())?;
     n.documents = load(tx, &DOCUMENTS, &rows.documents, method)?
+        + load(tx, &INDEX_DOCUMENTS, &rows.index_documents, method)?
         + load(tx, &SALE_DOCUMENTS, &rows.sale_documents, method)?;
     stub_documents(tx, &rows.referenced_documents())?;
 

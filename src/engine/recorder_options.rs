@@ -1,0 +1,117 @@
+//! What the Recorder part of a row reads: how much of each document the documents block
+//! shows, from when, how far back the sales chain goes, and how many documents a parcel
+//! lists at most.
+
+use chrono::NaiveDate;
+use std::fmt;
+use std::str::FromStr;
+
+/// `--documents`: the owners' documents from the name index alone (one search page per
+/// owner, usually), or each one read in full (a request per document, unless cached).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DocumentDetail {
+    #[default]
+    Index,
+    Full,
+}
+
+impl FromStr for DocumentDetail {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "index" => Ok(DocumentDetail::Index),
+            "full" => Ok(DocumentDetail::Full),
+            other => Err(format!("{other:?}: expected index or full")),
+        }
+    }
+}
+
+impl DocumentDetail {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocumentDetail::Index => "index",
+            DocumentDetail::Full => "full",
+        }
+    }
+}
+
+/// `--documents-since`: the first recording date the documents block lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DocumentsSince {
+    /// The current owners' acquisition: the date of the Assessor's last deed (every
+    /// document when the parcel has none).
+    #[default]
+    Acquisition,
+    /// Every document indexed under the owners' names.
+    All,
+    Date(NaiveDate),
+}
+
+impl FromStr for DocumentsSince {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "acquisition" => Ok(DocumentsSince::Acquisition),
+            "all" => Ok(DocumentsSince::All),
+            other => NaiveDate::parse_from_str(other, "%Y-%m-%d")
+                .map(DocumentsSince::Date)
+                .map_err(|_| format!("{s:?}: expected acquisition, all or a date (YYYY-MM-DD)")),
+        }
+    }
+}
+
+impl fmt::Display for DocumentsSince {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DocumentsSince::Acquisition => f.write_str("acquisition"),
+            DocumentsSince::All => f.write_str("all"),
+            DocumentsSince::Date(d) => write!(f, "{d}"),
+        }
+    }
+}
+
+/// Default for [`RecorderOptions::sales_depth`]: chosen from the measurements (see the
+/// README, "What a property costs"): each earlier deed costs a search per seller and the
+/// deed itself, and the first one is the one that answers "who sold to the current owner".
+pub const DEFAULT_SALES_DEPTH: usize = 1;
+
+/// The Recorder settings of a batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RecorderOptions {
+    pub documents: DocumentDetail,
+    pub since: DocumentsSince,
+    /// Earlier deeds followed back from the last one (0: the last deed only).
+    pub sales_depth: usize,
+    /// Documents listed at most per parcel (the newest are kept; `truncated` says so).
+    pub max_documents: usize,
+}
+
+impl Default for RecorderOptions {
+    fn default() -> Self {
+        RecorderOptions {
+            documents: DocumentDetail::Index,
+            since: DocumentsSince::Acquisition,
+            sales_depth: DEFAULT_SALES_DEPTH,
+            max_documents: 100,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn options_parse() {
+        assert_eq!("full".parse(), Ok(DocumentDetail::Full));
+        assert!("fuller".parse::<DocumentDetail>().is_err());
+        assert_eq!("ALL".parse(), Ok(DocumentsSince::All));
+        assert_eq!(
+            "2020-01-31".parse(),
+            Ok(DocumentsSince::Date(
+                NaiveDate::from_ymd_opt(2020, 1, 31).expect("date")
+            ))
+        );
+        assert!("2020-13-01".parse::<DocumentsSince>().is_err());
+    }
+}

@@ -212,7 +212,7 @@ pub struct BatchArgs {
     /// auto (a bar on a terminal), bar, jsonl or none.
     #[arg(long, value_name = "MODE")]
     pub progress: Option<String>,
-    /// Also write the summary as JSON to this file.
+    /// Also write the summary as JSON to this file (- for standard output).
     #[arg(long, value_name = "FILE")]
     pub summary_json: Option<PathBuf>,
     /// Stop (exit 3) after N failed rows.

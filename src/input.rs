@@ -172,8 +172,6 @@ pub struct InvalidRow {
 pub enum InputError {
     #[error("cannot open the input {path}: {source}. Check the path and its permissions, or pass - to read standard input")]
     Open { path: String, source: io::Error },
-    #[error("{0} is empty: it needs a header line naming the identifier column (e.g. apn), then one identifier per line")]
-    Empty(String),
     #[error("{name} has no identifier column; its columns are {}. Name the column with --column, or call it apn, address or owner{hint}", list(.columns))]
     NoIdentifierColumn {
         name: String,
@@ -300,10 +298,12 @@ impl InputReader {
             done: false,
         };
         let Some(line) = input.read_record() else {
-            return Err(input
-                .error
-                .take()
-                .unwrap_or_else(|| InputError::Empty(input.name.clone())));
+            if let Some(err) = input.error.take() {
+                return Err(err);
+            }
+            // An empty input is a list of no rows, as `wc -l` or `xargs` take it.
+            input.done = true;
+            return Ok(input);
         };
         input.read_header(line, options.column.as_deref())?;
         Ok(input)

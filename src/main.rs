@@ -7,6 +7,8 @@ fn main() {
     let cli = mps::cli::Cli::parse();
     let code = match mps::commands::run(cli) {
         Ok(code) => code,
+        // The reader of our standard output has gone (`| head`): quietly done.
+        Err(err) if mps::commands::report::is_closed_pipe(&err) => mps::commands::exit::OK,
         Err(err) => {
             let _ = writeln!(
                 std::io::stderr(),

@@ -160,3 +160,47 @@ fn jobs_show_totals_every_run_of_a_job() {
     assert!(requests >= 60, "{v}");
     assert_eq!(requests, env.assessor_requests(), "{v}");
 }
+
+#[test]
+fn a_closed_output_pipe_ends_quietly_with_0() {
+    use std::io::BufRead;
+    let env = Env::new();
+    let mut child = env
+        .mps()
+        .args(["sim", "--sample", "100000"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run mps sim");
+    let mut first = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(!first.trim().is_empty());
+    // The reader is gone (dropped above), as after `| head -1`.
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(stderr(&out), "");
+}
+
+#[test]
+fn summary_json_dash_is_standard_output() {
+    let env = Env::new();
+    let input = env.file("in.csv", b"apn\n123-45-678\n");
+    let out = env.batch(
+        &input,
+        &[
+            "-o",
+            "/dev/null",
+            "--summary-json",
+            "-",
+            "--progress",
+            "none",
+            "-q",
+        ],
+    );
+    assert!(code(&out) <= 1, "{}", stderr(&out));
+    let summary: Value = serde_json::from_slice(&out.stdout).expect("a JSON summary on stdout");
+    assert_eq!(summary["rows"], 1, "{summary}");
+    assert!(!env.path("-").exists());
+}

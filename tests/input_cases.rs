@@ -135,13 +135,18 @@ fn a_one_megabyte_field_is_invalid_and_others_go_on() {
 }
 
 #[test]
-fn empty_file_is_a_clear_error() {
+fn an_empty_file_is_no_rows_and_exit_zero() {
     let env = Env::new();
     let input = env.file("empty.csv", b"");
     let out = env.batch(&input, &["--progress", "none"]);
-    assert_eq!(code(&out), 2);
-    let err = stderr(&out);
-    assert!(err.contains("empty.csv") && err.contains("empty"), "{err}");
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(records(&out).is_empty());
+    // Standard input too: `true | mps batch --input -`.
+    let mut c = env.mps();
+    c.args(["batch", "--input", "-", "--progress", "none"]);
+    let out = run_with_stdin(c, b"");
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(records(&out).is_empty());
 }
 
 #[test]

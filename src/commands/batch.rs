@@ -534,9 +534,15 @@ fn report(
         eprintln!("mps: {stop}; {how}");
     }
     if let Some(path) = &args.summary_json {
-        let text = serde_json::to_string_pretty(summary)?;
-        std::fs::write(path, text + "\n")
-            .with_context(|| format!("cannot write the summary to {}", path.display()))?;
+        let text = serde_json::to_string_pretty(summary)? + "\n";
+        if path.as_os_str() == "-" {
+            // `-` is standard output, as for -o and --input.
+            std::io::Write::write_all(&mut std::io::stdout().lock(), text.as_bytes())
+                .context("cannot write the summary to standard output")?;
+        } else {
+            std::fs::write(path, text)
+                .with_context(|| format!("cannot write the summary to {}", path.display()))?;
+        }
     }
     Ok(())
 }

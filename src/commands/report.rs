@@ -20,10 +20,30 @@ pub fn chain(err: &anyhow::Error) -> String {
     text
 }
 
+/// Whether the error comes from writing to a pipe whose reader has gone (`mps ... | head`):
+/// not a failure, the user has what they wanted; mps exits 0 quietly, as ripgrep and fd do.
+pub fn is_closed_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use anyhow::Context;
+
+    #[test]
+    fn a_closed_pipe_is_recognised_through_the_context() {
+        let io = std::io::Error::from(std::io::ErrorKind::BrokenPipe);
+        let err = Err::<(), _>(io).context("writing the list").unwrap_err();
+        assert!(is_closed_pipe(&err));
+        let io = std::io::Error::from(std::io::ErrorKind::NotFound);
+        let err = Err::<(), _>(io).context("x").unwrap_err();
+        assert!(!is_closed_pipe(&err));
+    }
 
     #[test]
     fn a_cause_already_quoted_is_not_repeated() {

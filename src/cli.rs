@@ -3,6 +3,11 @@
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
+/// The most browsers a batch may start (each is a Chromium of about 100 MB).
+pub const MAX_BROWSERS: u64 = 32;
+/// The most rows a batch may have in flight (one thread each).
+pub const MAX_WORKERS: u64 = 512;
+
 /// Collect Maricopa County property records in bulk: Assessor parcels, Treasurer tax bills
 /// and Recorder documents, in parallel and politely, with one record per input row.
 #[derive(Debug, Parser)]
@@ -135,11 +140,15 @@ pub struct Common {
     /// intelligent (default), api-only, scraping-only, parallel-all or sequential.
     #[arg(long, value_name = "STRATEGY")]
     pub strategy: Option<String>,
-    /// Browser threads (one headless Chromium each) for pages that need JavaScript.
-    #[arg(long, value_name = "N")]
+    /// Browser threads (one headless Chromium each, about 100 MB) for pages that need
+    /// JavaScript: 1 to 32.
+    #[arg(long, value_name = "N",
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=MAX_BROWSERS))]
     pub browsers: Option<usize>,
-    /// Rows in flight at once (the HTTP worker pool).
-    #[arg(long, value_name = "N")]
+    /// Rows in flight at once (the HTTP worker pool): 1 to 512. More rows in flight than the
+    /// hosts' rates allow buys nothing: the politeness limit bounds the run.
+    #[arg(long, value_name = "N",
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=MAX_WORKERS))]
     pub workers: Option<usize>,
     /// The documents block: index (from the Recorder's name index, the default: no request
     /// per document) or full (every document read: all parties and codes, pages, affidavit).

@@ -204,3 +204,27 @@ fn summary_json_dash_is_standard_output() {
     assert_eq!(summary["rows"], 1, "{summary}");
     assert!(!env.path("-").exists());
 }
+
+#[test]
+fn impossible_worker_browser_and_error_rate_values_are_refused() {
+    let env = Env::new();
+    let input = env.file("in.csv", b"apn\n123-45-678\n");
+    for (flag, value) in [
+        ("--workers", "100000"),
+        ("--workers", "0"),
+        ("--browsers", "0"),
+        ("--browsers", "500"),
+    ] {
+        let out = env.batch(&input, &[flag, value]);
+        assert_eq!(code(&out), 2, "{flag} {value}");
+        assert!(stderr(&out).contains(flag), "{}", stderr(&out));
+        assert!(jobs_in(&env).is_empty());
+    }
+    let out = env
+        .mps()
+        .args(["sim", "--error-rate", "assessor=2"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("from 0 to 1"), "{}", stderr(&out));
+}

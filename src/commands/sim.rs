@@ -7,6 +7,20 @@ use anyhow::Context;
 use std::io::Write;
 use std::time::Duration;
 
+/// `--error-rate SOURCE=F`: a fraction of requests, from 0 to 1.
+fn error_rates(
+    values: &[String],
+) -> anyhow::Result<std::collections::BTreeMap<crate::source::Source, f64>> {
+    let rates = parse_pairs("--error-rate", values)?;
+    if let Some((source, rate)) = rates.iter().find(|(_, r)| **r > 1.0) {
+        anyhow::bail!(
+            "--error-rate {source}={rate}: the error rate is a fraction of requests, from 0 to 1 \
+             (e.g. {source}=0.1 for 10 %)"
+        );
+    }
+    Ok(rates)
+}
+
 pub fn run(args: SimArgs) -> anyhow::Result<i32> {
     let mut stdout = std::io::stdout().lock();
     if let Some(n) = args.sample {
@@ -20,7 +34,7 @@ pub fn run(args: SimArgs) -> anyhow::Result<i32> {
         port: args.port,
         latency: Duration::from_millis(args.latency),
         limits: parse_pairs("--limit", &args.limits)?,
-        error_rate: parse_pairs("--error-rate", &args.error_rates)?,
+        error_rate: error_rates(&args.error_rates)?,
         treasurer_legacy_retired: args.retire_legacy_treasurer,
         as_of: args.as_of,
         ..SimOptions::default()

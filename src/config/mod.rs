@@ -342,6 +342,13 @@ impl Config {
                 return bad(k, "must be at least 1");
             }
         }
+        // The same bounds as --workers and --browsers.
+        if bp.max_concurrent_per_job as u64 > crate::cli::MAX_WORKERS {
+            return bad("max_concurrent_per_job", "must be at most 512");
+        }
+        if bp.scraper_pool_size as u64 > crate::cli::MAX_BROWSERS {
+            return bad("scraper_pool_size", "must be at most 32");
+        }
         if self.http.max_attempts == 0 {
             return bad("max_attempts", "must be at least 1");
         }

@@ -21,7 +21,7 @@ release:
 DEMO_LIMITS := --rate assessor=50 --rate treasurer=50 --rate recorder=100 \
 	--concurrency assessor=4 --concurrency treasurer=4 --concurrency recorder=8 --workers 16
 demo: release
-	@$(MPS) batch --input fixtures/apns.csv --mode comprehensive --sim $(DEMO_LIMITS); code=$$?; \
+	@$(MPS) batch --config config/config.yaml --input fixtures/apns.csv --mode comprehensive --sim $(DEMO_LIMITS); code=$$?; \
 	if [ $$code -eq 1 ]; then echo "(exit 1 is expected: the fixture has deliberately invalid rows)" >&2; exit 0; fi; \
 	exit $$code
 

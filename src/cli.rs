@@ -116,7 +116,8 @@ pub enum DbCommand {
 /// Options every command that talks to the county shares.
 #[derive(Debug, Args, Clone)]
 pub struct Common {
-    /// Config file (default: config/config.yaml if present).
+    /// Config file (default: $XDG_CONFIG_HOME/mps/config.yaml, or ~/.config/mps/config.yaml,
+    /// if present; never a file in the current directory).
     #[arg(long, value_name = "FILE", env = "MPS_CONFIG", hide_env_values = true)]
     pub config: Option<PathBuf>,
     /// Less output on stderr (no summary).

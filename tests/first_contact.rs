@@ -228,3 +228,49 @@ fn impossible_worker_browser_and_error_rate_values_are_refused() {
     assert_eq!(code(&out), 2);
     assert!(stderr(&out).contains("from 0 to 1"), "{}", stderr(&out));
 }
+
+#[test]
+fn a_config_in_the_current_directory_is_not_read_by_surprise() {
+    let env = Env::new();
+    let input = env.file("in.csv", b"apn\n123-45-678\n");
+    std::fs::create_dir(env.path("config")).unwrap();
+    env.file("config/config.yaml", b"http: {timeout: bogus}\n");
+    let out = env.batch(&input, &["-o", "/dev/null", "--progress", "none"]);
+    assert!(code(&out) <= 1, "{}", stderr(&out));
+    // Named, it is read (and its error names the whole key).
+    let out = env.batch(
+        &input,
+        &["--config", "config/config.yaml", "-o", "/dev/null"],
+    );
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).contains("config/config.yaml"),
+        "{}",
+        stderr(&out)
+    );
+    // MPS_CONFIG names it too; the user's config dir holds the default.
+    let mut c = env.mps();
+    c.env("MPS_CONFIG", env.path("config/config.yaml"))
+        .args(["batch", "--input"])
+        .arg(&input)
+        .args(["-o", "/dev/null"]);
+    assert_eq!(code(&c.output().unwrap()), 2);
+    std::fs::create_dir_all(env.path("xdg/mps")).unwrap();
+    std::fs::copy(
+        env.path("config/config.yaml"),
+        env.path("xdg/mps/config.yaml"),
+    )
+    .unwrap();
+    let mut c = env.mps();
+    c.env("XDG_CONFIG_HOME", env.path("xdg"))
+        .args(["batch", "--input"])
+        .arg(&input)
+        .args(["-o", "/dev/null"]);
+    let out = c.output().unwrap();
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("xdg/mps/config.yaml"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -7,7 +7,7 @@ use crate::source::Source;
 pub const VARIABLES: &[(&str, &str)] = &[
     (
         "MPS_CONFIG",
-        "config file path (default config/config.yaml if present)",
+        "config file path (default $XDG_CONFIG_HOME/mps/config.yaml if present)",
     ),
     ("MPS_ASSESSOR_TOKEN", "Assessor API token"),
     ("MPS_ASSESSOR_URL", "Assessor base URL"),
@@ -104,9 +104,23 @@ pub fn apply(
     if let Some(v) = lookup("MPS_PROGRESS").filter(|v| !v.trim().is_empty()) {
         config.batch.progress = v.trim().to_string();
     }
-    config
-        .check()
-        .map_err(|(key, reason)| bad(&format!("MPS_* ({key})"), "", &reason))
+    // A value the variables above only stored is checked with the rest of the config; name
+    // the variable and its value, not the key it landed in.
+    const STORED: &[(&str, &str)] = &[
+        ("format", "MPS_FORMAT"),
+        ("progress", "MPS_PROGRESS"),
+        ("strategy", "MPS_STRATEGY"),
+        ("max_concurrent_per_job", "MPS_WORKERS"),
+    ];
+    config.check().map_err(|(key, reason)| {
+        match STORED
+            .iter()
+            .find(|(k, var)| *k == key && lookup(var).is_some())
+        {
+            Some((_, var)) => bad(var, &lookup(var).unwrap_or_default(), &reason),
+            None => bad(&format!("MPS_* ({key})"), "", &reason),
+        }
+    })
 }
 
 #[cfg(test)]
@@ -130,6 +144,17 @@ mod tests {
         assert_eq!(c.sources.assessor.url, "http://127.0.0.1:9/assessor");
         assert_eq!(c.batch_processing.max_concurrent_per_job, 3);
         assert_eq!(c.sources.assessor.token.unwrap().expose(), "t0k");
+    }
+
+    #[test]
+    fn a_stored_value_refused_later_names_its_variable_and_value() {
+        for (var, value) in [("MPS_FORMAT", "yaml"), ("MPS_WORKERS", "100000")] {
+            let mut c = Config::default();
+            let err = apply(&mut c, |k| (k == var).then(|| value.to_string()))
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(&format!("{var}=\"{value}\"")), "{err}");
+        }
     }
 
     #[test]

@@ -82,10 +82,19 @@ fn line_of(text: &str, key: &str) -> usize {
         .unwrap_or(0)
 }
 
-/// Where the default config file lives, if there is one: `config/config.yaml` in the
-/// current directory.
+/// Where the default config file lives, if there is one: `$XDG_CONFIG_HOME/mps/config.yaml`
+/// (or `~/.config/mps/config.yaml`). Never a file in the current directory: a
+/// `config/config.yaml` wherever mps happens to run must not change a batch by surprise.
 pub fn default_path() -> Option<PathBuf> {
-    let p = PathBuf::from("config/config.yaml");
+    default_path_in(|k| std::env::var_os(k))
+}
+
+fn default_path_in(var: impl Fn(&str) -> Option<std::ffi::OsString>) -> Option<PathBuf> {
+    let base = var("XDG_CONFIG_HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| var("HOME").map(|h| PathBuf::from(h).join(".config")))?;
+    let p = base.join("mps").join("config.yaml");
     p.is_file().then_some(p)
 }
 
@@ -95,6 +104,20 @@ mod tests {
 
     fn p() -> &'static Path {
         Path::new("c.yaml")
+    }
+
+    #[test]
+    fn the_default_config_is_in_the_user_config_dir_never_the_current_one() {
+        let dir = std::env::temp_dir().join(format!("mps-cfg-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("mps")).unwrap();
+        let none = default_path_in(|k| (k == "XDG_CONFIG_HOME").then(|| dir.clone().into()));
+        assert_eq!(none, None);
+        std::fs::write(dir.join("mps/config.yaml"), "{}\n").unwrap();
+        let found = default_path_in(|k| (k == "XDG_CONFIG_HOME").then(|| dir.clone().into()));
+        assert_eq!(found, Some(dir.join("mps/config.yaml")));
+        let home = default_path_in(|k| (k == "HOME").then(|| dir.clone().into()));
+        assert_eq!(home, None, "HOME/.config/mps/config.yaml does not exist");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -274,3 +274,19 @@ fn a_config_in_the_current_directory_is_not_read_by_surprise() {
         stderr(&out)
     );
 }
+
+#[test]
+fn an_output_that_is_the_input_is_refused_and_the_input_left_intact() {
+    let env = Env::new();
+    let text = b"apn\n123-45-678\n165-28-054\n";
+    let input = env.file("owners.csv", text);
+    std::os::unix::fs::symlink(&input, env.path("link.csv")).unwrap();
+    std::fs::hard_link(&input, env.path("hard.csv")).unwrap();
+    for output in ["owners.csv", "./owners.csv", "link.csv", "hard.csv"] {
+        let out = env.batch(&input, &["--format", "csv", "-o", output]);
+        assert_eq!(code(&out), 2, "{output}: {}", stderr(&out));
+        assert!(stderr(&out).contains("is the input"), "{}", stderr(&out));
+        assert_eq!(std::fs::read(&input).unwrap(), text, "{output}");
+        assert!(jobs_in(&env).is_empty());
+    }
+}

@@ -40,6 +40,14 @@ fn totals(summaries: &[serde_json::Value]) -> serde_json::Value {
     })
 }
 
+/// The database a job was registered with (its URL is stored without a password), when no
+/// `--database-url` was given: `mps jobs show JOB` works as pasted from the README. `None`
+/// when the job is not a database job or that database cannot be reached without more.
+fn registered_store(id: &JobId, state_dir: &std::path::Path) -> Option<PgStore> {
+    let url = ledger::registry::read(id, state_dir).ok()?.database_url?;
+    PgStore::connect(&url).ok()
+}
+
 pub fn run(args: JobsArgs) -> anyhow::Result<i32> {
     let db = args
         .database_url
@@ -80,6 +88,7 @@ pub fn run(args: JobsArgs) -> anyhow::Result<i32> {
         },
         JobsCommand::Show { id } => {
             let id = JobId::parse(&id)?;
+            let db = db.or_else(|| registered_store(&id, &state_dir));
             let v = match &db {
                 Some(store) => {
                     let Some(job) = store.job(id.as_str())? else {
@@ -123,6 +132,7 @@ pub fn run(args: JobsArgs) -> anyhow::Result<i32> {
         }
         JobsCommand::Failed { id, format } => {
             let id = JobId::parse(&id)?;
+            let db = db.or_else(|| registered_store(&id, &state_dir));
             let rows: Vec<(u64, String, String, String)> = match &db {
                 Some(store) => store
                     .failed_items(id.as_str())?

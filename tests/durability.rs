@@ -367,14 +367,30 @@ fn kill_9_with_a_database_leaves_one_record_per_row() {
             assert_eq!(code(&out), 0, "{}", stderr(&out));
             break;
         }
-        c.stdout(Stdio::null()).stderr(Stdio::piped());
+        c.stdout(Stdio::null()).stderr(if id.is_none() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        });
         let mut child = c.spawn().unwrap();
+        if id.is_none() {
+            // Kill the first run only once its job exists (a loaded machine may take longer
+            // than the random delay to connect and migrate).
+            use std::io::BufRead;
+            let stderr_pipe = child.stderr.take().unwrap();
+            let mut lines = std::io::BufReader::new(stderr_pipe).lines();
+            let line = lines
+                .by_ref()
+                .map_while(Result::ok)
+                .find(|l| l.contains("mps: job "))
+                .expect("job id printed");
+            id = Some(job_id(&line));
+            // Keep draining stderr so the child never blocks on a full pipe.
+            std::thread::spawn(move || lines.for_each(drop));
+        }
         std::thread::sleep(Duration::from_millis(150 + fastrand::u64(0..400)));
         child.kill().unwrap(); // SIGKILL
-        let out = child.wait_with_output().unwrap();
-        if id.is_none() {
-            id = Some(job_id(&stderr(&out)));
-        }
+        child.wait().unwrap();
     }
     let id = id.expect("job id");
     let records = records_once(&output);

@@ -78,12 +78,23 @@ fn kill_9_and_resume_until_done_equals_an_uninterrupted_run() {
         .stdout(Stdio::null())
         .stderr(Stdio::piped());
     let mut child = c.spawn().unwrap();
+    // The first kill waits for the job to exist (a loaded machine can be slow to start).
+    let id = {
+        use std::io::BufRead;
+        let mut lines = std::io::BufReader::new(child.stderr.take().unwrap()).lines();
+        let line = lines
+            .by_ref()
+            .map_while(Result::ok)
+            .find(|l| l.contains("mps: job "))
+            .expect("job id printed");
+        std::thread::spawn(move || lines.for_each(drop));
+        job_id(&line)
+    };
     // Kill points vary from run to run (and stay inside the job's ~1.5 s).
     let pause = || Duration::from_millis(150 + fastrand::u64(0..350));
     std::thread::sleep(pause());
     child.kill().unwrap(); // SIGKILL
-    let first = child.wait_with_output().unwrap();
-    let id = job_id(&stderr(&first));
+    child.wait().unwrap();
     for _ in 0..2 {
         let mut c = env.mps();
         c.args(["batch", "--resume", &id])

@@ -212,12 +212,12 @@ fn a_resumed_job_keeps_its_rate_workers_and_simulator() {
         .arg(first.path("out.jsonl"))
         .stdout(Stdio::null())
         .stderr(Stdio::piped());
-    let child = c.spawn().expect("spawn");
+    let mut child = c.spawn().expect("spawn");
+    let id = wait_for_job(&mut child);
     std::thread::sleep(Duration::from_millis(800));
     send(&child, nix::sys::signal::Signal::SIGTERM);
     let out = child.wait_with_output().expect("wait");
-    assert_eq!(code(&out), 143, "{}", stderr(&out));
-    let id = job_id(&stderr(&out));
+    assert_eq!(code(&out), 143);
 
     // The resume, against another simulator of the same county, with no flags: at the
     // default 2 requests per second it would see at most 4 requests in a second; with the
@@ -280,12 +280,12 @@ fn a_job_started_with_sim_resumes_without_repeating_it() {
     .arg(env.path("out.jsonl"))
     .stdout(Stdio::null())
     .stderr(Stdio::piped());
-    let child = c.spawn().expect("spawn");
+    let mut child = c.spawn().expect("spawn");
+    let id = wait_for_job(&mut child);
     std::thread::sleep(Duration::from_millis(1200));
     send(&child, nix::sys::signal::Signal::SIGINT);
     let out = child.wait_with_output().expect("wait");
-    assert_eq!(code(&out), 130, "{}", stderr(&out));
-    let id = job_id(&stderr(&out));
+    assert_eq!(code(&out), 130);
     let mut c = env.mps();
     bare(&mut c);
     c.args(["batch", "--resume", &id]);

@@ -120,3 +120,23 @@ pub fn stderr(out: &Output) -> String {
 pub fn code(out: &Output) -> i32 {
     out.status.code().unwrap_or(-1)
 }
+
+/// Reads the child's stderr until mps prints its job line and returns the job id; the rest of
+/// stderr is drained in the background (the child never blocks on a full pipe). A test that
+/// signals or kills a batch waits for this first: a loaded machine can be slow to start one.
+pub fn wait_for_job(child: &mut std::process::Child) -> String {
+    use std::io::BufRead;
+    let pipe = child.stderr.take().expect("stderr piped");
+    let mut lines = std::io::BufReader::new(pipe).lines();
+    let line = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find(|l| l.contains("mps: job "))
+        .expect("job id printed");
+    std::thread::spawn(move || lines.for_each(drop));
+    line.split("mps: job ")
+        .nth(1)
+        .and_then(|r| r.split_whitespace().next())
+        .expect("id")
+        .to_string()
+}

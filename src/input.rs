@@ -52,6 +52,8 @@ pub const COLUMN_PREFERENCE: &[(&str, SearchType)] = &[
     ("identifier", SearchType::Auto),
     ("id", SearchType::Auto),
     ("value", SearchType::Auto),
+    // `mps jobs failed JOB` names its identifier column `input`: its CSV feeds a new batch.
+    ("input", SearchType::Auto),
 ];
 
 /// How urgently a row is wanted; `Urgent` sorts first.

@@ -290,3 +290,34 @@ fn an_output_that_is_the_input_is_refused_and_the_input_left_intact() {
         assert!(jobs_in(&env).is_empty());
     }
 }
+
+#[test]
+fn jobs_failed_lists_invalid_rows_and_feeds_a_new_batch_as_is() {
+    let env = Env::new();
+    let apn = County::new(42).sample(1)[0].dashed();
+    let input = env.file("in.csv", format!("apn\n{apn}\n12-3\n").as_bytes());
+    let out = env.batch(&input, &["-o", "out.jsonl", "--progress", "none"]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let id = stderr(&out)
+        .split("mps: job ")
+        .nth(1)
+        .and_then(|r| r.split_whitespace().next())
+        .unwrap()
+        .to_string();
+    let mut c = env.mps();
+    c.args(["jobs", "failed", &id]);
+    let listed = c.output().unwrap();
+    assert_eq!(code(&listed), 0, "{}", stderr(&listed));
+    let text = String::from_utf8_lossy(&listed.stdout).into_owned();
+    assert!(text.starts_with("line,input,source,reason\n"), "{text}");
+    assert!(text.contains("3,12-3,invalid,"), "{text}");
+    // `mps jobs failed JOB | mps batch --input -` as it stands.
+    let mut c = env.mps();
+    c.args(["batch", "--input", "-", "--progress", "none"]);
+    let again = run_with_stdin(c, text.as_bytes());
+    assert_eq!(code(&again), 1, "{}", stderr(&again));
+    let recs = records(&again);
+    assert_eq!(recs.len(), 1, "{recs:?}");
+    assert_eq!(recs[0]["input"], "12-3");
+    assert_eq!(recs[0]["status"], "invalid");
+}

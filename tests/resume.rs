@@ -117,11 +117,12 @@ fn kill_9_and_resume_until_done_equals_an_uninterrupted_run() {
         normalised(&reference),
         "the resumed output equals an uninterrupted run's"
     );
-    // Every row was fetched once more than the reference run, except those in flight at
-    // each kill (at most workers × kills).
+    // Every row was fetched once more than the reference run, except those not yet durable
+    // at each kill: in flight in the 4 workers, or fetched and waiting for the writer (its
+    // channel holds 2 per worker). A row is done only once flushed and in the ledger.
     let refetched = env.assessor_requests() - baseline - 150;
     assert!(
-        refetched <= 4 * 3,
+        refetched <= (4 + 4 * 2) * 3,
         "{refetched} finished rows fetched again"
     );
 

@@ -165,6 +165,17 @@ pub fn run(args: JobsArgs) -> anyhow::Result<i32> {
                             ));
                         }
                     }
+                    // Invalid rows too, flagged by their source `invalid`: fixed by hand,
+                    // they are part of what is left to do.
+                    for e in st.problems.values().filter(|e| e.status == "invalid") {
+                        rows.push((
+                            e.line,
+                            e.input.clone(),
+                            "invalid".into(),
+                            e.error.clone().unwrap_or_default(),
+                        ));
+                    }
+                    rows.sort_by_key(|r| r.0);
                     rows
                 }
             };

@@ -321,3 +321,29 @@ fn jobs_failed_lists_invalid_rows_and_feeds_a_new_batch_as_is() {
     assert_eq!(recs[0]["input"], "12-3");
     assert_eq!(recs[0]["status"], "invalid");
 }
+
+#[test]
+fn the_start_names_every_hosts_rate_and_concurrency() {
+    let env = Env::new();
+    let input = env.file("in.csv", b"apn\n123-45-678\n");
+    let out = env.batch(
+        &input,
+        &[
+            "-o",
+            "/dev/null",
+            "--rate",
+            "recorder=0.5",
+            "--concurrency",
+            "treasurer=3",
+        ],
+    );
+    let err = stderr(&out);
+    let line = err
+        .lines()
+        .find(|l| l.starts_with("mps: politeness per host:"))
+        .unwrap_or_else(|| panic!("{err}"));
+    assert!(line.contains("assessor 2 req/s (2 at once)"), "{line}");
+    assert!(line.contains("treasurer 2 req/s (3 at once)"), "{line}");
+    assert!(line.contains("recorder 0.5 req/s"), "{line}");
+    assert!(line.contains("--rate HOST=R"), "{line}");
+}

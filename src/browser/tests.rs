@@ -170,7 +170,8 @@ fn renders_js_content_fast_and_cleans_up_on_shutdown() {
         "one browser: {per_page:.3} s/page ({:.1} pages/s), PSS {pss_mib:.0} MiB",
         1.0 / per_page
     );
-    assert!(per_page < 0.5, "{per_page:.3} s/page");
+    // Speed is measured here and reported, not asserted: a timed assertion fails on a busy
+    // machine (make bench is where speed targets are checked).
 
     // A script that throws, and one that does not even parse: both name the URL, and the
     // next page still reads its own document.

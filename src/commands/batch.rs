@@ -137,6 +137,9 @@ pub fn run(mut args: BatchArgs) -> anyhow::Result<i32> {
     };
     let done = done_lines(&run, &mut ledgered, &output, output_path.as_deref(), format)?;
     announce(&args, &run, &id, &input, &done, ledgered.only.as_ref());
+    if !args.common.quiet {
+        eprintln!("mps: {}", politeness(&cfg));
+    }
 
     // `--retry-failed --source S`: refetch only that source of the failed rows and keep the
     // other blocks of their earlier records (which a CSV output cannot hold whole, nor an
@@ -386,6 +389,27 @@ fn done_lines(
         file.append(&entries)?;
     }
     Ok(lines.clone())
+}
+
+/// Each host's politeness limit, said at the start: against the county it is what bounds a
+/// run's speed, and a slow run should not leave the user guessing why.
+fn politeness(cfg: &crate::config::Config) -> String {
+    let hosts: Vec<String> = crate::source::Source::ALL
+        .iter()
+        .map(|&s| {
+            let rate = cfg.rate(s);
+            let at_once = cfg.sources.get(s).concurrency;
+            if rate > 0.0 {
+                format!("{s} {rate} req/s ({at_once} at once)")
+            } else {
+                format!("{s} no rate limit ({at_once} at once)")
+            }
+        })
+        .collect();
+    format!(
+        "politeness per host: {}; change with --rate HOST=R and --concurrency HOST=N",
+        hosts.join(", ")
+    )
 }
 
 /// Says which job this is and how to resume it, on stderr.

@@ -185,7 +185,7 @@ pub struct BatchArgs {
     pub database_url: Option<String>,
     /// Finish an interrupted job without refetching the rows it finished. The job runs with
     /// the settings it was started with; flags given here override them (but not --input,
-    /// --mode, --format, --output, --column or --search-type, which define the job).
+    /// --mode, --format, --output, --csv-tables, --column or --search-type, which define the job).
     #[arg(long, value_name = "JOB", conflicts_with = "retry_failed")]
     pub resume: Option<String>,
     /// Refetch only the rows of JOB that failed (see also --source), with the job's settings.
@@ -219,6 +219,10 @@ pub struct BatchArgs {
     /// jsonl (default), csv or json.
     #[arg(long, value_name = "FORMAT")]
     pub format: Option<String>,
+    /// Also write the lists each parcel repeats (valuations, tax_bills, tax_payments, sales,
+    /// documents: those of the mode) as one CSV per table in DIR, keyed by line, input, apn.
+    #[arg(long, value_name = "DIR")]
+    pub csv_tables: Option<PathBuf>,
     /// auto (a bar on a terminal), bar, jsonl or none.
     #[arg(long, value_name = "MODE")]
     pub progress: Option<String>,

@@ -7,6 +7,7 @@
 //! reopened; the rows not yet done run through the engine; the end is recorded.
 
 use super::batch_output::{self, Output};
+use super::csv_tables;
 use super::earlier::{self, Earlier, EarlierLedger, Run};
 use super::job_settings::{self, JobSettings};
 use super::{exit, setup, signals};
@@ -21,6 +22,7 @@ use crate::ident::{Identifier, SearchType};
 use crate::input::{InputItem, InputOptions, InputReader, InputRow, Priority};
 use crate::ledger::{self, FileLedger, JobId, JobMeta};
 use crate::progress::ProgressMode;
+use crate::store::csv::tables::WithTables;
 use crate::store::postgres::{JobLock, PgFacts, PgStore};
 use crate::store::{self, Format};
 use crate::summary::Summary;
@@ -118,10 +120,21 @@ pub fn run(mut args: BatchArgs) -> anyhow::Result<i32> {
     meta.priority = priority.as_str().into();
     meta.format = format_name(format).into();
     meta.output = output_path.clone();
+    let csv_tables =
+        match &args.csv_tables {
+            Some(dir) => Some(std::path::absolute(dir).with_context(|| {
+                format!("--csv-tables {}: cannot resolve the path", dir.display())
+            })?),
+            None => None,
+        };
+    meta.csv_tables = csv_tables.clone();
     meta.database_url_set = store.is_some();
     meta.args = serde_json::to_value(&settings)?;
     if run == Run::New {
         batch_output::probe(output_path.as_deref())?;
+    }
+    if let Some(dir) = &csv_tables {
+        store::csv::tables::probe(dir, mode)?;
     }
     let mut ledgered = open_ledger(&run, meta, earlier.take(), store.as_ref(), &state_dir)?;
 
@@ -136,6 +149,12 @@ pub fn run(mut args: BatchArgs) -> anyhow::Result<i32> {
         )?,
     };
     let done = done_lines(&run, &mut ledgered, &output, output_path.as_deref(), format)?;
+    if let (Some(dir), false) = (&csv_tables, run == Run::New) {
+        // Keep the rows of the lines the output holds and this run will not fetch again.
+        let held = output.lines.as_ref().unwrap_or(&ledgered.ledger_done);
+        let again = ledgered.only.clone().unwrap_or_default();
+        csv_tables::reconcile(dir, mode, &|l| held.contains(&l) && !again.contains(&l))?;
+    }
     announce(&args, &run, &id, &input, &done, ledgered.only.as_ref());
     if !args.common.quiet {
         eprintln!("mps: {}", politeness(&cfg));
@@ -197,7 +216,11 @@ pub fn run(mut args: BatchArgs) -> anyhow::Result<i32> {
         (false, Some(store), Some(age)) => Some(skipper(store.clone(), age, mode)),
         _ => None,
     };
-    let sink = store::sink(format, mode, output.writer, output.appending);
+    let mut sink = store::sink(format, mode, output.writer, output.appending);
+    if let Some(dir) = &csv_tables {
+        let continuing = run != Run::New;
+        sink = Box::new(WithTables::open(sink, dir, mode, continuing)?);
+    }
     let mut persist =
         Persist::new(ledgered.ledger).with_outage_limit(database_wait, Arc::clone(&interrupt));
 

@@ -6,7 +6,7 @@
 //! Precedence on a resumed run: flags given on that command line > the stored settings >
 //! `MPS_*` environment > config file > defaults. What the run finally uses is stored again,
 //! so the next resume starts from there. The flags that define what the output means
-//! (`--input`, `--mode`, `--format`, `--output`, `--column`, `--search-type`) cannot change
+//! (`--input`, `--mode`, `--format`, `--output`, `--csv-tables`, `--column`, `--search-type`) cannot change
 //! on a resumed job: a different value is refused.
 
 use crate::cli::BatchArgs;
@@ -191,6 +191,22 @@ pub fn restore_definition(meta: &JobMeta, args: &mut BatchArgs) -> anyhow::Resul
         ),
         (None, _) => {}
     }
+    match (&args.csv_tables, &meta.csv_tables) {
+        (Some(given), stored) if std::path::absolute(given).ok().as_ref() != stored.as_ref() => {
+            bail!(
+                "--csv-tables {}: job {id} {}; a resumed job keeps its tables",
+                given.display(),
+                stored
+                    .as_ref()
+                    .map_or("writes no tables".to_string(), |p| format!(
+                        "writes its tables to {}",
+                        p.display()
+                    ))
+            )
+        }
+        _ => {}
+    }
+    args.csv_tables.clone_from(&meta.csv_tables);
     args.input = Some(meta.input.to_string_lossy().into_owned());
     args.column.clone_from(&meta.column);
     args.search_type = Some(meta.search_type.clone());

@@ -4,6 +4,7 @@ pub mod backfill;
 pub mod batch;
 pub mod batch_output;
 pub mod cache;
+pub mod csv_tables;
 pub mod db;
 pub mod earlier;
 pub mod exit;

@@ -27,6 +27,9 @@ pub struct JobMeta {
     /// The output file, absolute; `None` for stdout.
     #[serde(default)]
     pub output: Option<PathBuf>,
+    /// `--csv-tables`, absolute.
+    #[serde(default)]
+    pub csv_tables: Option<PathBuf>,
     /// Whether records also went to PostgreSQL. The URL itself is never stored: it may carry
     /// a password, and the ledger is a plain file.
     #[serde(default)]
@@ -50,6 +53,7 @@ impl JobMeta {
             priority: "normal".to_string(),
             format: "jsonl".to_string(),
             output: None,
+            csv_tables: None,
             database_url_set: false,
             args: serde_json::Value::Null,
         }

@@ -1,0 +1,76 @@
+//! `--csv-tables DIR` of a batch: reconciling the tables of an earlier run with its output
+//! before a resume or retry appends to them (the tables themselves: `store::csv::tables`).
+
+use super::rewrite;
+use crate::engine::mode::Mode;
+use crate::store::csv::tables::{io_error, Table};
+use crate::store::Format;
+use anyhow::Context;
+use std::fs::OpenOptions;
+use std::io::{self, Read, Seek, SeekFrom};
+use std::path::Path;
+
+/// Cuts a torn last row of each table and keeps only the rows of lines `keep` accepts (the
+/// lines the output holds and that will not be fetched again), so that after the run each
+/// line's rows are there once.
+pub fn reconcile(dir: &Path, mode: Mode, keep: &dyn Fn(u64) -> bool) -> anyhow::Result<()> {
+    for table in Table::of_mode(mode)? {
+        let path = table.file(dir);
+        if !path.is_file() {
+            continue;
+        }
+        cut_torn_row(&path).map_err(|e| io_error(&path, e))?;
+        rewrite::normalize(&path, Format::Csv, keep, true)
+            .with_context(|| format!("--csv-tables: cannot reconcile {}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// A crash mid-write leaves a row without its newline: cuts the file after the last one.
+fn cut_torn_row(path: &Path) -> io::Result<()> {
+    let mut file = OpenOptions::new().read(true).write(true).open(path)?;
+    let len = file.metadata()?.len();
+    let mut pos = len;
+    let mut buf = [0u8; 4096];
+    while pos > 0 {
+        let start = pos.saturating_sub(buf.len() as u64);
+        let n = (pos - start) as usize;
+        file.seek(SeekFrom::Start(start))?;
+        file.read_exact(&mut buf[..n])?;
+        if let Some(i) = buf[..n].iter().rposition(|b| *b == b'\n') {
+            let end = start + i as u64 + 1;
+            if end < len {
+                file.set_len(end)?;
+            }
+            return Ok(());
+        }
+        pos = start;
+    }
+    file.set_len(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_torn_row_is_cut() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("t.csv");
+        std::fs::write(&p, "line,a\n2,x\n3,y").expect("write");
+        cut_torn_row(&p).expect("cut");
+        assert_eq!(std::fs::read_to_string(&p).expect("read"), "line,a\n2,x\n");
+    }
+
+    #[test]
+    fn rows_of_lines_not_kept_go() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("tax_bills.csv");
+        std::fs::write(&p, "line,input,apn\n2,a,1\n2,a,1\n3,b,2\n4,c,3\n").expect("write");
+        reconcile(dir.path(), Mode::Tax, &|l| l != 3).expect("reconcile");
+        assert_eq!(
+            std::fs::read_to_string(&p).expect("read"),
+            "line,input,apn\n2,a,1\n2,a,1\n4,c,3\n"
+        );
+    }
+}

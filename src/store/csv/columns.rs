@@ -1,0 +1,343 @@
+//! The columns of the main CSV of each mode, and where each cell's value comes from.
+//!
+//! A line of the main CSV is one parcel of one record (or one search match). Its cells come
+//! from the record itself, from the parcel's entry in each source's block (matched by APN),
+//! or from the search match. Lists that repeat per parcel (tax years, sales history,
+//! documents, valuations) are summarised here (the latest years, the last deed, counts) and
+//! written whole by `--csv-tables` (see `tables.rs`).
+
+use crate::engine::mode::Mode;
+
+/// The source blocks of a record, in the order their columns appear.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Assessor,
+    Tax,
+    Sales,
+    Documents,
+}
+
+impl Source {
+    pub const ALL: [Source; 4] = [
+        Source::Assessor,
+        Source::Tax,
+        Source::Sales,
+        Source::Documents,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Source::Assessor => "assessor",
+            Source::Tax => "tax",
+            Source::Sales => "sales",
+            Source::Documents => "documents",
+        }
+    }
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The sources whose blocks a mode's records carry.
+    pub fn of_mode(mode: Mode) -> &'static [Source] {
+        match mode {
+            Mode::Tax => &[Source::Tax],
+            Mode::Sales => &[Source::Assessor, Source::Sales],
+            Mode::Documents => &[Source::Assessor, Source::Documents],
+            Mode::Comprehensive => &Source::ALL,
+            Mode::Search | Mode::Validate | Mode::Property => &[Source::Assessor],
+        }
+    }
+}
+
+/// Where a cell's value comes from.
+#[derive(Debug, Clone)]
+pub enum From {
+    /// A JSON pointer into the record.
+    Record(String),
+    /// The line's APN (the parcel every source block was matched on).
+    LineApn,
+    /// A pointer into the source's entry for the line's parcel.
+    Parcel(Source, String),
+    /// The number of elements of the list at the pointer in the parcel's entry.
+    Count(Source, &'static str),
+    /// A list of strings at the pointer, joined with `; `.
+    Joined(Source, String),
+    /// The value at the pointer written as compact JSON (lists such as valuations).
+    Json(Source, &'static str),
+    /// A pointer into the search match of the line.
+    Match(&'static str),
+}
+
+#[derive(Debug, Clone)]
+pub struct Column {
+    pub name: String,
+    pub from: From,
+}
+
+fn col(name: impl Into<String>, from: From) -> Column {
+    Column {
+        name: name.into(),
+        from,
+    }
+}
+
+/// How many tax years the main CSV spells out, latest first. The Treasurer lists six
+/// (county-services 2.3); `tax_year_count` says when a parcel has more, and
+/// `--csv-tables` writes every year.
+pub const TAX_YEARS: usize = 6;
+
+const ROW: &[(&str, &str)] = &[
+    ("line", "/line"),
+    ("input", "/input"),
+    ("search_type", "/search_type"),
+    ("normalized", "/normalized"),
+    ("priority", "/priority"),
+    ("mode", "/mode"),
+    ("status", "/status"),
+    ("error", "/error"),
+];
+
+const SEARCH: &[(&str, &str)] = &[
+    ("apn", "/apn"),
+    ("owner", "/owner"),
+    ("situs_street", "/situs_street"),
+    ("situs_city", "/situs_city"),
+    ("situs_zip", "/situs_zip"),
+    ("property_type", "/property_type"),
+    ("mcr", "/mcr"),
+    ("subdivision", "/subdivision"),
+    ("section_township_range", "/section_township_range"),
+];
+
+/// The Assessor's parcel, column name and pointer into the parcel.
+const PROPERTY: &[(&str, &str)] = &[
+    ("property_address", "/property_address"),
+    ("situs_street", "/situs/street"),
+    ("situs_city", "/situs/city"),
+    ("situs_zip", "/situs/zip"),
+    ("legal_description", "/legal_description"),
+    ("subdivision", "/subdivision"),
+    ("lot", "/lot"),
+    ("mcr", "/mcr"),
+    ("lot_size_sqft", "/lot_size_sqft"),
+    ("property_type", "/property_type"),
+    ("use_code", "/use_code"),
+    ("use_description", "/use_description"),
+    ("tax_area_code", "/tax_area_code"),
+    ("section_township_range", "/section_township_range"),
+    ("jurisdiction", "/jurisdiction"),
+    ("high_school_district", "/high_school_district"),
+    ("elementary_school_district", "/elementary_school_district"),
+    ("parcel_status", "/parcel_status"),
+    ("is_residential", "/is_residential"),
+    ("is_rental", "/is_rental"),
+    ("owner_name", "/owner/name"),
+    ("owner_in_care_of", "/owner/in_care_of"),
+    ("mailing_address1", "/owner/mailing_address1"),
+    ("mailing_address2", "/owner/mailing_address2"),
+    ("mailing_city", "/owner/mailing_city"),
+    ("mailing_state", "/owner/mailing_state"),
+    ("mailing_zip", "/owner/mailing_zip"),
+    ("mailing_country", "/owner/mailing_country"),
+    ("deed_number", "/owner/deed_number"),
+    ("deed_date", "/owner/deed_date"),
+    ("deed_type", "/owner/deed_type"),
+    ("sale_price", "/owner/sale_price"),
+    ("sale_date", "/owner/sale_date"),
+    ("construction_year", "/residential/construction_year"),
+    (
+        "original_construction_year",
+        "/residential/original_construction_year",
+    ),
+    ("livable_sqft", "/residential/livable_sqft"),
+    ("pool", "/residential/pool"),
+    ("pool_sqft", "/residential/pool_sqft"),
+    ("garage_stalls", "/residential/garage_stalls"),
+    ("carports", "/residential/carports"),
+    ("bath_fixtures", "/residential/bath_fixtures"),
+    ("quality_grade", "/residential/quality_grade"),
+    ("exterior_walls", "/residential/exterior_walls"),
+    ("roof_type", "/residential/roof_type"),
+    ("cooling", "/residential/cooling"),
+    ("heating", "/residential/heating"),
+    ("latest_tax_year", "/valuations/0/tax_year"),
+    ("latest_full_cash_value", "/valuations/0/full_cash_value"),
+    (
+        "latest_limited_property_value",
+        "/valuations/0/limited_property_value",
+    ),
+    ("latest_legal_class_code", "/valuations/0/legal_class_code"),
+    ("latest_assessed_lpv", "/valuations/0/assessed_lpv"),
+];
+
+const TAX: &[(&str, &str)] = &[
+    ("tax_total_due", "/total_due"),
+    ("tax_delinquent", "/delinquent"),
+    ("tax_page", "/page"),
+];
+
+/// Per tax year (`tax1_*` is the latest): column suffix and pointer into the year.
+const TAX_YEAR: &[(&str, &str)] = &[
+    ("year", "/tax_year"),
+    ("billed", "/billed"),
+    ("paid", "/paid"),
+    ("due", "/due"),
+    ("status", "/status"),
+    ("lien", "/lien"),
+];
+
+const LAST_DEED: &[(&str, &str)] = &[
+    ("last_deed_recording_number", "/last_deed/recording_number"),
+    ("last_deed_recording_date", "/last_deed/recording_date"),
+    ("last_deed_sale_price", "/last_deed/sale_price"),
+    ("last_deed_found_by", "/last_deed/found_by"),
+    ("last_deed_match_confidence", "/last_deed/match_confidence"),
+    ("last_deed_match_reason", "/last_deed/match_reason"),
+];
+
+const DOCUMENTS: &[(&str, &str)] = &[
+    ("documents_since", "/since"),
+    ("documents_detail", "/detail"),
+    ("documents_truncated", "/truncated"),
+    ("documents_truncated_reason", "/truncated_reason"),
+];
+
+/// The main CSV's columns for `mode`, in order.
+pub fn for_mode(mode: Mode) -> Vec<Column> {
+    let mut cols: Vec<Column> = ROW
+        .iter()
+        .map(|(n, p)| col(*n, From::Record(p.to_string())))
+        .collect();
+    for &source in Source::of_mode(mode) {
+        let s = source.name();
+        for field in ["status", "fetched_at", "url", "error"] {
+            cols.push(col(
+                format!("{s}_{field}"),
+                From::Record(format!("/{s}/{field}")),
+            ));
+        }
+        match (mode, source) {
+            (Mode::Search, _) => {
+                cols.push(col(
+                    "match_count",
+                    From::Record("/assessor/data/match_count".into()),
+                ));
+                cols.push(col(
+                    "truncated",
+                    From::Record("/assessor/data/truncated".into()),
+                ));
+                cols.extend(SEARCH.iter().map(|(n, p)| col(*n, From::Match(p))));
+            }
+            (Mode::Validate, _) => {
+                cols.push(col("apn", From::Record("/apn".into())));
+                cols.push(col("valid", From::Record("/assessor/data/valid".into())));
+                cols.push(col(
+                    "parcel_count",
+                    From::Record("/assessor/data/parcel_count".into()),
+                ));
+            }
+            (_, Source::Assessor) => {
+                cols.push(col("apn", From::LineApn));
+                cols.extend(
+                    PROPERTY
+                        .iter()
+                        .map(|(n, p)| col(*n, From::Parcel(source, p.to_string()))),
+                );
+                cols.push(col("valuations", From::Json(source, "/valuations")));
+            }
+            (_, Source::Tax) => {
+                if mode == Mode::Tax {
+                    cols.push(col("apn", From::LineApn));
+                }
+                cols.extend(
+                    TAX.iter()
+                        .map(|(n, p)| col(*n, From::Parcel(source, p.to_string()))),
+                );
+                cols.push(col("tax_year_count", From::Count(source, "/years")));
+                for i in 0..TAX_YEARS {
+                    for (suffix, p) in TAX_YEAR {
+                        cols.push(col(
+                            format!("tax{}_{suffix}", i + 1),
+                            From::Parcel(source, format!("/years/{i}{p}")),
+                        ));
+                    }
+                }
+            }
+            (_, Source::Sales) => {
+                cols.extend(
+                    LAST_DEED
+                        .iter()
+                        .map(|(n, p)| col(*n, From::Parcel(source, p.to_string()))),
+                );
+                cols.push(col(
+                    "last_deed_document_codes",
+                    From::Joined(source, "/last_deed/document_codes".into()),
+                ));
+                cols.push(col(
+                    "last_deed_names",
+                    From::Joined(source, "/last_deed/names".into()),
+                ));
+                cols.push(col("sales_history_count", From::Count(source, "/history")));
+            }
+            (_, Source::Documents) => {
+                cols.push(col(
+                    "documents_owners_searched",
+                    From::Joined(source, "/owners_searched".into()),
+                ));
+                cols.extend(
+                    DOCUMENTS
+                        .iter()
+                        .map(|(n, p)| col(*n, From::Parcel(source, p.to_string()))),
+                );
+                cols.push(col("document_count", From::Count(source, "/documents")));
+            }
+        }
+    }
+    cols
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn every_mode_has_unique_column_names_and_an_apn() {
+        for mode in [
+            Mode::Search,
+            Mode::Property,
+            Mode::Validate,
+            Mode::Tax,
+            Mode::Sales,
+            Mode::Documents,
+            Mode::Comprehensive,
+        ] {
+            let cols = for_mode(mode);
+            let names: HashSet<&str> = cols.iter().map(|c| c.name.as_str()).collect();
+            assert_eq!(names.len(), cols.len(), "{mode:?} repeats a column name");
+            assert!(names.contains("apn"), "{mode:?} has no apn column");
+            assert_eq!(cols[0].name, "line");
+        }
+    }
+
+    #[test]
+    fn the_property_header_is_unchanged() {
+        let names: Vec<String> = for_mode(Mode::Property)
+            .into_iter()
+            .map(|c| c.name)
+            .collect();
+        assert_eq!(
+            names[8..13],
+            [
+                "assessor_status",
+                "assessor_fetched_at",
+                "assessor_url",
+                "assessor_error",
+                "apn"
+            ]
+        );
+        assert_eq!(names.last().map(String::as_str), Some("valuations"));
+        assert_eq!(names.len(), 65);
+    }
+}

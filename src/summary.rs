@@ -2,6 +2,8 @@
 
 use crate::engine::stats::Counts;
 use crate::engine::JobOutcome;
+use crate::progress::text::{self, count};
+use crate::progress::HostLine;
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -17,7 +19,10 @@ pub struct Summary {
     pub by_status: Counts,
     /// Rows that ended ok or not_found, divided by all rows.
     pub success_rate: f64,
+    /// Wall time divided by rows: what each row cost the run, with rows in parallel.
     pub average_seconds_per_row: f64,
+    /// How long one row took from start to end, on average (its requests and waits).
+    pub average_row_latency_seconds: f64,
     pub rows_per_second: f64,
     /// Rows answered by another row's fetch of the same identifier.
     pub shared_rows: u64,
@@ -67,6 +72,11 @@ impl Summary {
             average_seconds_per_row: if rows == 0 {
                 0.0
             } else {
+                round(wall / rows as f64, 4)
+            },
+            average_row_latency_seconds: if rows == 0 {
+                0.0
+            } else {
                 round(job.row_time.as_secs_f64() / rows as f64, 4)
             },
             rows_per_second: if wall > 0.0 {
@@ -91,33 +101,61 @@ impl Summary {
     pub fn render(&self) -> String {
         let c = &self.by_status;
         let mut out = format!(
-            "mps: {} rows in {:.1}s ({:.1} rows/s): ok {}, not found {}, failed {}, invalid {}\n",
-            self.rows,
+            "mps: {} in {:.1}s ({}): {}\n",
+            count(self.rows, "row", "rows"),
             self.wall_seconds,
-            self.rows_per_second,
-            c.ok,
-            c.not_found,
-            c.failed,
-            c.invalid
+            text::rate(self.rows_per_second),
+            [
+                format!("ok {}", c.ok),
+                format!("not found {}", c.not_found),
+                format!("failed {}", c.failed),
+                format!("invalid {}", c.invalid),
+            ]
+            .into_iter()
+            .chain((c.skipped > 0).then(|| format!("skipped {} (fresh enough)", c.skipped)))
+            .collect::<Vec<_>>()
+            .join(", ")
         );
         out.push_str(&format!(
-            "     success rate {:.1}%, average {:.3}s per row, {} rows shared another row's fetch\n",
+            "     success rate {:.1}%, {:.3}s of wall time per row ({:.3}s each, rows in parallel), {} another row's fetch\n",
             self.success_rate * 100.0,
             self.average_seconds_per_row,
-            self.shared_rows
+            self.average_row_latency_seconds,
+            match self.shared_rows {
+                1 => "1 row shared".to_string(),
+                n => format!("{n} rows shared"),
+            }
         ));
+        let wall = std::time::Duration::from_secs_f64(self.wall_seconds.max(0.0));
         for (host, s) in &self.hosts {
             let n = |k: &str| s.get(k).and_then(Value::as_u64).unwrap_or(0);
             if n("requests") == 0 {
                 continue;
             }
             out.push_str(&format!(
-                "     {host}: {} requests, {} retries, {} answered 429, {} errors\n",
-                n("requests"),
-                n("retries"),
+                "     {host}: {}, {}, {} answered 429, {}\n",
+                count(n("requests"), "request", "requests"),
+                count(n("retries"), "retry", "retries"),
                 n("status_429"),
-                n("errors")
+                count(n("errors"), "error", "errors")
             ));
+            let line = HostLine {
+                host: host.clone(),
+                requests: n("requests"),
+                rate: s.get("rate").and_then(Value::as_f64),
+                rate_limited_seconds: s
+                    .get("rate_limited_seconds")
+                    .and_then(Value::as_f64)
+                    .unwrap_or(0.0),
+                ..HostLine::default()
+            };
+            if let (Some(share), Some(rate)) = (text::limited_share(&line, wall), line.rate) {
+                out.push_str(&format!(
+                    "     {host}: rate-limited at {}, {:.0} % of the wall time; raise with --rate {host}=R\n",
+                    text::req_rate(rate),
+                    share * 100.0
+                ));
+            }
         }
         if !self.requests_per_row.is_empty() {
             let per: Vec<String> = self
@@ -127,7 +165,11 @@ impl Summary {
                 .collect();
             out.push_str(&format!("     requests per row: {}\n", per.join(", ")));
         }
-        if let Some(c) = &self.cache {
+        if let Some(c) = self
+            .cache
+            .as_ref()
+            .filter(|c| c.document_hits + c.document_misses + c.link_hits + c.link_misses > 0)
+        {
             out.push_str(&format!(
                 "     cache: {} of {} documents and {} of {} sales steps remembered, {} requests saved\n",
                 c.document_hits,
@@ -149,9 +191,10 @@ impl Summary {
         }
         if self.interrupted_rows + self.unwritten_rows > 0 {
             out.push_str(&format!(
-                "     not written: {} rows in flight at the stop, {} rows the output or the \
-                 database could not take (--resume fetches them again)\n",
-                self.interrupted_rows, self.unwritten_rows
+                "     not written: {} in flight at the stop, {} the output or the database \
+                 could not take (--resume fetches them again)\n",
+                count(self.interrupted_rows, "row", "rows"),
+                count(self.unwritten_rows, "row", "rows")
             ));
         }
         if let Some(why) = &self.stopped {

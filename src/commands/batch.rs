@@ -21,7 +21,7 @@ use crate::engine::{job, JobOutcome, JobSpec, Mode};
 use crate::ident::{Identifier, SearchType};
 use crate::input::{InputItem, InputOptions, InputReader, InputRow, Priority};
 use crate::ledger::{self, FileLedger, JobId, JobMeta};
-use crate::progress::ProgressMode;
+use crate::progress::{HostLine, HostProbe, ProgressMode, ProgressSetup};
 use crate::store::csv::tables::WithTables;
 use crate::store::postgres::{JobLock, PgFacts, PgStore};
 use crate::store::{self, Format};
@@ -112,6 +112,9 @@ pub fn run(mut args: BatchArgs) -> anyhow::Result<i32> {
         )?),
     };
 
+    let headerless = reader
+        .as_ref()
+        .is_some_and(|r| r.identifier_column().is_none());
     let mut meta = JobMeta::new(id.clone(), PathBuf::from(&input));
     meta.column = args.column.clone();
     meta.search_type = search_type.as_str().into();
@@ -192,7 +195,7 @@ pub fn run(mut args: BatchArgs) -> anyhow::Result<i32> {
 
     let total_hint = match progress.shows_total() && !args.from_db {
         false => None,
-        true => estimate_rows(&input).map(|n| match &ledgered.only {
+        true => estimate_rows(&input, headerless).map(|n| match &ledgered.only {
             Some(o) => o.len() as u64,
             None => n.saturating_sub(done.len() as u64),
         }),
@@ -205,8 +208,12 @@ pub fn run(mut args: BatchArgs) -> anyhow::Result<i32> {
         max_runtime: max_runtime.or(cfg.batch.max_runtime),
         flush_every: cfg.batch_processing.api_batch_size,
         search_max_pages: cfg.batch.search_max_pages,
-        progress,
-        total_hint,
+        progress: ProgressSetup {
+            mode: Some(progress),
+            total: total_hint,
+            job: Some(id.to_string()),
+            hosts: Some(host_probe(&services.http)),
+        },
         dedupe_capacity: 10_000,
         previous,
         stop_grace: DEFAULT_STOP_GRACE,
@@ -538,6 +545,24 @@ fn skipper(store: Arc<PgStore>, age: Duration, mode: Mode) -> Skip {
     })
 }
 
+/// The HTTP client's per-host counters, for the progress display.
+fn host_probe(http: &crate::http::HttpClient) -> HostProbe {
+    let http = http.clone();
+    Arc::new(move || {
+        http.stats()
+            .into_iter()
+            .map(|(s, st)| HostLine {
+                host: s.to_string(),
+                requests: st.requests,
+                retries: st.retries,
+                status_429: st.status_429,
+                rate: st.rate,
+                rate_limited_seconds: st.rate_limited_seconds,
+            })
+            .collect()
+    })
+}
+
 fn host_stats(
     http: &crate::http::HttpClient,
 ) -> std::collections::BTreeMap<String, serde_json::Value> {
@@ -594,8 +619,9 @@ fn report(
     Ok(())
 }
 
-/// Rows in a regular input file, counted by newlines (for the progress bar's ETA only).
-fn estimate_rows(input: &str) -> Option<u64> {
+/// Rows in a regular input file, counted by newlines (for the progress bar's ETA only); the
+/// first line is a row too when the file has no header.
+fn estimate_rows(input: &str, headerless: bool) -> Option<u64> {
     if input == "-" {
         return None;
     }
@@ -616,5 +642,5 @@ fn estimate_rows(input: &str) -> Option<u64> {
     if last != b'\n' {
         lines += 1;
     }
-    Some(lines.saturating_sub(1))
+    Some(lines.saturating_sub(u64::from(!headerless)))
 }

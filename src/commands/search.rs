@@ -9,7 +9,7 @@ use crate::engine::stop::Interrupt;
 use crate::engine::{job, JobSpec};
 use crate::ident::{classify, SearchType};
 use crate::input::{InputItem, InputRow, InvalidRow, Priority};
-use crate::progress::ProgressMode;
+use crate::progress::ProgressSetup;
 use crate::store::RecordSink;
 use std::io::{self, Write};
 use std::sync::{Arc, Mutex};
@@ -62,8 +62,7 @@ pub fn run(args: SearchArgs) -> anyhow::Result<i32> {
         max_runtime: None,
         flush_every: 1,
         search_max_pages: services.config.batch.search_max_pages,
-        progress: ProgressMode::None,
-        total_hint: Some(1),
+        progress: ProgressSetup::default(),
         dedupe_capacity: 1,
         previous: None,
         stop_grace: crate::engine::job::DEFAULT_STOP_GRACE,

@@ -25,7 +25,7 @@ use super::stats::Counts;
 use super::stop::{Interrupt, Stop};
 use super::writer::{Done, Writer};
 use crate::input::{InputItem, Priority};
-use crate::progress::{Progress, ProgressMode};
+use crate::progress::{Progress, ProgressSetup};
 use crate::source::model::SourceStatus;
 use crate::store::RecordSink;
 use crossbeam_channel::{bounded, RecvTimeoutError, Sender};
@@ -50,9 +50,8 @@ pub struct JobSpec {
     /// Records between output flushes.
     pub flush_every: usize,
     pub search_max_pages: u32,
-    pub progress: ProgressMode,
-    /// Expected rows, for the progress bar's ETA.
-    pub total_hint: Option<u64>,
+    /// The progress display: its mode, the expected rows, the job id and the hosts' counters.
+    pub progress: ProgressSetup,
     /// Distinct identifiers whose results are kept for duplicate rows.
     pub dedupe_capacity: usize,
     /// `--retry-failed --source S`: the rows' earlier records, whose other blocks are kept.
@@ -157,7 +156,7 @@ where
     // Only the workers hold senders now: the channel disconnects when the last one ends.
     drop(tx);
 
-    let progress = Progress::new(spec.progress, spec.total_hint);
+    let progress = Progress::new(spec.progress.clone());
     let mut writer = Writer::new(sink, persist, progress, spec);
     let mut stopping_since: Option<Instant> = None;
     loop {
@@ -178,6 +177,7 @@ where
             }
             wait = wait.min(left);
         }
+        writer.tick();
         match rx.recv_timeout(wait) {
             Ok(done) => writer.take(done, &shared),
             Err(RecvTimeoutError::Timeout) => writer.flush_if_idle(&shared),

@@ -45,7 +45,11 @@ impl std::fmt::Display for StopReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             StopReason::Fatal(m) => write!(f, "{m}"),
-            StopReason::MaxErrors(n) => write!(f, "stopped after {n} failed rows (--max-errors)"),
+            // Rows in flight may still fail after the limit is reached: the summary's count,
+            // not this text, says how many did.
+            StopReason::MaxErrors(n) => {
+                write!(f, "the --max-errors limit of {n} failed rows was reached")
+            }
             StopReason::MaxRuntime(d) => write!(
                 f,
                 "stopped after {} (--max-runtime)",

@@ -88,7 +88,8 @@ impl<'a> Writer<'a> {
             self.outcome.unwritten += 1;
             return;
         }
-        match self.sink.write(&done.record) {
+        let (sink, record) = (&mut self.sink, &done.record);
+        match self.progress.around_records(|| sink.write(record)) {
             Ok(()) => self.pending.push(done.record),
             Err(e) => {
                 self.outcome.unwritten += 1;
@@ -99,6 +100,12 @@ impl<'a> Writer<'a> {
         if self.pending.len() >= self.flush_every || self.last_flush.elapsed() >= FLUSH_INTERVAL {
             self.make_durable(shared);
         }
+    }
+
+    /// Called at every turn of the job's loop: keeps the progress display current while
+    /// rows are slow to come.
+    pub(super) fn tick(&mut self) {
+        self.progress.tick();
     }
 
     /// Called when no row came for a while: makes what was written durable.

@@ -28,6 +28,11 @@ pub(super) struct TokenBucket {
     paused_until: Option<Instant>,
     successes: u32,
     last_decrease: Option<Instant>,
+    /// Wall time during which at least one request waited for its start (union of the
+    /// waits, not their sum: ten requests queued for one second cost one second).
+    waited: Duration,
+    /// The latest start handed out after a wait: waits before it are already counted.
+    waited_until: Option<Instant>,
 }
 
 impl TokenBucket {
@@ -43,7 +48,32 @@ impl TokenBucket {
             paused_until: None,
             successes: 0,
             last_decrease: None,
+            waited: Duration::ZERO,
+            waited_until: None,
         }
+    }
+
+    /// The configured ceiling in requests per second, `None` when unlimited.
+    pub(super) fn ceiling(&self) -> Option<f64> {
+        self.ceiling
+    }
+
+    /// How long, up to `now`, some request has been held back by this bucket (its rate or
+    /// a `Retry-After` pause): the part of the run this host's politeness bounded.
+    pub(super) fn waited(&self, now: Instant) -> Duration {
+        let ahead = self
+            .waited_until
+            .map_or(Duration::ZERO, |u| u.saturating_duration_since(now));
+        self.waited.saturating_sub(ahead)
+    }
+
+    fn note_wait(&mut self, now: Instant, start: Instant) {
+        if start <= now {
+            return;
+        }
+        let from = self.waited_until.map_or(now, |u| u.max(now));
+        self.waited += start.saturating_duration_since(from);
+        self.waited_until = Some(self.waited_until.map_or(start, |u| u.max(start)));
     }
 
     /// The current (possibly reduced) rate, or `None` when unlimited.
@@ -57,6 +87,12 @@ impl TokenBucket {
 
     /// Reserve the next start for a request asking at `now`; returns when it may start.
     pub(super) fn reserve(&mut self, now: Instant) -> Instant {
+        let start = self.next_start(now);
+        self.note_wait(now, start);
+        start
+    }
+
+    fn next_start(&mut self, now: Instant) -> Instant {
         let earliest = self.paused_until.map_or(now, |p| p.max(now));
         let Some(ceiling) = self.ceiling else {
             return earliest;
@@ -124,6 +160,21 @@ mod tests {
 
     fn ms(n: u64) -> Duration {
         Duration::from_millis(n)
+    }
+
+    #[test]
+    fn overlapping_waits_count_once() {
+        let t0 = Instant::now();
+        let mut b = TokenBucket::new(10.0, 1, false);
+        for _ in 0..5 {
+            b.reserve(t0); // starts at 0, 100, 200, 300, 400 ms
+        }
+        assert_eq!(b.waited(t0 + ms(400)), ms(400));
+        // Time scheduled but not yet passed is not counted.
+        assert_eq!(b.waited(t0 + ms(100)), ms(100));
+        // Idle, then a request that need not wait.
+        assert_eq!(b.reserve(t0 + ms(2000)), t0 + ms(2000));
+        assert_eq!(b.waited(t0 + ms(3000)), ms(400));
     }
 
     #[test]

@@ -208,7 +208,12 @@ impl HttpClient {
         self.inner
             .hosts
             .iter()
-            .map(|(s, h)| (*s, h.counters.snapshot()))
+            .map(|(s, h)| {
+                let mut stats = h.counters.snapshot();
+                stats.rate = h.limiter.ceiling();
+                stats.rate_limited_seconds = h.limiter.waited().as_secs_f64();
+                (*s, stats)
+            })
             .collect()
     }
 

@@ -131,6 +131,16 @@ impl HostLimiter {
         lock(&self.circuit).on_failure(Instant::now())
     }
 
+    /// The configured rate ceiling; `None` if unlimited.
+    pub fn ceiling(&self) -> Option<f64> {
+        lock(&self.bucket).ceiling()
+    }
+
+    /// How long some request to this host has waited for its rate (or a pause) so far.
+    pub fn waited(&self) -> Duration {
+        lock(&self.bucket).waited(Instant::now())
+    }
+
     /// The current request rate (below the ceiling after throttling); `None` if unlimited.
     pub fn current_rate(&self) -> Option<f64> {
         lock(&self.bucket).current_rate()

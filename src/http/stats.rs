@@ -3,7 +3,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// A snapshot of one host's counters.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize)]
 pub struct HostStats {
     /// HTTP requests sent: every attempt and every redirect hop.
     pub requests: u64,
@@ -17,6 +17,10 @@ pub struct HostStats {
     pub bytes: u64,
     /// Times the circuit breaker opened.
     pub circuit_opened: u64,
+    /// The politeness rate ceiling, requests per second (`None`: unlimited).
+    pub rate: Option<f64>,
+    /// Wall seconds during which some request waited for the host's rate or a pause.
+    pub rate_limited_seconds: f64,
 }
 
 #[derive(Debug, Default)]
@@ -44,6 +48,8 @@ impl Counters {
             errors: get(&self.errors),
             bytes: get(&self.bytes),
             circuit_opened: get(&self.circuit_opened),
+            rate: None,
+            rate_limited_seconds: 0.0,
         }
     }
 }

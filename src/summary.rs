@@ -21,8 +21,8 @@ pub struct Summary {
     pub success_rate: f64,
     /// Wall time divided by rows: what each row cost the run, with rows in parallel.
     pub average_seconds_per_row: f64,
-    /// How long one row took from start to end, on average (its requests and waits).
-    pub average_row_latency_seconds: f64,
+    /// Whether `--resume` can finish the job (its input can be read again).
+    pub resumable: bool,
     pub rows_per_second: f64,
     /// Rows answered by another row's fetch of the same identifier.
     pub shared_rows: u64,
@@ -74,11 +74,7 @@ impl Summary {
             } else {
                 round(wall / rows as f64, 4)
             },
-            average_row_latency_seconds: if rows == 0 {
-                0.0
-            } else {
-                round(job.row_time.as_secs_f64() / rows as f64, 4)
-            },
+            resumable: true,
             rows_per_second: if wall > 0.0 {
                 round(rows as f64 / wall, 2)
             } else {
@@ -117,10 +113,9 @@ impl Summary {
             .join(", ")
         );
         out.push_str(&format!(
-            "     success rate {:.1}%, {:.3}s of wall time per row ({:.3}s each, rows in parallel), {} another row's fetch\n",
+            "     success rate {:.1}%, {:.3}s of wall time per row, {} another row's fetch\n",
             self.success_rate * 100.0,
             self.average_seconds_per_row,
-            self.average_row_latency_seconds,
             match self.shared_rows {
                 1 => "1 row shared".to_string(),
                 n => format!("{n} rows shared"),
@@ -192,9 +187,14 @@ impl Summary {
         if self.interrupted_rows + self.unwritten_rows > 0 {
             out.push_str(&format!(
                 "     not written: {} in flight at the stop, {} the output or the database \
-                 could not take (--resume fetches them again)\n",
+                 could not take ({})\n",
                 count(self.interrupted_rows, "row", "rows"),
-                count(self.unwritten_rows, "row", "rows")
+                count(self.unwritten_rows, "row", "rows"),
+                if self.resumable {
+                    "--resume fetches them again"
+                } else {
+                    "its input cannot be read again, so this job cannot be resumed"
+                }
             ));
         }
         if let Some(why) = &self.stopped {

@@ -158,7 +158,15 @@ pub fn run(mut args: BatchArgs) -> anyhow::Result<i32> {
         let again = ledgered.only.clone().unwrap_or_default();
         csv_tables::reconcile(dir, mode, &|l| held.contains(&l) && !again.contains(&l))?;
     }
-    announce(&args, &run, &id, &input, &done, ledgered.only.as_ref());
+    announce(
+        &args,
+        &settings,
+        &run,
+        &id,
+        &input,
+        &done,
+        ledgered.only.as_ref(),
+    );
     if !args.common.quiet {
         eprintln!("mps: {}", politeness(&cfg));
     }
@@ -248,6 +256,7 @@ pub fn run(mut args: BatchArgs) -> anyhow::Result<i32> {
     let mut summary = Summary::new(mode.as_str(), &outcome, host_stats(&services.http), code);
     summary.strategy = ctx.strategy.as_str().to_string();
     summary.job = Some(id.to_string());
+    summary.resumable = input != "-";
     summary.browsers = browser_stats.and_then(|s| serde_json::to_value(s).ok());
     summary.cache = ctx.facts.enabled().then(|| ctx.facts.stats());
     if let Err(e) = persist.finish(run_status(&outcome), &serde_json::to_value(&summary)?) {
@@ -445,6 +454,7 @@ fn politeness(cfg: &crate::config::Config) -> String {
 /// Says which job this is and how to resume it, on stderr.
 fn announce(
     args: &BatchArgs,
+    settings: &JobSettings,
     run: &Run,
     id: &JobId,
     input: &str,
@@ -459,12 +469,25 @@ fn announce(
             "mps: job {id} (its input is {}, which cannot be read again: this job cannot be resumed)",
             if args.from_db { "the database's parcels" } else { "stdin" }
         ),
-        Run::New => eprintln!("mps: job {id} (resume with: mps batch --resume {id})"),
+        Run::New => eprintln!("mps: job {id} (resume with: {})", resume_command(id, settings)),
         Run::Resume => eprintln!("mps: resuming job {id}: {} rows already done", done.len()),
         Run::RetryFailed { .. } => eprintln!(
             "mps: retrying {} failed rows of job {id}",
             only.map_or(0, BTreeSet::len)
         ),
+    }
+}
+
+/// The command that finishes job `id`, as it works when pasted: the job keeps its settings
+/// (simulator, rates, database URL) except a database password, which mps never stores.
+fn resume_command(id: &JobId, settings: &JobSettings) -> String {
+    if settings.database_password {
+        format!(
+            "mps batch --resume {id} --database-url URL, the URL with its password, which mps \
+             does not store"
+        )
+    } else {
+        format!("mps batch --resume {id}")
     }
 }
 
@@ -595,13 +618,8 @@ fn report(
     if let Some(stop) = outcome.stop.as_ref().filter(|s| s.resumable()) {
         let how = if input == "-" {
             "its input cannot be read again, so it cannot be resumed".to_string()
-        } else if settings.database_password {
-            format!(
-                "finish the job with: mps batch --resume {id} --database-url URL (the URL \
-                 with its password, which mps does not store)"
-            )
         } else {
-            format!("finish the job with: mps batch --resume {id}")
+            format!("finish the job with: {}", resume_command(id, settings))
         };
         eprintln!("mps: {stop}; {how}");
     }

@@ -52,7 +52,7 @@ impl std::fmt::Display for StopReason {
             }
             StopReason::MaxRuntime(d) => write!(
                 f,
-                "stopped after {} (--max-runtime)",
+                "the --max-runtime of {} was reached",
                 humantime::format_duration(*d)
             ),
             StopReason::Interrupted(signal) => write!(f, "interrupted ({})", signal_name(*signal)),

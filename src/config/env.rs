@@ -107,10 +107,10 @@ pub fn apply(
     // A value the variables above only stored is checked with the rest of the config; name
     // the variable and its value, not the key it landed in.
     const STORED: &[(&str, &str)] = &[
-        ("format", "MPS_FORMAT"),
-        ("progress", "MPS_PROGRESS"),
-        ("strategy", "MPS_STRATEGY"),
-        ("max_concurrent_per_job", "MPS_WORKERS"),
+        ("batch.format", "MPS_FORMAT"),
+        ("batch.progress", "MPS_PROGRESS"),
+        ("batch.strategy", "MPS_STRATEGY"),
+        ("batch_processing.max_concurrent_per_job", "MPS_WORKERS"),
     ];
     config.check().map_err(|(key, reason)| {
         match STORED

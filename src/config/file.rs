@@ -51,10 +51,17 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
     if !has_content {
         return Ok(Config::default());
     }
-    let config: Config = serde_norway::from_str(text).map_err(|e| ConfigError::Parse {
-        path: path.to_path_buf(),
-        line: e.location().map(|l| l.line()).unwrap_or(0),
-        message: tidy(&e.to_string()),
+    // serde_path_to_error tracks the whole key (`http.timeout`), which the YAML error
+    // alone reduces to its section (`http`).
+    let de = serde_norway::Deserializer::from_str(text);
+    let config: Config = serde_path_to_error::deserialize(de).map_err(|e| {
+        let key = e.path().to_string();
+        let inner = e.into_inner();
+        ConfigError::Parse {
+            path: path.to_path_buf(),
+            line: inner.location().map(|l| l.line()).unwrap_or(0),
+            message: with_key(&key, &tidy(&inner.to_string())),
+        }
     })?;
     config.check().map_err(|(key, reason)| ConfigError::Value {
         path: path.to_path_buf(),
@@ -65,6 +72,20 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
     Ok(config)
 }
 
+/// `http.timeout: "abc" is not a duration`: the YAML message starts with the key's section
+/// (`http: ...`), which the whole key replaces.
+fn with_key(key: &str, message: &str) -> String {
+    if key.is_empty() || key == "." {
+        return message.to_string();
+    }
+    let section = key.split('.').next().unwrap_or(key);
+    let rest = message
+        .strip_prefix(&format!("{key}: "))
+        .or_else(|| message.strip_prefix(&format!("{section}: ")))
+        .unwrap_or(message);
+    format!("{key}: {rest}")
+}
+
 /// The serde message carries its own "at line N column M"; the prefix already says the line.
 fn tidy(msg: &str) -> String {
     match msg.find(" at line ") {
@@ -73,13 +94,29 @@ fn tidy(msg: &str) -> String {
     }
 }
 
-/// The 1-based line where `key:` is set (0 when the value is a default, not in the file).
+/// The 1-based line where the dotted `key` (`sources.assessor.rate`) is set: each part is
+/// looked for below the line of the part before it, indented deeper (0 when the value is a
+/// default, not in the file).
 fn line_of(text: &str, key: &str) -> usize {
-    let wanted = format!("{key}:");
-    text.lines()
-        .position(|l| l.trim_start().starts_with(&wanted))
-        .map(|i| i + 1)
-        .unwrap_or(0)
+    let lines: Vec<&str> = text.lines().collect();
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let (mut from, mut depth, mut found) = (0, None::<usize>, 0);
+    for part in key.split('.') {
+        let wanted = format!("{part}:");
+        let hit = lines.iter().enumerate().skip(from).find(|(_, l)| {
+            let t = l.trim_start();
+            t.starts_with(&wanted) && depth.is_none_or(|d| indent(l) > d)
+        });
+        match hit {
+            Some((i, l)) => {
+                found = i + 1;
+                from = i + 1;
+                depth = Some(indent(l));
+            }
+            None => return 0,
+        }
+    }
+    found
 }
 
 /// Where the default config file lives, if there is one: `$XDG_CONFIG_HOME/mps/config.yaml`
@@ -121,6 +158,32 @@ mod tests {
     }
 
     #[test]
+    fn errors_name_the_whole_key_once() {
+        for (text, want) in [
+            (
+                "http:\n  timeout: abc\n",
+                "2: http.timeout: \"abc\" is not a duration",
+            ),
+            (
+                "http:\n  timeoutx: 3\n",
+                "2: http.timeoutx: unknown field `timeoutx`",
+            ),
+            (
+                "sources:\n  assessor:\n    rate: fast\n",
+                "3: sources.assessor.rate: invalid type",
+            ),
+        ] {
+            let e = parse(p(), text).expect_err(text).to_string();
+            assert!(e.contains(want), "{e}");
+            assert_eq!(
+                e.matches("http.").count() + e.matches("sources.").count(),
+                1,
+                "{e}"
+            );
+        }
+    }
+
+    #[test]
     fn empty_is_default() {
         let c = parse(p(), "# nothing\n\n").unwrap();
         assert_eq!(c.batch_processing.api_rate_limit, 2.0);
@@ -154,7 +217,7 @@ mod tests {
             .to_string();
         assert_eq!(
             err,
-            "c.yaml:3: bad value for `concurrency`: must be at least 1"
+            "c.yaml:3: bad value for `sources.assessor.concurrency`: must be at least 1"
         );
     }
 

@@ -303,40 +303,55 @@ impl Config {
             if let Some(r) = src.rate {
                 if !(r.is_finite() && r >= 0.0) {
                     return bad(
-                        "rate",
+                        &format!("sources.{s}.rate"),
                         "must be a number of requests per second, 0 or more (0 = no limit)",
                     );
                 }
             }
             if src.concurrency == 0 {
-                return bad("concurrency", "must be at least 1");
+                return bad(&format!("sources.{s}.concurrency"), "must be at least 1");
             }
             if src.burst == 0 {
-                return bad("burst", "must be at least 1");
+                return bad(&format!("sources.{s}.burst"), "must be at least 1");
             }
             let scheme_ok = src.url.starts_with("http://") || src.url.starts_with("https://");
             if !(src.url.is_empty() || scheme_ok) {
-                return bad("url", "must start with http:// or https://");
+                return bad(
+                    &format!("sources.{s}.url"),
+                    "must start with http:// or https://",
+                );
             }
         }
         let bp = &self.batch_processing;
         if !(bp.api_rate_limit.is_finite() && bp.api_rate_limit >= 0.0) {
-            return bad("api_rate_limit", "must be 0 or more requests per second");
+            return bad(
+                "batch_processing.api_rate_limit",
+                "must be 0 or more requests per second",
+            );
         }
         if !(bp.scraper_rate_limit.is_finite() && bp.scraper_rate_limit >= 0.0) {
             return bad(
-                "scraper_rate_limit",
+                "batch_processing.scraper_rate_limit",
                 "must be 0 or more page loads per second",
             );
         }
         if !(bp.scraper_timeout.is_finite() && bp.scraper_timeout > 0.0) {
-            return bad("scraper_timeout", "must be a positive number of seconds");
+            return bad(
+                "batch_processing.scraper_timeout",
+                "must be a positive number of seconds",
+            );
         }
         for (k, v) in [
-            ("max_concurrent_jobs", bp.max_concurrent_jobs),
-            ("max_concurrent_per_job", bp.max_concurrent_per_job),
-            ("api_batch_size", bp.api_batch_size),
-            ("scraper_pool_size", bp.scraper_pool_size),
+            (
+                "batch_processing.max_concurrent_jobs",
+                bp.max_concurrent_jobs,
+            ),
+            (
+                "batch_processing.max_concurrent_per_job",
+                bp.max_concurrent_per_job,
+            ),
+            ("batch_processing.api_batch_size", bp.api_batch_size),
+            ("batch_processing.scraper_pool_size", bp.scraper_pool_size),
         ] {
             if v == 0 {
                 return bad(k, "must be at least 1");
@@ -344,19 +359,22 @@ impl Config {
         }
         // The same bounds as --workers and --browsers.
         if bp.max_concurrent_per_job as u64 > crate::cli::MAX_WORKERS {
-            return bad("max_concurrent_per_job", "must be at most 512");
+            return bad(
+                "batch_processing.max_concurrent_per_job",
+                "must be at most 512",
+            );
         }
         if bp.scraper_pool_size as u64 > crate::cli::MAX_BROWSERS {
-            return bad("scraper_pool_size", "must be at most 32");
+            return bad("batch_processing.scraper_pool_size", "must be at most 32");
         }
         if self.http.max_attempts == 0 {
-            return bad("max_attempts", "must be at least 1");
+            return bad("http.max_attempts", "must be at least 1");
         }
         if self.batch.search_max_pages == 0 {
-            return bad("search_max_pages", "must be at least 1");
+            return bad("batch.search_max_pages", "must be at least 1");
         }
         if !matches!(self.batch.format.as_str(), "jsonl" | "csv" | "json") {
-            return bad("format", "must be jsonl, csv or json");
+            return bad("batch.format", "must be jsonl, csv or json");
         }
         if self
             .batch
@@ -365,12 +383,12 @@ impl Config {
             .is_err()
         {
             return bad(
-                "strategy",
+                "batch.strategy",
                 "must be intelligent, api-only, scraping-only, parallel-all or sequential",
             );
         }
         if self.batch.max_documents == 0 {
-            return bad("max_documents", "must be at least 1");
+            return bad("batch.max_documents", "must be at least 1");
         }
         if self
             .batch
@@ -378,7 +396,7 @@ impl Config {
             .parse::<crate::engine::recorder_options::DocumentDetail>()
             .is_err()
         {
-            return bad("documents", "must be index or full");
+            return bad("batch.documents", "must be index or full");
         }
         if self
             .batch
@@ -387,21 +405,21 @@ impl Config {
             .is_err()
         {
             return bad(
-                "documents_since",
+                "batch.documents_since",
                 "must be acquisition, all or a date (YYYY-MM-DD)",
             );
         }
         if self.batch.sales_depth > MAX_SALES_DEPTH {
-            return bad("sales_depth", "must be at most 10");
+            return bad("batch.sales_depth", "must be at most 10");
         }
         if self.browser.pages_per_browser == 0 {
-            return bad("pages_per_browser", "must be at least 1");
+            return bad("browser.pages_per_browser", "must be at least 1");
         }
         if !matches!(
             self.batch.progress.as_str(),
             "auto" | "bar" | "jsonl" | "none"
         ) {
-            return bad("progress", "must be auto, bar, jsonl or none");
+            return bad("batch.progress", "must be auto, bar, jsonl or none");
         }
         Ok(())
     }

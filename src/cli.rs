@@ -34,6 +34,20 @@ pub enum Command {
     Db(DbArgs),
     /// The cache of recorded documents and sales steps: `mps cache stats`, `mps cache clear`.
     Cache(CacheArgs),
+    /// Print a shell completion script to stdout, e.g.
+    /// `mps completions bash > ~/.local/share/bash-completion/completions/mps`.
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) to stdout, e.g. `mps man | man -l -`; `mps man batch` for a
+    /// subcommand's page.
+    Man {
+        /// A subcommand whose page to print instead of the top command's.
+        #[arg(value_name = "SUBCOMMAND")]
+        subcommand: Option<String>,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -520,3 +520,57 @@ fn a_progress_bar_is_drawn_only_on_a_terminal() {
     assert!(text.contains("rows"), "bar on a terminal: {text}");
     assert!(text.contains("5/5") || text.contains("ok 5"), "{text}");
 }
+
+/// Runs `mps` with `args` and nothing from the caller's environment but PATH.
+fn bare(args: &[&str]) -> std::process::Output {
+    Command::new(BIN)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run mps")
+}
+
+#[test]
+fn completions_are_printed_for_bash_zsh_and_fish() {
+    let out = bare(&["completions", "bash"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let bash = String::from_utf8_lossy(&out.stdout);
+    assert!(bash.contains("batch") && bash.contains("--mode"), "{bash}");
+    for shell in ["zsh", "fish"] {
+        let out = bare(&["completions", shell]);
+        assert_eq!(code(&out), 0, "{shell}: {}", stderr(&out));
+        let script = String::from_utf8_lossy(&out.stdout);
+        assert!(!script.trim().is_empty(), "{shell}");
+        assert!(script.contains("mps"), "{shell}: {script}");
+    }
+    let out = bare(&["completions", "tcsh"]);
+    assert_eq!(code(&out), 2, "an unknown shell is a usage error");
+    assert!(out.stdout.is_empty());
+    assert!(stderr(&out).contains("tcsh"), "{}", stderr(&out));
+}
+
+#[test]
+fn man_prints_a_roff_page_of_mps_and_of_a_subcommand() {
+    let out = bare(&["man"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let page = String::from_utf8_lossy(&out.stdout);
+    // roff's apostrophe preamble (`.ie`/`.el`, no output) comes first; then the title.
+    let first = page
+        .lines()
+        .find(|l| !l.starts_with(".ie ") && !l.starts_with(".el "))
+        .unwrap_or_default();
+    assert!(first.starts_with(".TH mps 1"), "{page}");
+    assert!(page.contains("batch"), "{page}");
+
+    let out = bare(&["man", "batch"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let page = String::from_utf8_lossy(&out.stdout);
+    assert!(page.contains("\n.TH mps-batch 1 "), "{page}");
+    assert!(page.contains("mode"), "{page}");
+
+    let out = bare(&["man", "frobnicate"]);
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("frobnicate"), "{}", stderr(&out));
+}

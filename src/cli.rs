@@ -11,7 +11,7 @@ pub const MAX_WORKERS: u64 = 512;
 /// Collect Maricopa County property records in bulk: Assessor parcels, Treasurer tax bills
 /// and Recorder documents, in parallel and politely, with one record per input row.
 #[derive(Debug, Parser)]
-#[command(name = "mps", version, about, long_about = None, after_help = ENV_HELP)]
+#[command(name = "mps", version = crate::version::VERSION, about, long_about = None, after_help = ENV_HELP)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

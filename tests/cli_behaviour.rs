@@ -574,3 +574,25 @@ fn man_prints_a_roff_page_of_mps_and_of_a_subcommand() {
     assert_eq!(code(&out), 2);
     assert!(stderr(&out).contains("frobnicate"), "{}", stderr(&out));
 }
+
+#[test]
+fn version_names_the_commit_it_was_built_from() {
+    let out = bare(&["--version"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let version = String::from_utf8_lossy(&out.stdout);
+    assert!(version.starts_with("mps 0."), "{version}");
+    assert!(version.contains("(commit "), "{version}");
+    assert!(version.contains("includes: postgres"), "{version}");
+    // Built from this checkout: the same short hash git gives now (when git is here at all).
+    let head = Command::new("git")
+        .args(["rev-parse", "--short", "HEAD"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output();
+    if let Some(head) = head.ok().filter(|o| o.status.success()) {
+        let hash = String::from_utf8_lossy(&head.stdout).trim().to_string();
+        assert!(
+            version.contains(&format!("(commit {hash}, ")),
+            "{version} vs {hash}"
+        );
+    }
+}

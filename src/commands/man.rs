@@ -29,8 +29,9 @@ pub fn run(subcommand: Option<&str>) -> anyhow::Result<i32> {
             }
         },
     };
-    // A subcommand has no version of its own: the page footer names the program's.
-    let source = format!("mps {}", cmd.get_version().unwrap_or_default());
+    // The footer names the release only (the commit and build notes of `--version` are too
+    // long for it); a subcommand has no version of its own, so it gets the program's.
+    let source = format!("mps {}", env!("CARGO_PKG_VERSION"));
     let mut roff = Vec::new();
     clap_mangen::Man::new(page)
         .source(source)

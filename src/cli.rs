@@ -11,18 +11,42 @@ pub const MAX_WORKERS: u64 = 512;
 /// Collect Maricopa County property records in bulk: Assessor parcels, Treasurer tax bills
 /// and Recorder documents, in parallel and politely, with one record per input row.
 #[derive(Debug, Parser)]
-#[command(name = "mps", version = crate::version::VERSION, about, long_about = None, after_help = ENV_HELP)]
+#[command(name = "mps", version = crate::version::VERSION, about, long_about = None,
+          after_help = TOP_HELP)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
 }
 
-const ENV_HELP: &str = "Environment: MPS_ASSESSOR_TOKEN (Assessor API token), MPS_ASSESSOR_URL, \
-MPS_CONFIG, MPS_WORKERS, MPS_<SOURCE>_RATE. Precedence: defaults < config file < MPS_* < flags.";
+/// The environment and examples, after `mps --help`. Every example must parse with today's
+/// flags: a test runs each one through the parser.
+const TOP_HELP: &str = "\
+Environment: MPS_ASSESSOR_TOKEN (Assessor API token), MPS_ASSESSOR_URL, MPS_CONFIG, \
+MPS_WORKERS, MPS_<SOURCE>_RATE. Precedence: defaults < config file < MPS_* < flags.
+
+Examples:
+  mps batch --input apns.csv --mode comprehensive -o out.jsonl
+  mps batch --input apns.csv --mode tax --format csv -o tax.csv
+  mps batch --resume JOB
+  mps jobs failed JOB | mps batch --input - --mode property
+  mps batch --input apns.csv --sim     (the simulated county: no token, no network)
+  mps sim --sample 20                  (APNs that exist in the simulated county)";
+
+/// Examples after `mps batch --help`; checked like [`TOP_HELP`]'s.
+const BATCH_HELP: &str = "\
+Examples:
+  mps batch --input apns.csv --mode comprehensive -o out.jsonl
+  mps batch --input apns.csv --mode tax --format csv -o tax.csv
+  mps batch --input owners.csv --search-type owner --mode search
+  mps batch --resume JOB
+  mps batch --retry-failed JOB --source tax
+  mps jobs failed JOB | mps batch --input - --mode property
+  mps batch --input apns.csv --sim --rate assessor=20";
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Identifiers in (CSV), one record per identifier out.
+    #[command(after_help = BATCH_HELP)]
     Batch(Box<BatchArgs>),
     /// One identifier through the same pipeline; pretty JSON on stdout.
     Search(Box<SearchArgs>),

@@ -596,3 +596,34 @@ fn version_names_the_commit_it_was_built_from() {
         );
     }
 }
+
+/// The example command lines of a help text: the lines under "Examples:" up to a blank line,
+/// without their trailing `(explanation)`.
+fn examples(help: &str) -> Vec<String> {
+    help.lines()
+        .skip_while(|l| !l.starts_with("Examples"))
+        .skip(1)
+        .take_while(|l| !l.trim().is_empty())
+        .map(|l| l.split("  (").next().unwrap_or(l).trim().to_string())
+        .collect()
+}
+
+#[test]
+fn help_ends_with_examples_that_parse_with_todays_flags() {
+    for args in [&["--help"][..], &["batch", "--help"]] {
+        let out = bare(args);
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        let help = String::from_utf8_lossy(&out.stdout);
+        let examples = examples(&help);
+        assert!(examples.len() >= 4, "{args:?}: {help}");
+        for example in examples {
+            // Each command of a pipeline is an mps command line of its own.
+            for command in example.split(" | ") {
+                let words: Vec<&str> = command.split_whitespace().collect();
+                assert_eq!(words.first(), Some(&"mps"), "{example}");
+                let parsed = <mps::cli::Cli as clap::Parser>::try_parse_from(&words);
+                assert!(parsed.is_ok(), "{example}: {:?}", parsed.err());
+            }
+        }
+    }
+}

@@ -118,8 +118,18 @@ pub struct JobsArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum JobsCommand {
-    /// Every job, newest first.
-    List,
+    /// Every job, newest first: a table, or JSON with --json.
+    ///
+    /// STARTED is in UTC. OK counts rows answered (ok or not found); ROWS also counts skipped
+    /// rows; a job not finished shows the rows done so far; `-` is a count not known. STATUS is
+    /// how the last run ended (completed, interrupted, stopped), running, unfinished (its
+    /// process died: `mps batch --resume JOB` finishes it), or unreadable (why, on stderr).
+    List {
+        /// One JSON array instead of the table, each job with every row count (null when
+        /// not known), its strategy, finish time and ledger file.
+        #[arg(long)]
+        json: bool,
+    },
     /// One job: counts by status and source, timing, per-host statistics.
     Show { id: String },
     /// A job's failed rows (line, input, source, reason), ready to feed a new batch.

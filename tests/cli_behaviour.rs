@@ -627,3 +627,76 @@ fn help_ends_with_examples_that_parse_with_todays_flags() {
         }
     }
 }
+
+/// Runs a finished batch of `good` real APNs and one invalid row into `out.jsonl`; returns
+/// the job id.
+fn small_job(env: &Env, good: usize) -> String {
+    let mut apns: Vec<String> = sample(good).iter().map(Apn::dashed).collect();
+    apns.push("not-an-apn".to_string());
+    let input = apn_file(env, &apns);
+    let out = env.batch(
+        &input,
+        &[
+            "--rate",
+            "assessor=0",
+            "--progress",
+            "none",
+            "-o",
+            "out.jsonl",
+        ],
+    );
+    assert_eq!(code(&out), 1, "the invalid row: {}", stderr(&out));
+    let err = stderr(&out);
+    let start = err.find("mps: job ").expect("job id") + "mps: job ".len();
+    err[start..]
+        .split_whitespace()
+        .next()
+        .expect("id")
+        .to_string()
+}
+
+#[test]
+fn jobs_list_is_a_table_with_each_jobs_counts_and_json_on_request() {
+    let env = Env::new();
+    let id = small_job(&env, 3);
+    let out = env.mps().args(["jobs", "list"]).output().unwrap();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = text.lines().collect();
+    let header: Vec<&str> = lines[0].split_whitespace().collect();
+    assert_eq!(
+        header,
+        [
+            "ID", "STARTED", "(UTC)", "MODE", "ROWS", "OK", "FAILED", "INVALID", "STATUS", "INPUT",
+            "OUTPUT"
+        ],
+        "{text}"
+    );
+    let row = lines
+        .iter()
+        .find(|l| l.starts_with(&id))
+        .expect("the job's row");
+    let cells: Vec<&str> = row.split_whitespace().collect();
+    // id, date, time, mode, rows, ok, failed, invalid, status, input, output
+    assert_eq!(
+        cells[3..9],
+        ["property", "4", "3", "0", "1", "completed"],
+        "{row}"
+    );
+    assert!(cells[10].ends_with("out.jsonl"), "{row}");
+    // Columns line up: every value starts where its header does.
+    let at = |line: &str, word: &str| line.find(word).expect("in line");
+    assert_eq!(at(lines[0], "STATUS"), at(row, "completed"), "{text}");
+    assert_eq!(at(lines[0], "MODE"), at(row, "property"), "{text}");
+
+    let out = env.mps().args(["jobs", "list", "--json"]).output().unwrap();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("a JSON array");
+    let job = v
+        .as_array()
+        .and_then(|a| a.iter().find(|j| j["id"] == id.as_str()))
+        .expect("the job in the array");
+    assert_eq!(job["status"], "completed", "{job}");
+    assert_eq!(job["rows_by_status"]["invalid"], 1, "{job}");
+    assert_eq!(job["rows_by_status"]["ok"], 3, "{job}");
+}

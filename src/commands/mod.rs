@@ -8,8 +8,10 @@ pub mod completions;
 pub mod db;
 pub mod earlier;
 pub mod exit;
+pub mod job_facts;
 pub mod job_settings;
 pub mod jobs;
+pub mod jobs_list;
 pub mod man;
 pub mod report;
 pub mod rewrite;
@@ -17,6 +19,7 @@ pub mod search;
 pub mod setup;
 pub mod signals;
 pub mod sim;
+pub mod table;
 
 use crate::cli::{Cli, Command};
 

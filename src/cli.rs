@@ -130,8 +130,14 @@ pub enum JobsCommand {
         #[arg(long)]
         json: bool,
     },
-    /// One job: counts by status and source, timing, per-host statistics.
-    Show { id: String },
+    /// One job: status, settings, row counts, what to run next (--json: all statistics).
+    Show {
+        id: String,
+        /// The job as JSON: counts by status and source, runs, the last run's summary and
+        /// the per-host totals over every run.
+        #[arg(long)]
+        json: bool,
+    },
     /// A job's failed rows (line, input, source, reason), ready to feed a new batch.
     Failed {
         id: String,

@@ -700,3 +700,46 @@ fn jobs_list_is_a_table_with_each_jobs_counts_and_json_on_request() {
     assert_eq!(job["rows_by_status"]["invalid"], 1, "{job}");
     assert_eq!(job["rows_by_status"]["ok"], 3, "{job}");
 }
+
+#[test]
+fn jobs_show_is_for_people_and_json_on_request() {
+    let env = Env::new();
+    let id = small_job(&env, 2);
+    let out = env.mps().args(["jobs", "show", &id]).output().unwrap();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let value = |key: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix(&format!("{key}:")))
+            .map(str::trim)
+            .unwrap_or_else(|| panic!("{key}: in {text}"))
+    };
+    assert_eq!(value("id"), id);
+    assert_eq!(value("status"), "completed");
+    assert_eq!(value("mode"), "property");
+    assert_eq!(
+        (value("ok"), value("invalid"), value("failed")),
+        ("2", "1", "0")
+    );
+    assert!(value("output").ends_with("out.jsonl"), "{text}");
+    assert!(!text.contains("resume:"), "a completed job: {text}");
+    // Values line up after their keys.
+    let column = |key: &str| {
+        let line = text
+            .lines()
+            .find(|l| l.starts_with(key))
+            .unwrap_or_default();
+        line.len() - line[key.len()..].trim_start().len()
+    };
+    assert_eq!(column("id:"), column("interrupted:"), "{text}");
+
+    let out = env
+        .mps()
+        .args(["jobs", "show", &id, "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(v["id"], id.as_str());
+    assert_eq!(v["rows_by_status"]["invalid"], 1, "{v}");
+}

@@ -1,7 +1,7 @@
 //! `mps jobs list / show ID / failed ID`: the job ledger, from PostgreSQL or the ledger files.
 
 use super::job_facts::JobFacts;
-use super::jobs_list;
+use super::{jobs_list, jobs_show};
 use crate::cli::{JobsArgs, JobsCommand};
 use crate::ledger::{self, JobId};
 use crate::store::postgres::PgStore;
@@ -111,30 +111,34 @@ pub fn run(args: JobsArgs) -> anyhow::Result<i32> {
             };
             jobs_list::write(&mut out, &jobs, json)?;
         }
-        JobsCommand::Show { id } => {
+        JobsCommand::Show { id, json } => {
             let id = JobId::parse(&id)?;
             let db = db.or_else(|| registered_store(&id, &state_dir));
-            let v = match &db {
+            let (v, facts) = match &db {
                 Some(store) => {
                     let Some(job) = store.job(id.as_str())? else {
                         bail!("no job {id} in the database");
                     };
-                    let counts: Vec<_> = store
-                        .job_item_counts(id.as_str())?
+                    let items = store.job_item_counts(id.as_str())?;
+                    let facts = JobFacts::from_db(&job, &items);
+                    let counts: Vec<_> = items
                         .into_iter()
                         .map(|(source, state, n)| json!({"source": source, "state": state, "count": n}))
                         .collect();
-                    json!({
+                    let v = json!({
                         "id": job.id, "status": job.status, "mode": job.mode, "strategy": job.strategy,
                         "created_at": job.created_at, "updated_at": job.updated_at,
                         "finished_at": job.finished_at, "params": job.params,
                         "counts": counts, "summary": job.summary,
                         "runs": job.runs.len(), "totals": totals(&job.runs),
-                    })
+                    });
+                    (v, facts)
                 }
                 None => {
                     let st = ledger::load(&id, &state_dir)?;
-                    json!({
+                    let running = !st.is_finished() && ledger::is_held(&st.path);
+                    let facts = JobFacts::from_state(&st, running);
+                    let v = json!({
                         "id": st.meta.id.as_str(),
                         "mode": st.meta.mode,
                         "strategy": st.meta.strategy,
@@ -149,11 +153,21 @@ pub fn run(args: JobsArgs) -> anyhow::Result<i32> {
                         "summary": st.finished.as_ref().map(|f| f.summary.clone()),
                         "runs": st.runs.len(),
                         "totals": totals(&st.run_ends.iter().map(|f| f.summary.clone()).collect::<Vec<_>>()),
-                    })
+                    });
+                    (v, facts)
                 }
             };
-            serde_json::to_writer_pretty(&mut out, &v)?;
-            writeln!(out)?;
+            // Encoded first, so a reader that went away (`| head`) is an io::Error, which ends
+            // quietly, rather than one wrapped by serde_json.
+            let mut text = if json {
+                serde_json::to_vec_pretty(&v)?
+            } else {
+                jobs_show::render(&facts).into_bytes()
+            };
+            if json {
+                text.push(b'\n');
+            }
+            out.write_all(&text)?;
         }
         JobsCommand::Failed { id, format } => {
             let id = JobId::parse(&id)?;

@@ -12,6 +12,7 @@ pub mod job_facts;
 pub mod job_settings;
 pub mod jobs;
 pub mod jobs_list;
+pub mod jobs_show;
 pub mod man;
 pub mod report;
 pub mod rewrite;

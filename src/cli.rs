@@ -11,18 +11,42 @@ pub const MAX_WORKERS: u64 = 512;
 /// Collect Maricopa County property records in bulk: Assessor parcels, Treasurer tax bills
 /// and Recorder documents, in parallel and politely, with one record per input row.
 #[derive(Debug, Parser)]
-#[command(name = "mps", version, about, long_about = None, after_help = ENV_HELP)]
+#[command(name = "mps", version = crate::version::VERSION, about, long_about = None,
+          after_help = TOP_HELP)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
 }
 
-const ENV_HELP: &str = "Environment: MPS_ASSESSOR_TOKEN (Assessor API token), MPS_ASSESSOR_URL, \
-MPS_CONFIG, MPS_WORKERS, MPS_<SOURCE>_RATE. Precedence: defaults < config file < MPS_* < flags.";
+/// The environment and examples, after `mps --help`. Every example must parse with today's
+/// flags: a test runs each one through the parser.
+const TOP_HELP: &str = "\
+Environment: MPS_ASSESSOR_TOKEN (Assessor API token), MPS_ASSESSOR_URL, MPS_CONFIG, \
+MPS_WORKERS, MPS_<SOURCE>_RATE. Precedence: defaults < config file < MPS_* < flags.
+
+Examples:
+  mps batch --input apns.csv --mode comprehensive -o out.jsonl
+  mps batch --input apns.csv --mode tax --format csv -o tax.csv
+  mps batch --resume JOB
+  mps jobs failed JOB | mps batch --input - --mode property
+  mps batch --input apns.csv --sim     (the simulated county: no token, no network)
+  mps sim --sample 20                  (APNs that exist in the simulated county)";
+
+/// Examples after `mps batch --help`; checked like [`TOP_HELP`]'s.
+const BATCH_HELP: &str = "\
+Examples:
+  mps batch --input apns.csv --mode comprehensive -o out.jsonl
+  mps batch --input apns.csv --mode tax --format csv -o tax.csv
+  mps batch --input owners.csv --search-type owner --mode search
+  mps batch --resume JOB
+  mps batch --retry-failed JOB --source tax
+  mps jobs failed JOB | mps batch --input - --mode property
+  mps batch --input apns.csv --sim --rate assessor=20";
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Identifiers in (CSV), one record per identifier out.
+    #[command(after_help = BATCH_HELP)]
     Batch(Box<BatchArgs>),
     /// One identifier through the same pipeline; pretty JSON on stdout.
     Search(Box<SearchArgs>),
@@ -34,6 +58,20 @@ pub enum Command {
     Db(DbArgs),
     /// The cache of recorded documents and sales steps: `mps cache stats`, `mps cache clear`.
     Cache(CacheArgs),
+    /// Print a shell completion script to stdout, e.g.
+    /// `mps completions bash > ~/.local/share/bash-completion/completions/mps`.
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) to stdout, e.g. `mps man | man -l -`; `mps man batch` for a
+    /// subcommand's page.
+    Man {
+        /// A subcommand whose page to print instead of the top command's.
+        #[arg(value_name = "SUBCOMMAND")]
+        subcommand: Option<String>,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -80,10 +118,26 @@ pub struct JobsArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum JobsCommand {
-    /// Every job, newest first.
-    List,
-    /// One job: counts by status and source, timing, per-host statistics.
-    Show { id: String },
+    /// Every job, newest first: a table, or JSON with --json.
+    ///
+    /// STARTED is in UTC. OK counts rows answered (ok or not found); ROWS also counts skipped
+    /// rows; a job not finished shows the rows done so far; `-` is a count not known. STATUS is
+    /// how the last run ended (completed, interrupted, stopped), running, unfinished (its
+    /// process died: `mps batch --resume JOB` finishes it), or unreadable (why, on stderr).
+    List {
+        /// One JSON array instead of the table, each job with every row count (null when
+        /// not known), its strategy, finish time and ledger file.
+        #[arg(long)]
+        json: bool,
+    },
+    /// One job: status, settings, row counts, what to run next (--json: all statistics).
+    Show {
+        id: String,
+        /// The job as JSON: counts by status and source, runs, the last run's summary and
+        /// the per-host totals over every run.
+        #[arg(long)]
+        json: bool,
+    },
     /// A job's failed rows (line, input, source, reason), ready to feed a new batch.
     Failed {
         id: String,

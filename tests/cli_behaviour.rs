@@ -520,3 +520,226 @@ fn a_progress_bar_is_drawn_only_on_a_terminal() {
     assert!(text.contains("rows"), "bar on a terminal: {text}");
     assert!(text.contains("5/5") || text.contains("ok 5"), "{text}");
 }
+
+/// Runs `mps` with `args` and nothing from the caller's environment but PATH.
+fn bare(args: &[&str]) -> std::process::Output {
+    Command::new(BIN)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run mps")
+}
+
+#[test]
+fn completions_are_printed_for_bash_zsh_and_fish() {
+    let out = bare(&["completions", "bash"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let bash = String::from_utf8_lossy(&out.stdout);
+    assert!(bash.contains("batch") && bash.contains("--mode"), "{bash}");
+    for shell in ["zsh", "fish"] {
+        let out = bare(&["completions", shell]);
+        assert_eq!(code(&out), 0, "{shell}: {}", stderr(&out));
+        let script = String::from_utf8_lossy(&out.stdout);
+        assert!(!script.trim().is_empty(), "{shell}");
+        assert!(script.contains("mps"), "{shell}: {script}");
+    }
+    let out = bare(&["completions", "tcsh"]);
+    assert_eq!(code(&out), 2, "an unknown shell is a usage error");
+    assert!(out.stdout.is_empty());
+    assert!(stderr(&out).contains("tcsh"), "{}", stderr(&out));
+}
+
+#[test]
+fn man_prints_a_roff_page_of_mps_and_of_a_subcommand() {
+    let out = bare(&["man"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let page = String::from_utf8_lossy(&out.stdout);
+    // roff's apostrophe preamble (`.ie`/`.el`, no output) comes first; then the title.
+    let first = page
+        .lines()
+        .find(|l| !l.starts_with(".ie ") && !l.starts_with(".el "))
+        .unwrap_or_default();
+    assert!(first.starts_with(".TH mps 1"), "{page}");
+    assert!(page.contains("batch"), "{page}");
+
+    let out = bare(&["man", "batch"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let page = String::from_utf8_lossy(&out.stdout);
+    assert!(page.contains("\n.TH mps-batch 1 "), "{page}");
+    assert!(page.contains("mode"), "{page}");
+
+    let out = bare(&["man", "frobnicate"]);
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("frobnicate"), "{}", stderr(&out));
+}
+
+#[test]
+fn version_names_the_commit_it_was_built_from() {
+    let out = bare(&["--version"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let version = String::from_utf8_lossy(&out.stdout);
+    assert!(version.starts_with("mps 0."), "{version}");
+    assert!(version.contains("(commit "), "{version}");
+    assert!(version.contains("includes: postgres"), "{version}");
+    // Built from this checkout: the same short hash git gives now (when git is here at all).
+    let head = Command::new("git")
+        .args(["rev-parse", "--short", "HEAD"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output();
+    if let Some(head) = head.ok().filter(|o| o.status.success()) {
+        let hash = String::from_utf8_lossy(&head.stdout).trim().to_string();
+        assert!(
+            version.contains(&format!("(commit {hash}, ")),
+            "{version} vs {hash}"
+        );
+    }
+}
+
+/// The example command lines of a help text: the lines under "Examples:" up to a blank line,
+/// without their trailing `(explanation)`.
+fn examples(help: &str) -> Vec<String> {
+    help.lines()
+        .skip_while(|l| !l.starts_with("Examples"))
+        .skip(1)
+        .take_while(|l| !l.trim().is_empty())
+        .map(|l| l.split("  (").next().unwrap_or(l).trim().to_string())
+        .collect()
+}
+
+#[test]
+fn help_ends_with_examples_that_parse_with_todays_flags() {
+    for args in [&["--help"][..], &["batch", "--help"]] {
+        let out = bare(args);
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        let help = String::from_utf8_lossy(&out.stdout);
+        let examples = examples(&help);
+        assert!(examples.len() >= 4, "{args:?}: {help}");
+        for example in examples {
+            // Each command of a pipeline is an mps command line of its own.
+            for command in example.split(" | ") {
+                let words: Vec<&str> = command.split_whitespace().collect();
+                assert_eq!(words.first(), Some(&"mps"), "{example}");
+                let parsed = <mps::cli::Cli as clap::Parser>::try_parse_from(&words);
+                assert!(parsed.is_ok(), "{example}: {:?}", parsed.err());
+            }
+        }
+    }
+}
+
+/// Runs a finished batch of `good` real APNs and one invalid row into `out.jsonl`; returns
+/// the job id.
+fn small_job(env: &Env, good: usize) -> String {
+    let mut apns: Vec<String> = sample(good).iter().map(Apn::dashed).collect();
+    apns.push("not-an-apn".to_string());
+    let input = apn_file(env, &apns);
+    let out = env.batch(
+        &input,
+        &[
+            "--rate",
+            "assessor=0",
+            "--progress",
+            "none",
+            "-o",
+            "out.jsonl",
+        ],
+    );
+    assert_eq!(code(&out), 1, "the invalid row: {}", stderr(&out));
+    let err = stderr(&out);
+    let start = err.find("mps: job ").expect("job id") + "mps: job ".len();
+    err[start..]
+        .split_whitespace()
+        .next()
+        .expect("id")
+        .to_string()
+}
+
+#[test]
+fn jobs_list_is_a_table_with_each_jobs_counts_and_json_on_request() {
+    let env = Env::new();
+    let id = small_job(&env, 3);
+    let out = env.mps().args(["jobs", "list"]).output().unwrap();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = text.lines().collect();
+    let header: Vec<&str> = lines[0].split_whitespace().collect();
+    assert_eq!(
+        header,
+        [
+            "ID", "STARTED", "(UTC)", "MODE", "ROWS", "OK", "FAILED", "INVALID", "STATUS", "INPUT",
+            "OUTPUT"
+        ],
+        "{text}"
+    );
+    let row = lines
+        .iter()
+        .find(|l| l.starts_with(&id))
+        .expect("the job's row");
+    let cells: Vec<&str> = row.split_whitespace().collect();
+    // id, date, time, mode, rows, ok, failed, invalid, status, input, output
+    assert_eq!(
+        cells[3..9],
+        ["property", "4", "3", "0", "1", "completed"],
+        "{row}"
+    );
+    assert!(cells[10].ends_with("out.jsonl"), "{row}");
+    // Columns line up: every value starts where its header does.
+    let at = |line: &str, word: &str| line.find(word).expect("in line");
+    assert_eq!(at(lines[0], "STATUS"), at(row, "completed"), "{text}");
+    assert_eq!(at(lines[0], "MODE"), at(row, "property"), "{text}");
+
+    let out = env.mps().args(["jobs", "list", "--json"]).output().unwrap();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("a JSON array");
+    let job = v
+        .as_array()
+        .and_then(|a| a.iter().find(|j| j["id"] == id.as_str()))
+        .expect("the job in the array");
+    assert_eq!(job["status"], "completed", "{job}");
+    assert_eq!(job["rows_by_status"]["invalid"], 1, "{job}");
+    assert_eq!(job["rows_by_status"]["ok"], 3, "{job}");
+}
+
+#[test]
+fn jobs_show_is_for_people_and_json_on_request() {
+    let env = Env::new();
+    let id = small_job(&env, 2);
+    let out = env.mps().args(["jobs", "show", &id]).output().unwrap();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let value = |key: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix(&format!("{key}:")))
+            .map(str::trim)
+            .unwrap_or_else(|| panic!("{key}: in {text}"))
+    };
+    assert_eq!(value("id"), id);
+    assert_eq!(value("status"), "completed");
+    assert_eq!(value("mode"), "property");
+    assert_eq!(
+        (value("ok"), value("invalid"), value("failed")),
+        ("2", "1", "0")
+    );
+    assert!(value("output").ends_with("out.jsonl"), "{text}");
+    assert!(!text.contains("resume:"), "a completed job: {text}");
+    // Values line up after their keys.
+    let column = |key: &str| {
+        let line = text
+            .lines()
+            .find(|l| l.starts_with(key))
+            .unwrap_or_default();
+        line.len() - line[key.len()..].trim_start().len()
+    };
+    assert_eq!(column("id:"), column("interrupted:"), "{text}");
+
+    let out = env
+        .mps()
+        .args(["jobs", "show", &id, "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(v["id"], id.as_str());
+    assert_eq!(v["rows_by_status"]["invalid"], 1, "{v}");
+}

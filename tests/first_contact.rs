@@ -147,7 +147,7 @@ fn jobs_show_totals_every_run_of_a_job() {
     assert_eq!(code(&out), 0, "{}", stderr(&out));
 
     let mut c = env.mps();
-    c.args(["jobs", "show", &id]);
+    c.args(["jobs", "show", &id, "--json"]);
     let show = c.output().unwrap();
     assert_eq!(code(&show), 0, "{}", stderr(&show));
     let v: Value = serde_json::from_slice(&show.stdout).expect("json");

@@ -128,7 +128,7 @@ fn kill_9_and_resume_until_done_equals_an_uninterrupted_run() {
 
     // The ledger knows the job is finished; jobs show and jobs list report it.
     let mut c = env.mps();
-    c.args(["jobs", "show", &id]);
+    c.args(["jobs", "show", &id, "--json"]);
     let show = c.output().unwrap();
     assert_eq!(code(&show), 0, "{}", stderr(&show));
     let v: Value = serde_json::from_slice(&show.stdout).unwrap();

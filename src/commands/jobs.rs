@@ -1,10 +1,13 @@
 //! `mps jobs list / show ID / failed ID`: the job ledger, from PostgreSQL or the ledger files.
 
+use super::job_facts::JobFacts;
+use super::{jobs_list, jobs_show};
 use crate::cli::{JobsArgs, JobsCommand};
 use crate::ledger::{self, JobId};
 use crate::store::postgres::PgStore;
 use anyhow::{bail, Context};
 use serde_json::json;
+use std::collections::HashMap;
 use std::io::Write;
 
 /// The statistics of every run of a job added up: wall time, rows processed, and each
@@ -48,6 +51,39 @@ fn registered_store(id: &JobId, state_dir: &std::path::Path) -> Option<PgStore> 
     PgStore::connect(&url).ok()
 }
 
+/// A job listed from the state directory. A database job has a registry file but no ledger
+/// file: its facts come from the database it was registered with, reached once per URL;
+/// when that fails it is listed as unreadable, saying why.
+fn file_or_database_job(
+    j: &ledger::JobSummary,
+    state_dir: &std::path::Path,
+    stores: &mut HashMap<String, Option<PgStore>>,
+) -> JobFacts {
+    let Some(url) = j
+        .problem
+        .as_ref()
+        .and_then(|_| ledger::registry::read(&j.id, state_dir).ok())
+        .and_then(|r| r.database_url)
+    else {
+        return JobFacts::from_summary(j);
+    };
+    let store = stores
+        .entry(url.clone())
+        .or_insert_with(|| PgStore::connect(&url).ok());
+    let from_db = store.as_ref().and_then(|store| {
+        let job = store.job(j.id.as_str()).ok()??;
+        let counts = store.job_item_counts(j.id.as_str()).ok()?;
+        Some(JobFacts::from_db(&job, &counts))
+    });
+    from_db.unwrap_or_else(|| {
+        let mut facts = JobFacts::from_summary(j);
+        facts.problem = Some(format!(
+            "a database job, and its database ({url}) could not be read; try --database-url"
+        ));
+        facts
+    })
+}
+
 pub fn run(args: JobsArgs) -> anyhow::Result<i32> {
     let db = args
         .database_url
@@ -58,58 +94,51 @@ pub fn run(args: JobsArgs) -> anyhow::Result<i32> {
     let state_dir = ledger::default_state_dir()?;
     let mut out = std::io::stdout().lock();
     match args.command {
-        JobsCommand::List => match &db {
-            Some(store) => {
-                for j in store.list_jobs()? {
-                    writeln!(
-                        out,
-                        "{}\t{}\t{}\t{}",
-                        j.id,
-                        j.created_at.to_rfc3339(),
-                        j.mode.as_deref().unwrap_or("-"),
-                        j.status
-                    )?;
+        JobsCommand::List { json } => {
+            let jobs = match &db {
+                Some(store) => store
+                    .list_jobs()?
+                    .iter()
+                    .map(|j| Ok(JobFacts::from_db(j, &store.job_item_counts(&j.id)?)))
+                    .collect::<anyhow::Result<Vec<_>>>()?,
+                None => {
+                    let mut stores = HashMap::new();
+                    ledger::list_jobs(&state_dir)?
+                        .iter()
+                        .map(|j| file_or_database_job(j, &state_dir, &mut stores))
+                        .collect()
                 }
-            }
-            None => {
-                for j in ledger::list_jobs(&state_dir)? {
-                    writeln!(
-                        out,
-                        "{}\t{}\t{}\t{} rows\t{} failed\t{}",
-                        j.id,
-                        j.created_at.to_rfc3339(),
-                        j.mode,
-                        j.rows_done,
-                        j.failed,
-                        j.finished.as_deref().unwrap_or("unfinished")
-                    )?;
-                }
-            }
-        },
-        JobsCommand::Show { id } => {
+            };
+            jobs_list::write(&mut out, &jobs, json)?;
+        }
+        JobsCommand::Show { id, json } => {
             let id = JobId::parse(&id)?;
             let db = db.or_else(|| registered_store(&id, &state_dir));
-            let v = match &db {
+            let (v, facts) = match &db {
                 Some(store) => {
                     let Some(job) = store.job(id.as_str())? else {
                         bail!("no job {id} in the database");
                     };
-                    let counts: Vec<_> = store
-                        .job_item_counts(id.as_str())?
+                    let items = store.job_item_counts(id.as_str())?;
+                    let facts = JobFacts::from_db(&job, &items);
+                    let counts: Vec<_> = items
                         .into_iter()
                         .map(|(source, state, n)| json!({"source": source, "state": state, "count": n}))
                         .collect();
-                    json!({
+                    let v = json!({
                         "id": job.id, "status": job.status, "mode": job.mode, "strategy": job.strategy,
                         "created_at": job.created_at, "updated_at": job.updated_at,
                         "finished_at": job.finished_at, "params": job.params,
                         "counts": counts, "summary": job.summary,
                         "runs": job.runs.len(), "totals": totals(&job.runs),
-                    })
+                    });
+                    (v, facts)
                 }
                 None => {
                     let st = ledger::load(&id, &state_dir)?;
-                    json!({
+                    let running = !st.is_finished() && ledger::is_held(&st.path);
+                    let facts = JobFacts::from_state(&st, running);
+                    let v = json!({
                         "id": st.meta.id.as_str(),
                         "mode": st.meta.mode,
                         "strategy": st.meta.strategy,
@@ -124,11 +153,21 @@ pub fn run(args: JobsArgs) -> anyhow::Result<i32> {
                         "summary": st.finished.as_ref().map(|f| f.summary.clone()),
                         "runs": st.runs.len(),
                         "totals": totals(&st.run_ends.iter().map(|f| f.summary.clone()).collect::<Vec<_>>()),
-                    })
+                    });
+                    (v, facts)
                 }
             };
-            serde_json::to_writer_pretty(&mut out, &v)?;
-            writeln!(out)?;
+            // Encoded first, so a reader that went away (`| head`) is an io::Error, which ends
+            // quietly, rather than one wrapped by serde_json.
+            let mut text = if json {
+                serde_json::to_vec_pretty(&v)?
+            } else {
+                jobs_show::render(&facts).into_bytes()
+            };
+            if json {
+                text.push(b'\n');
+            }
+            out.write_all(&text)?;
         }
         JobsCommand::Failed { id, format } => {
             let id = JobId::parse(&id)?;

@@ -4,18 +4,24 @@ pub mod backfill;
 pub mod batch;
 pub mod batch_output;
 pub mod cache;
+pub mod completions;
 pub mod csv_tables;
 pub mod db;
 pub mod earlier;
 pub mod exit;
+pub mod job_facts;
 pub mod job_settings;
 pub mod jobs;
+pub mod jobs_list;
+pub mod jobs_show;
+pub mod man;
 pub mod report;
 pub mod rewrite;
 pub mod search;
 pub mod setup;
 pub mod signals;
 pub mod sim;
+pub mod table;
 
 use crate::cli::{Cli, Command};
 
@@ -28,5 +34,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Jobs(args) => jobs::run(args),
         Command::Db(args) => db::run(args),
         Command::Cache(args) => cache::run(args),
+        Command::Completions { shell } => completions::run(shell),
+        Command::Man { subcommand } => man::run(subcommand.as_deref()),
     }
 }

@@ -261,6 +261,17 @@ fn open_locked(path: &Path, id: &JobId) -> Result<File, LedgerError> {
     }
 }
 
+/// True when a process holds the ledger's lock, that is when its job is running now: a job
+/// that died (crash, `kill -9`) left no finish line either, but its lock went with it. A
+/// shared lock is asked for, and released at once, so a reader never blocks the job.
+#[allow(clippy::incompatible_msrv)]
+pub fn is_held(path: &Path) -> bool {
+    match File::open(path) {
+        Ok(file) => matches!(file.try_lock_shared(), Err(TryLockError::WouldBlock)),
+        Err(_) => false,
+    }
+}
+
 /// The Busy error, naming the job that holds the ledger and its pid when the file says.
 fn busy(path: &Path, id: &JobId) -> LedgerError {
     let holder = File::open(path)

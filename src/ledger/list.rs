@@ -1,8 +1,10 @@
 //! `list_jobs`: one line of facts per known job, for `mps jobs list`.
 
+use super::file::is_held;
 use super::registry;
 use super::{load, JobId, LedgerError};
 use chrono::{DateTime, Utc};
+use std::collections::BTreeMap;
 use std::fs;
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
@@ -21,8 +23,17 @@ pub struct JobSummary {
     pub rows_done: u64,
     /// Rows whose latest entry is failed.
     pub failed: u64,
+    /// Rows per latest status (ok, not_found, failed, invalid, skipped); empty when the
+    /// ledger could not be read.
+    pub by_status: BTreeMap<String, u64>,
+    /// The strategy the job ran with; empty when the ledger could not be read.
+    pub strategy: String,
     /// How the last run ended; `None` while running, or after a crash (then resumable).
     pub finished: Option<String>,
+    /// When the last run ended, with `finished`.
+    pub finished_at: Option<DateTime<Utc>>,
+    /// A process holds the job's ledger: it is running now (else, unfinished, it died).
+    pub running: bool,
     pub last_activity: DateTime<Utc>,
     /// Why the ledger could not be read (missing, corrupt, replaced by a later job): the job
     /// is still listed so the user sees it, with the reason instead of its counts.
@@ -67,7 +78,11 @@ fn summarize(id: &JobId, state_dir: &Path) -> JobSummary {
             ledger: state.path.clone(),
             rows_done: state.rows.len() as u64,
             failed: state.failed_entries(None).count() as u64,
+            by_status: state.counts_by_status(),
+            strategy: state.meta.strategy.clone(),
             finished: state.finished.as_ref().map(|f| f.status.clone()),
+            finished_at: state.finished.as_ref().map(|f| f.at),
+            running: state.finished.is_none() && is_held(&state.path),
             last_activity: state.last_activity(),
             problem: None,
         },
@@ -88,7 +103,11 @@ fn summarize(id: &JobId, state_dir: &Path) -> JobSummary {
                 ledger: entry.map(|r| r.ledger).unwrap_or_default(),
                 rows_done: 0,
                 failed: 0,
+                by_status: BTreeMap::new(),
+                strategy: String::new(),
                 finished: None,
+                finished_at: None,
+                running: false,
                 last_activity: created_at,
                 problem: Some(e.to_string()),
             }

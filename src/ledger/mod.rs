@@ -47,7 +47,7 @@ mod tests;
 
 pub use entry::{RowEntry, SourceEntry};
 pub use error::LedgerError;
-pub use file::FileLedger;
+pub use file::{is_held, FileLedger};
 pub use format::{Finished, Opened};
 pub use id::JobId;
 pub use list::{list_jobs, JobSummary};

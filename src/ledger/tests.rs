@@ -318,10 +318,19 @@ fn list_jobs_newest_first_with_counts() {
     let l = must(FileLedger::create(broken.clone(), state_dir.path()));
     assert!(fs::remove_file(l.path()).is_ok());
     drop(l);
+    // A job whose process still holds its ledger is running.
+    let mut held = meta(None);
+    held.id = must(JobId::parse("20251230T000000Z-0004"));
+    let held_ledger = must(FileLedger::create(held.clone(), state_dir.path()));
 
     let jobs = must(list_jobs(state_dir.path()));
+    drop(held_ledger);
     let ids: Vec<&JobId> = jobs.iter().map(|j| &j.id).collect();
-    assert_eq!(ids, [&newer.id, &older.id, &broken.id]);
+    assert_eq!(ids, [&newer.id, &older.id, &broken.id, &held.id]);
+    let running: Vec<bool> = jobs.iter().map(|j| j.running).collect();
+    assert_eq!(running, [false, false, false, true]);
+    assert_eq!(jobs[1].by_status.get("failed"), Some(&1));
+    assert!(jobs[1].finished_at.is_some() && jobs[0].finished_at.is_none());
     assert_eq!(
         (
             jobs[0].rows_done,

@@ -26,7 +26,7 @@ MPS_WORKERS, MPS_<SOURCE>_RATE. Precedence: defaults < config file < MPS_* < fla
 
 Examples:
   mps batch --input apns.csv --mode comprehensive -o out.jsonl
-  mps batch --input apns.csv --mode tax --format csv -o tax.csv
+  mps batch --input apns.csv --mode tax --format csv -o tax.csv --csv-tables tables/
   mps batch --resume JOB
   mps jobs failed JOB | mps batch --input - --mode property
   mps batch --input apns.csv --sim     (the simulated county: no token, no network)
@@ -36,7 +36,7 @@ Examples:
 const BATCH_HELP: &str = "\
 Examples:
   mps batch --input apns.csv --mode comprehensive -o out.jsonl
-  mps batch --input apns.csv --mode tax --format csv -o tax.csv
+  mps batch --input apns.csv --mode tax --format csv -o tax.csv --csv-tables tables/
   mps batch --input owners.csv --search-type owner --mode search
   mps batch --resume JOB
   mps batch --retry-failed JOB --source tax

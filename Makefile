@@ -26,8 +26,10 @@ demo: release
 	exit $$code
 
 # Unit tests beside the code and integration tests that run the real binary against the
-# simulator on 127.0.0.1 port 0.
+# simulator on 127.0.0.1 port 0. The system packages they need (Chromium, the PostgreSQL
+# server programs) are installed first when missing, or named in one message.
 test:
+	@bash tests/system-deps.sh
 	$(CARGO) test --locked
 
 lint:

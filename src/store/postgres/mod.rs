@@ -21,6 +21,7 @@ mod numeric;
 mod rows;
 mod store;
 mod testdb;
+mod throwaway;
 mod write;
 
 #[cfg(test)]

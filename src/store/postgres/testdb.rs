@@ -2,23 +2,20 @@
 //! when the returned `TestDb` goes out of scope.
 //!
 //! With `MPS_TEST_DATABASE_URL` set, the database is created on that server. Without it,
-//! the local Debian cluster is started (`pg_ctlcluster 15 main start`) and used over the
-//! unix socket as a superuser role named `root` (created if missing), which is what peer
-//! authentication lets root use. Any failure is returned with its reason: a test that
-//! cannot get a database fails, it never passes silently.
+//! the process starts its own throw-away server (`throwaway.rs`: initdb in a temporary
+//! directory, a Unix socket there), needing neither the system cluster nor a `root` role.
+//! Any failure is returned with its reason: a test that cannot get a database fails, it
+//! never passes silently.
 
 use super::error::PgError;
 use super::store::{connect, describe_target};
 use postgres::config::Host;
 use postgres::Config;
-use std::process::Command;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
 
 /// The variable naming a server (any database on it) for tests.
 pub const TEST_DATABASE_ENV: &str = "MPS_TEST_DATABASE_URL";
-const LOCAL_ADMIN_DSN: &str = "host=/var/run/postgresql user=root dbname=postgres";
 
 /// Numbers the databases of this process.
 static NEXT_DATABASE: AtomicU32 = AtomicU32::new(0);
@@ -87,74 +84,17 @@ fn admin_config() -> Result<Config, PgError> {
             });
         }
     }
-    static LOCAL: OnceLock<Result<(), String>> = OnceLock::new();
-    LOCAL
-        .get_or_init(start_local_cluster)
+    static LOCAL: OnceLock<Result<super::throwaway::Throwaway, String>> = OnceLock::new();
+    let server = LOCAL
+        .get_or_init(super::throwaway::start)
         .clone()
         .map_err(|message| PgError::Setup { message })?;
-    LOCAL_ADMIN_DSN
+    server
+        .admin_dsn
         .parse()
         .map_err(|e: postgres::Error| PgError::Setup {
             message: super::error::describe(&e),
         })
-}
-
-/// Starts the Debian cluster and makes sure the `root` role exists; done once per process.
-fn start_local_cluster() -> Result<(), String> {
-    run_ignoring(
-        Command::new("pg_ctlcluster").args(["15", "main", "start"]),
-        "already running",
-        &format!("set {TEST_DATABASE_ENV} to a server you can create databases on, or install PostgreSQL 15"),
-    )?;
-    // Peer authentication maps OS user root to role root.
-    run_ignoring(
-        Command::new("runuser").args(["-u", "postgres", "--", "createuser", "--superuser", "root"]),
-        "already exists",
-        "tests need root (for runuser) or a server named in the environment",
-    )?;
-    wait_until_ready()
-}
-
-/// Runs `cmd`; a failure whose output mentions `benign` counts as success.
-fn run_ignoring(cmd: &mut Command, benign: &str, advice: &str) -> Result<(), String> {
-    let shown = format!("{cmd:?}").replace('"', "");
-    let out = cmd
-        .output()
-        .map_err(|e| format!("cannot run `{shown}`: {e}; {advice}"))?;
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    if out.status.success() || text.contains(benign) {
-        Ok(())
-    } else {
-        Err(format!(
-            "`{shown}` failed ({}): {}; {advice}",
-            out.status,
-            text.trim()
-        ))
-    }
-}
-
-/// A just-started server refuses connections for a moment.
-fn wait_until_ready() -> Result<(), String> {
-    let config: Config = LOCAL_ADMIN_DSN
-        .parse()
-        .map_err(|e: postgres::Error| e.to_string())?;
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        match config.connect(postgres::NoTls) {
-            Ok(_) => return Ok(()),
-            Err(e) if Instant::now() >= deadline => {
-                return Err(format!(
-                    "the local cluster did not accept connections within 20 s: {}",
-                    super::error::describe(&e)
-                ))
-            }
-            Err(_) => std::thread::sleep(Duration::from_millis(200)),
-        }
-    }
 }
 
 /// A `key=value` DSN for `config`, quoting every value.

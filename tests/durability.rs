@@ -7,8 +7,7 @@ mod common;
 
 use common::pg::TempPostgres;
 use common::*;
-use mps::ident::Apn;
-use mps::sim::{County, SimOptions};
+use mps::sim::SimOptions;
 use mps::source::Source;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -25,10 +24,6 @@ fn job_id(stderr_text: &str) -> String {
         .next()
         .expect("id")
         .to_string()
-}
-
-fn apns(n: usize) -> Vec<String> {
-    County::new(42).sample(n).iter().map(Apn::dashed).collect()
 }
 
 /// The complete records of a JSON Lines output (a torn last line ignored), by line; panics

@@ -6,14 +6,6 @@ mod common;
 use common::*;
 use mps::sim::County;
 
-fn apns(n: usize) -> Vec<String> {
-    County::new(42)
-        .sample(n)
-        .iter()
-        .map(|a| a.dashed())
-        .collect()
-}
-
 #[test]
 fn bom_crlf_quotes_blank_and_ragged_lines() {
     let env = Env::new();

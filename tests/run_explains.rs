@@ -3,17 +3,8 @@
 
 mod common;
 
-use common::{code, stderr, Env};
-use mps::sim::County;
+use common::{apns, code, stderr, Env};
 use serde_json::Value;
-
-fn apns(n: usize) -> Vec<String> {
-    County::new(42)
-        .sample(n)
-        .iter()
-        .map(|a| a.dashed())
-        .collect()
-}
 
 #[test]
 fn a_host_whose_rate_bounds_the_run_is_named_with_its_share_of_the_wall_time() {

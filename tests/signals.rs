@@ -10,10 +10,6 @@ use std::os::unix::ffi::OsStrExt;
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
-fn apns(n: usize) -> Vec<String> {
-    County::new(42).sample(n).iter().map(Apn::dashed).collect()
-}
-
 fn job_id(stderr_text: &str) -> String {
     let start = stderr_text.find("mps: job ").expect("job id printed") + "mps: job ".len();
     stderr_text[start..]

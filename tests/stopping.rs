@@ -3,19 +3,11 @@
 
 mod common;
 
-use common::{code, stderr, Env};
-use mps::sim::{County, SimOptions};
+use common::{apns, code, stderr, Env};
+use mps::sim::SimOptions;
 use std::io::BufRead;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
-
-fn apns(n: usize) -> Vec<String> {
-    County::new(42)
-        .sample(n)
-        .iter()
-        .map(|a| a.dashed())
-        .collect()
-}
 
 #[test]
 fn a_reader_that_goes_after_one_record_ends_a_slow_comprehensive_batch_within_seconds() {

@@ -84,6 +84,15 @@ impl Env {
     }
 }
 
+/// `n` APNs that exist in the simulated county of seed 42 (the default), dashed.
+pub fn apns(n: usize) -> Vec<String> {
+    mps::sim::County::new(42)
+        .sample(n)
+        .iter()
+        .map(mps::ident::Apn::dashed)
+        .collect()
+}
+
 /// Runs a command with stdin bytes.
 pub fn run_with_stdin(mut c: Command, input: &[u8]) -> Output {
     c.stdin(Stdio::piped())

@@ -16,6 +16,7 @@ pub mod recorder_options;
 pub mod recorder_search;
 pub mod row;
 pub mod sales_step;
+pub mod shared_fetch;
 pub mod stats;
 pub mod stop;
 pub mod strategy;

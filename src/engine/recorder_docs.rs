@@ -5,6 +5,7 @@
 
 use super::context::Context;
 use super::dedupe::Origin;
+use super::shared_fetch::fetch_once;
 use super::strategy::Strategy;
 use crate::source::model::Document;
 use crate::source::recorder::{parse_document_page, DOCUMENT_PAGE_SCRIPT};
@@ -19,34 +20,21 @@ pub fn fetch(
     number: &str,
     tally: &mut Tally,
 ) -> Result<Found<Document>, SourceError> {
-    let mut own = Tally::default();
-    let mut failure = None;
-    let (result, origin) = ctx.documents.get_or_run(
+    let (found, origin) = fetch_once(
+        &ctx.documents,
         number,
-        || match read(ctx, number, &mut own) {
-            Ok(found) => Ok(found),
-            Err(e) => {
-                let text = e.to_string();
-                failure = Some(e);
-                Err(text)
-            }
-        },
-        Result::is_ok,
-    );
-    tally.absorb(&own);
-    match result {
-        Ok(found) => {
-            if origin == Origin::Shared {
-                ctx.facts.saved_elsewhere(1);
-            }
-            Ok(found)
-        }
-        Err(text) => Err(failure.unwrap_or(SourceError::Parse {
+        tally,
+        |own| read(ctx, number, own),
+        |message| SourceError::Parse {
             source_name: "Recorder",
             url: ctx.recorder.document_url(number),
-            message: text,
-        })),
+            message,
+        },
+    )?;
+    if origin == Origin::Shared {
+        ctx.facts.saved_elsewhere(1);
     }
+    Ok(found)
 }
 
 fn read(ctx: &Context, number: &str, tally: &mut Tally) -> Result<Found<Document>, SourceError> {

@@ -5,6 +5,7 @@
 
 use super::context::Context;
 use super::dedupe::Origin;
+use super::shared_fetch::fetch_once;
 use crate::source::recorder::{NameQuery, NameSearch};
 use crate::source::{SourceError, Tally};
 use std::sync::Arc;
@@ -20,33 +21,19 @@ pub fn search(
     tally: &mut Tally,
 ) -> Result<Arc<NameSearch>, SourceError> {
     let key = format!("{q:?}|{through:?}");
-    let mut own = Tally::default();
-    let mut failure = None;
-    let (result, origin) = ctx.searches.get_or_run(
+    let (found, origin) = fetch_once(
+        &ctx.searches,
         &key,
-        || match ctx.recorder.search_through(q, through, &mut own) {
-            Ok(found) => Ok(Arc::new(found)),
-            Err(e) => {
-                let text = e.to_string();
-                failure = Some(e);
-                Err(text)
-            }
-        },
-        Result::is_ok,
-    );
-    tally.absorb(&own);
-    match (result, origin) {
-        (Ok(found), Origin::Shared) => {
-            ctx.facts.saved_elsewhere(u64::from(found.pages_read));
-            Ok(found)
-        }
-        (Ok(found), Origin::Fetched) => Ok(found),
-        // Failures are never shared (`keep` refuses them), so this row ran the search and
-        // holds its error.
-        (Err(text), _) => Err(failure.unwrap_or_else(|| SourceError::Parse {
+        tally,
+        |own| ctx.recorder.search_through(q, through, own).map(Arc::new),
+        |message| SourceError::Parse {
             source_name: "Recorder",
             url: q.to_string(),
-            message: text,
-        })),
+            message,
+        },
+    )?;
+    if origin == Origin::Shared {
+        ctx.facts.saved_elsewhere(u64::from(found.pages_read));
     }
+    Ok(found)
 }

@@ -5,6 +5,7 @@ use super::block;
 use super::context::Context;
 use super::dedupe::Origin;
 use super::record::SourceBlock;
+use super::shared_fetch::fetch_once;
 use super::strategy::Strategy;
 use crate::ident::Apn;
 use crate::source::model::{SourceStatus, TaxRecord};
@@ -42,35 +43,24 @@ fn shared_tax_for(
     apn: &Apn,
     tally: &mut Tally,
 ) -> Result<Found<TaxRecord>, SourceError> {
-    let mut own = Tally::default();
-    let mut failure = None;
-    let (result, origin) = ctx.taxes.get_or_run(
+    let ((found, requests), origin) = fetch_once(
+        &ctx.taxes,
         &apn.dashed(),
-        || match tax_for(ctx, apn, &mut own) {
-            Ok(found) => Ok((found, own.requests)),
-            Err(e) => {
-                let text = e.to_string();
-                failure = Some(e);
-                Err(text)
-            }
+        tally,
+        |own| {
+            let found = tax_for(ctx, apn, own)?;
+            Ok((found, own.requests))
         },
-        Result::is_ok,
-    );
-    tally.absorb(&own);
-    match result {
-        Ok((found, requests)) => {
-            if origin == Origin::Shared {
-                ctx.facts.saved_elsewhere(u64::from(requests));
-            }
-            Ok(found)
-        }
-        // Failures are not shared: this row ran the fetch and holds its error.
-        Err(text) => Err(failure.unwrap_or(SourceError::Page {
+        |message| SourceError::Page {
             source_name: NAME,
             url: ctx.treasurer.legacy_url(apn),
-            message: text,
-        })),
+            message,
+        },
+    )?;
+    if origin == Origin::Shared {
+        ctx.facts.saved_elsewhere(u64::from(requests));
     }
+    Ok(found)
 }
 
 fn tax_for(ctx: &Context, apn: &Apn, tally: &mut Tally) -> Result<Found<TaxRecord>, SourceError> {

@@ -62,7 +62,7 @@ impl HostLimiter {
         Self {
             source,
             bucket: Mutex::new(TokenBucket::new(policy.rate, policy.burst, policy.adaptive)),
-            slots: Semaphore::new(policy.concurrency),
+            slots: Semaphore::new(policy.concurrency, &cancel),
             circuit: Mutex::new(CircuitBreaker::new(
                 policy.circuit_threshold,
                 policy.circuit_cooldown,

@@ -1,13 +1,8 @@
 //! A counting semaphore (Mutex + Condvar) for a host's concurrency cap.
 
-use std::sync::{Condvar, Mutex, MutexGuard};
-use std::time::Duration;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
-use super::cancel::{Cancel, Cancelled};
-
-/// How often a blocked waiter wakes to look at the cancel flag. `cancel()` cannot
-/// notify every condvar, so waiters poll it at this interval.
-const CANCEL_POLL: Duration = Duration::from_millis(20);
+use super::cancel::{Cancel, Cancelled, Wake};
 
 /// Lock a mutex, recovering the data if another thread panicked while holding it:
 /// the counters guarded here stay consistent under any interleaving.
@@ -19,8 +14,22 @@ pub(super) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 #[derive(Debug)]
 pub(super) struct Semaphore {
     cap: Option<usize>,
+    state: Arc<State>,
+}
+
+/// What waiters block on; shared with the cancel flag, which wakes them.
+#[derive(Debug, Default)]
+struct State {
     in_use: Mutex<usize>,
     freed: Condvar,
+}
+
+impl Wake for State {
+    fn wake(&self) {
+        // Taking the lock orders this after a waiter's flag check and before its wait.
+        drop(lock(&self.in_use));
+        self.freed.notify_all();
+    }
 }
 
 /// One held slot; released on drop.
@@ -30,18 +39,20 @@ pub(super) struct Slot<'a> {
 }
 
 impl Semaphore {
-    /// A semaphore with `cap` slots; 0 means no cap.
-    pub(super) fn new(cap: usize) -> Self {
+    /// A semaphore with `cap` slots (0 means no cap) whose waiters `cancel` wakes.
+    pub(super) fn new(cap: usize, cancel: &Cancel) -> Self {
+        let state = Arc::new(State::default());
+        let waker: Arc<dyn Wake> = state.clone();
+        cancel.on_cancel(Arc::downgrade(&waker));
         Self {
             cap: (cap > 0).then_some(cap),
-            in_use: Mutex::new(0),
-            freed: Condvar::new(),
+            state,
         }
     }
 
     /// Block until a slot is free, or fail when `cancel` is set.
     pub(super) fn acquire(&self, cancel: &Cancel) -> Result<Slot<'_>, Cancelled> {
-        let mut in_use = lock(&self.in_use);
+        let mut in_use = lock(&self.state.in_use);
         loop {
             cancel.check()?;
             if self.cap.is_none_or(|cap| *in_use < cap) {
@@ -49,25 +60,25 @@ impl Semaphore {
                 return Ok(Slot { sem: self });
             }
             in_use = self
+                .state
                 .freed
-                .wait_timeout(in_use, CANCEL_POLL)
-                .unwrap_or_else(|e| e.into_inner())
-                .0;
+                .wait(in_use)
+                .unwrap_or_else(|e| e.into_inner());
         }
     }
 
     #[cfg(test)]
     pub(super) fn in_use(&self) -> usize {
-        *lock(&self.in_use)
+        *lock(&self.state.in_use)
     }
 }
 
 impl Drop for Slot<'_> {
     fn drop(&mut self) {
-        let mut in_use = lock(&self.sem.in_use);
+        let mut in_use = lock(&self.sem.state.in_use);
         *in_use = in_use.saturating_sub(1);
         drop(in_use);
-        self.sem.freed.notify_one();
+        self.sem.state.freed.notify_one();
     }
 }
 
@@ -77,8 +88,8 @@ mod tests {
 
     #[test]
     fn slots_are_released_on_drop() {
-        let sem = Semaphore::new(2);
         let cancel = Cancel::new();
+        let sem = Semaphore::new(2, &cancel);
         let a = sem.acquire(&cancel);
         let b = sem.acquire(&cancel);
         assert!(a.is_ok() && b.is_ok());
@@ -91,12 +102,12 @@ mod tests {
 
     #[test]
     fn a_blocked_waiter_sees_cancel() {
-        let sem = Semaphore::new(1);
         let cancel = Cancel::new();
+        let sem = Semaphore::new(1, &cancel);
         let _held = sem.acquire(&cancel);
         std::thread::scope(|s| {
             let waiter = s.spawn(|| sem.acquire(&cancel).map(|_| ()));
-            std::thread::sleep(Duration::from_millis(50));
+            std::thread::sleep(std::time::Duration::from_millis(50));
             cancel.cancel();
             assert_eq!(waiter.join().ok(), Some(Err(Cancelled)));
         });

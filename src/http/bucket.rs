@@ -10,8 +10,14 @@ use std::time::{Duration, Instant};
 const DECREASE_FACTOR: f64 = 0.5;
 /// Additive increase: this fraction of the ceiling ...
 const INCREASE_FRACTION: f64 = 0.05;
-/// ... after this many successes in a row at the reduced rate.
-const SUCCESSES_PER_INCREASE: u32 = 10;
+/// ... after this many successes in a row at the reduced rate: from the floor back to the
+/// ceiling in under twenty answers, seconds rather than minutes.
+const SUCCESSES_PER_INCREASE: u32 = 1;
+/// Errors (5xx, resets, timeouts) are noise until they are this share of ...
+const OVERLOAD_ERROR_SHARE: f64 = 0.5;
+/// ... the host's last answers (at least half of them counted): then the host is overloaded
+/// and slows down as on a 429.
+const OUTCOME_WINDOW: usize = 20;
 /// The adaptive rate never drops below ceiling / 10, nor below this (unless the ceiling is lower).
 const MIN_FLOOR: f64 = 0.1;
 
@@ -28,6 +34,8 @@ pub(super) struct TokenBucket {
     paused_until: Option<Instant>,
     successes: u32,
     last_decrease: Option<Instant>,
+    /// The last answers, `true` for an error, oldest first (at most [`OUTCOME_WINDOW`]).
+    outcomes: std::collections::VecDeque<bool>,
     /// Wall time during which at least one request waited for its start (union of the
     /// waits, not their sum: ten requests queued for one second cost one second).
     waited: Duration,
@@ -48,6 +56,7 @@ impl TokenBucket {
             paused_until: None,
             successes: 0,
             last_decrease: None,
+            outcomes: std::collections::VecDeque::with_capacity(OUTCOME_WINDOW),
             waited: Duration::ZERO,
             waited_until: None,
         }
@@ -138,8 +147,31 @@ impl TokenBucket {
         self.last_decrease = Some(now);
     }
 
+    /// A transient error (5xx, reset, timeout): honours a `Retry-After` pause, and slows the
+    /// host down only when errors are a large share of its recent answers (overload); an
+    /// isolated error is the retry's business, not the rate's.
+    pub(super) fn on_error(&mut self, now: Instant, retry_after: Option<Duration>) {
+        self.note_outcome(true);
+        let errors = self.outcomes.iter().filter(|e| **e).count();
+        let enough = self.outcomes.len() >= OUTCOME_WINDOW / 2;
+        if enough && errors as f64 >= OVERLOAD_ERROR_SHARE * self.outcomes.len() as f64 {
+            self.on_throttled(now, retry_after);
+        } else if let Some(wait) = retry_after {
+            let until = now + wait;
+            self.paused_until = Some(self.paused_until.map_or(until, |p| p.max(until)));
+        }
+    }
+
+    fn note_outcome(&mut self, error: bool) {
+        if self.outcomes.len() == OUTCOME_WINDOW {
+            self.outcomes.pop_front();
+        }
+        self.outcomes.push_back(error);
+    }
+
     /// A healthy reply: creep back towards the ceiling, never above it.
     pub(super) fn on_success(&mut self) {
+        self.note_outcome(false);
         let Some(ceiling) = self.ceiling else {
             return;
         };
@@ -236,16 +268,48 @@ mod tests {
     }
 
     #[test]
-    fn success_recovers_gently_up_to_the_ceiling() {
+    fn isolated_errors_keep_the_rate_and_an_error_storm_slows_it() {
+        let t0 = Instant::now();
+        let mut b = TokenBucket::new(10.0, 1, true);
+        // One error in ten answers: noise.
+        for i in 0..100u64 {
+            if i % 10 == 0 {
+                b.on_error(t0 + ms(i * 100), None);
+            } else {
+                b.on_success();
+            }
+        }
+        assert_eq!(b.current_rate(), Some(10.0));
+        // An isolated error's Retry-After still pauses every start.
+        b.on_error(t0 + ms(20_000), Some(ms(500)));
+        assert_eq!(b.reserve(t0 + ms(20_000)), t0 + ms(20_500));
+        assert_eq!(b.current_rate(), Some(10.0));
+        // Most answers failing: overload, slow down.
+        for i in 0..12u64 {
+            b.on_error(t0 + ms(30_000 + i * 200), None);
+        }
+        assert!(b.current_rate().unwrap_or(10.0) < 10.0);
+    }
+
+    #[test]
+    fn success_recovers_within_a_few_answers_up_to_the_ceiling() {
         let t0 = Instant::now();
         let mut b = TokenBucket::new(4.0, 1, true);
         b.on_throttled(t0, None);
         assert_eq!(b.current_rate(), Some(2.0));
-        for _ in 0..SUCCESSES_PER_INCREASE {
+        for _ in 0..4 {
             b.on_success();
         }
         let rate = b.current_rate().unwrap_or_default();
-        assert!((rate - 2.2).abs() < 1e-9, "{rate}");
+        assert!((rate - 2.8).abs() < 1e-9, "{rate}");
+        for _ in 0..10 {
+            b.on_success();
+        }
+        assert_eq!(
+            b.current_rate(),
+            Some(4.0),
+            "back at the ceiling in 14 answers"
+        );
         for _ in 0..10_000 {
             b.on_success();
         }

@@ -340,9 +340,7 @@ impl HttpClient {
             }
             s if is_transient_status(s) => {
                 add(&host.counters.errors, 1);
-                if s == 503 {
-                    host.limiter.on_throttled(pause);
-                }
+                host.limiter.on_error(pause);
                 self.host_failed(host);
             }
             _ => host.limiter.on_success(),
@@ -369,6 +367,7 @@ impl HttpClient {
                 add(&counters.errors, 1);
                 match class {
                     TransportClass::Transient { message, timeout } => {
+                        call.host.limiter.on_error(None);
                         self.host_failed(call.host);
                         Failure::Retryable {
                             status: None,

@@ -119,6 +119,12 @@ impl HostLimiter {
         lock(&self.bucket).on_throttled(Instant::now(), retry_after);
     }
 
+    /// A transient error: honour its `Retry-After`; slow down only if errors dominate the
+    /// host's recent answers.
+    pub fn on_error(&self, retry_after: Option<Duration>) {
+        lock(&self.bucket).on_error(Instant::now(), retry_after);
+    }
+
     /// A healthy reply: close the circuit and let the rate creep back up.
     pub fn on_success(&self) {
         lock(&self.circuit).on_success();

@@ -1,8 +1,9 @@
 //! Fetch-once for identifiers: rows that name the same parcel (in any spelling) share one
 //! fetch, even when they are processed at the same time.
 //!
-//! Results are kept for the most recent `capacity` distinct identifiers, so memory stays
-//! bounded on endless inputs; a duplicate further apart than that is fetched again.
+//! Results are kept for the most recent `capacity` distinct identifiers and, when a weight
+//! is given, within a byte budget, so memory stays bounded on endless inputs and large
+//! records; a duplicate further apart than that is fetched again.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Condvar, Mutex};
@@ -14,7 +15,9 @@ enum Slot<V> {
 
 struct Inner<V> {
     slots: HashMap<String, Slot<V>>,
-    order: VecDeque<String>,
+    /// Kept keys, oldest first, with their weights.
+    order: VecDeque<(String, usize)>,
+    bytes: usize,
 }
 
 /// A bounded single-flight cache.
@@ -22,6 +25,9 @@ pub struct SingleFlight<V> {
     inner: Mutex<Inner<V>>,
     done: Condvar,
     capacity: usize,
+    /// At most this many bytes of kept values, by `weigh` (no budget without one).
+    budget: usize,
+    weigh: Option<fn(&V) -> usize>,
 }
 
 /// Whether a value was computed by this caller or shared from another row.
@@ -54,10 +60,20 @@ impl<V: Clone> SingleFlight<V> {
             inner: Mutex::new(Inner {
                 slots: HashMap::new(),
                 order: VecDeque::new(),
+                bytes: 0,
             }),
             done: Condvar::new(),
             capacity: capacity.max(1),
+            budget: usize::MAX,
+            weigh: None,
         }
+    }
+
+    /// Also keeps the values' total weight (by `weigh`, in bytes) within `budget`.
+    pub fn with_budget(mut self, budget: usize, weigh: fn(&V) -> usize) -> Self {
+        self.budget = budget;
+        self.weigh = Some(weigh);
+        self
     }
 
     /// Returns the value for `key`, computing it with `f` only if no other row has (or is).
@@ -92,14 +108,20 @@ impl<V: Clone> SingleFlight<V> {
         let value = f();
         guard.armed = false;
         let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-        if keep(&value) {
+        let weight = self.weigh.map_or(0, |w| w(&value));
+        if keep(&value) && weight <= self.budget {
             inner
                 .slots
                 .insert(key.to_string(), Slot::Done(value.clone()));
-            inner.order.push_back(key.to_string());
-            while inner.order.len() > self.capacity {
-                if let Some(old) = inner.order.pop_front() {
-                    inner.slots.remove(&old);
+            inner.order.push_back((key.to_string(), weight));
+            inner.bytes += weight;
+            while inner.order.len() > self.capacity || inner.bytes > self.budget {
+                match inner.order.pop_front() {
+                    Some((old, w)) => {
+                        inner.slots.remove(&old);
+                        inner.bytes -= w;
+                    }
+                    None => break,
                 }
             }
         } else {
@@ -156,5 +178,23 @@ mod tests {
         assert_eq!(sf.get_or_run("a", || 2, |_| true), (1, Origin::Shared));
         sf.get_or_run("b", || 3, |_| true);
         assert_eq!(sf.get_or_run("a", || 4, |_| true), (4, Origin::Fetched));
+    }
+
+    #[test]
+    fn kept_values_stay_within_the_byte_budget() {
+        let weigh: fn(&Vec<u8>) -> usize = Vec::len;
+        let sf = SingleFlight::new(100).with_budget(10, weigh);
+        sf.get_or_run("a", || vec![0; 6], |_| true);
+        sf.get_or_run("b", || vec![0; 3], |_| true);
+        assert_eq!(sf.get_or_run("a", || vec![1], |_| true).1, Origin::Shared);
+        // Over the budget: the oldest goes.
+        sf.get_or_run("c", || vec![0; 4], |_| true);
+        assert_eq!(sf.get_or_run("a", || vec![1], |_| true).1, Origin::Fetched);
+        // A value larger than the whole budget is never kept.
+        sf.get_or_run("big", || vec![0; 11], |_| true);
+        assert_eq!(
+            sf.get_or_run("big", || vec![1], |_| true).1,
+            Origin::Fetched
+        );
     }
 }

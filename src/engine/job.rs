@@ -35,6 +35,11 @@ use std::time::{Duration, Instant};
 
 pub use super::stop::StopReason;
 
+/// The bytes (as `RowResult::approx_bytes` counts them) of records kept for duplicate rows:
+/// a few hundred property records, fewer large comprehensive ones, so memory stays flat
+/// however long the input and large the records. A duplicate further apart is fetched again.
+const DEDUPE_BYTES: usize = 8 * 1024 * 1024;
+
 /// How long a stopping job waits for the rows in flight by default.
 pub const DEFAULT_STOP_GRACE: Duration = Duration::from_secs(3);
 
@@ -140,7 +145,8 @@ where
         queue: PriorityQueue::new(workers * 4),
         stop: Stop::default(),
         halted: AtomicBool::new(false),
-        flight: SingleFlight::new(spec.dedupe_capacity),
+        flight: SingleFlight::new(spec.dedupe_capacity)
+            .with_budget(DEDUPE_BYTES, RowResult::approx_bytes),
         popped: AtomicU64::new(0),
         spec: spec.clone(),
         ctx,

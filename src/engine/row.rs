@@ -36,6 +36,34 @@ impl RowResult {
         }
     }
 
+    /// Roughly the bytes this result holds (its JSON trees, strings and nodes): the weight
+    /// the duplicate-row cache counts against its budget.
+    pub fn approx_bytes(&self) -> usize {
+        fn value(v: &serde_json::Value) -> usize {
+            use serde_json::Value;
+            // A node costs its enum slot; strings and maps add their text.
+            32 + match v {
+                Value::String(s) => s.len(),
+                Value::Array(a) => a.iter().map(value).sum(),
+                Value::Object(o) => o.iter().map(|(k, v)| 32 + k.len() + value(v)).sum(),
+                _ => 0,
+            }
+        }
+        let blocks: usize = [&self.assessor, &self.tax, &self.sales, &self.documents]
+            .into_iter()
+            .flatten()
+            .map(|b| {
+                let text = [&b.fetched_at, &b.url, &b.error]
+                    .into_iter()
+                    .flatten()
+                    .map(String::len)
+                    .sum::<usize>();
+                std::mem::size_of::<SourceBlock>() + text + b.data.as_ref().map_or(0, value)
+            })
+            .sum();
+        std::mem::size_of::<Self>() + blocks + self.apns.len() * std::mem::size_of::<Apn>()
+    }
+
     /// Failed results are not shared: a later duplicate row tries again.
     pub fn shareable(&self) -> bool {
         [&self.assessor, &self.tax, &self.sales, &self.documents]

@@ -576,3 +576,47 @@ fn a_resumed_job_keeps_one_set_of_table_rows_per_line() {
         .expect("resume");
     assert_eq!(code(&out), 2, "{}", stderr(&out));
 }
+
+#[test]
+fn tables_that_would_overwrite_the_input_or_the_output_are_refused() {
+    let env = Env::new();
+    let text = format!("apn\n{}\n", common::apns(1)[0]);
+    let input = env.file("tax_bills.csv", text.as_bytes());
+    let out = env.batch(
+        &input,
+        &["--mode", "tax", "--csv-tables", ".", "--progress", "none"],
+    );
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("would overwrite the input file"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        std::fs::read_to_string(&input).expect("input"),
+        text,
+        "the input is intact"
+    );
+
+    std::fs::create_dir(env.path("t")).expect("mkdir");
+    let out = env.batch(
+        &input,
+        &[
+            "--mode",
+            "tax",
+            "--csv-tables",
+            "t",
+            "-o",
+            "t/tax_payments.csv",
+            "--progress",
+            "none",
+        ],
+    );
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("is also the --output"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!env.path("t/tax_payments.csv").exists(), "nothing created");
+}

@@ -97,6 +97,9 @@ pub fn run(mut args: BatchArgs) -> anyhow::Result<i32> {
         args.input.clone().unwrap_or_default()
     };
     batch_output::refuse_same_file(&input, output_path.as_deref())?;
+    if let (Some(dir), Run::New) = (&args.csv_tables, &run) {
+        csv_tables::refuse_overlap(dir, mode, &input, output_path.as_deref())?;
+    }
 
     // The input first: an input rejected here (missing, a directory, a bad header) creates
     // no job and leaves an earlier job untouched.

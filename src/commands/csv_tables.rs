@@ -10,6 +10,41 @@ use std::fs::OpenOptions;
 use std::io::{self, Read, Seek, SeekFrom};
 use std::path::Path;
 
+/// Refuses tables that would overwrite the input or be the output: `--csv-tables .` beside
+/// an input named `tax_bills.csv` would truncate it before a row is read.
+pub fn refuse_overlap(
+    dir: &Path,
+    mode: Mode,
+    input: &str,
+    output: Option<&Path>,
+) -> anyhow::Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    let same = |a: &Path, b: &Path| match (std::fs::metadata(a), std::fs::metadata(b)) {
+        (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),
+        _ => std::path::absolute(a).ok() == std::path::absolute(b).ok(),
+    };
+    for table in Table::of_mode(mode)? {
+        let file = table.file(dir);
+        if input != "-" && same(&file, Path::new(input)) {
+            anyhow::bail!(
+                "--csv-tables {}: its {} would overwrite the input file {input}; choose \
+                 another directory",
+                dir.display(),
+                file.display()
+            );
+        }
+        if let Some(out) = output.filter(|o| same(&file, o)) {
+            anyhow::bail!(
+                "--csv-tables {}: its {} is also the --output {}; choose another directory",
+                dir.display(),
+                file.display(),
+                out.display()
+            );
+        }
+    }
+    Ok(())
+}
+
 /// Cuts a torn last row of each table and keeps only the rows of lines `keep` accepts (the
 /// lines the output holds and that will not be fetched again), so that after the run each
 /// line's rows are there once.

@@ -171,3 +171,13 @@ fn one_row_is_one_row_in_the_summary() {
         "{text}"
     );
 }
+
+#[test]
+fn the_summary_and_the_records_cannot_both_go_to_standard_output() {
+    let env = Env::new();
+    let input = env.file("in.csv", format!("apn\n{}\n", apns(1)[0]).as_bytes());
+    let out = env.batch(&input, &["--summary-json", "-", "--progress", "none"]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(out.stdout.is_empty());
+    assert!(stderr(&out).contains("-o FILE"), "{}", stderr(&out));
+}

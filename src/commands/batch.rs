@@ -97,6 +97,17 @@ pub fn run(mut args: BatchArgs) -> anyhow::Result<i32> {
         args.input.clone().unwrap_or_default()
     };
     batch_output::refuse_same_file(&input, output_path.as_deref())?;
+    if output_path.is_none()
+        && args
+            .summary_json
+            .as_deref()
+            .is_some_and(|p| p.as_os_str() == "-")
+    {
+        bail!(
+            "--summary-json - and the records would both go to standard output, where a reader \
+             could not tell them apart; write the records elsewhere with -o FILE"
+        );
+    }
     if let (Some(dir), Run::New) = (&args.csv_tables, &run) {
         csv_tables::refuse_overlap(dir, mode, &input, output_path.as_deref())?;
     }

@@ -328,6 +328,23 @@ pub struct SimArgs {
     /// Answer this fraction of requests with 503: SOURCE=F (repeatable).
     #[arg(long = "error-rate", value_name = "SOURCE=F")]
     pub error_rates: Vec<String>,
+    /// Inject a fault into this share of a source's requests: SOURCE=KIND:F, KIND one of
+    /// 500, 502, 503, reset, timeout, truncated, html (repeatable; deterministic for a seed).
+    #[arg(long = "fault", value_name = "SOURCE=KIND:F")]
+    pub faults: Vec<String>,
+    /// Answer only 503 during a window from the start: SOURCE=START+LENGTH, e.g. recorder=10s+1m.
+    #[arg(long = "down", value_name = "SOURCE=START+LENGTH")]
+    pub down: Vec<String>,
+    /// Spread each answer's latency evenly between --latency and this, in milliseconds.
+    #[arg(long, value_name = "MS")]
+    pub latency_max: Option<u64>,
+    /// How long the timeout fault keeps a connection without an answer, in milliseconds.
+    #[arg(long, value_name = "MS")]
+    pub hang: Option<u64>,
+    /// Read latency, limits, faults and down windows from a scenario file (config/sim/*.yaml);
+    /// flags add to it.
+    #[arg(long, value_name = "FILE")]
+    pub scenario: Option<std::path::PathBuf>,
     /// Retire the Treasurer's legacy pages: they redirect to the current JavaScript page.
     #[arg(long)]
     pub retire_legacy_treasurer: bool,

@@ -21,6 +21,7 @@ pub mod search;
 pub mod setup;
 pub mod signals;
 pub mod sim;
+pub mod sim_scenario;
 pub mod table;
 
 use crate::cli::{Cli, Command};

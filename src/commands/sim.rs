@@ -1,6 +1,7 @@
 //! `mps sim`: serve the simulated county on 127.0.0.1 until interrupted.
 
 use super::setup::parse_pairs;
+use super::sim_scenario;
 use crate::cli::SimArgs;
 use crate::sim::{County, SimOptions, Simulator};
 use anyhow::Context;
@@ -29,16 +30,29 @@ pub fn run(args: SimArgs) -> anyhow::Result<i32> {
         }
         return Ok(0);
     }
-    let opts = SimOptions {
+    let mut opts = SimOptions {
         seed: args.seed,
         port: args.port,
-        latency: Duration::from_millis(args.latency),
-        limits: parse_pairs("--limit", &args.limits)?,
-        error_rate: error_rates(&args.error_rates)?,
         treasurer_legacy_retired: args.retire_legacy_treasurer,
         as_of: args.as_of,
         ..SimOptions::default()
     };
+    if let Some(path) = &args.scenario {
+        sim_scenario::load(path, &mut opts)?;
+    }
+    if args.latency > 0 {
+        opts.latency = Duration::from_millis(args.latency);
+    }
+    opts.limits.extend(parse_pairs("--limit", &args.limits)?);
+    opts.error_rate = error_rates(&args.error_rates)?;
+    if let Some(ms) = args.latency_max {
+        opts.latency_max = Duration::from_millis(ms);
+    }
+    if let Some(ms) = args.hang {
+        opts.hang = Duration::from_millis(ms);
+    }
+    sim_scenario::add_faults(&args.faults, &mut opts)?;
+    sim_scenario::add_down(&args.down, &mut opts)?;
     let (tx, rx) = crossbeam_channel::bounded::<()>(1);
     ctrlc::set_handler(move || {
         let _ = tx.try_send(());

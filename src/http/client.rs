@@ -137,6 +137,19 @@ impl HttpClient {
         url: &str,
         headers: &[(&str, &str)],
     ) -> Result<Response, HttpError> {
+        self.get_checked(source, url, headers, &|_| true)
+    }
+
+    /// As [`get`](Self::get), and a successful answer that `usable` refuses (a maintenance
+    /// page where JSON or a known page was expected) is retried like a transient failure;
+    /// after the last attempt it is returned as it is, for the caller to report.
+    pub fn get_checked(
+        &self,
+        source: Source,
+        url: &str,
+        headers: &[(&str, &str)],
+        usable: &dyn Fn(&Response) -> bool,
+    ) -> Result<Response, HttpError> {
         let call = Call {
             source,
             host: self.host(source),
@@ -151,6 +164,20 @@ impl HttpClient {
                 return Err(call.cancelled(attempt - 1));
             }
             let (status, retry_after, message, timeout) = match self.attempt(&call, attempt) {
+                Ok(response)
+                    if response.is_success()
+                        && !usable(&response)
+                        && attempt < policy.max_attempts =>
+                {
+                    add(&call.host.counters.errors, 1);
+                    call.host.limiter.on_error(None);
+                    (
+                        None,
+                        None,
+                        "an unusable answer (a maintenance page?)".into(),
+                        false,
+                    )
+                }
                 Ok(response) => return Ok(response),
                 Err(Failure::Fatal(err)) => return Err(err),
                 Err(Failure::Retryable {

@@ -10,7 +10,7 @@
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 
-use super::wire::{SimRequest, SimResponse};
+use super::wire::{SimRequest, SimResponse, Wire};
 
 /// Request line plus headers may not exceed this (larger heads get 431 and the connection closes).
 const MAX_HEAD: usize = 64 * 1024;
@@ -40,6 +40,18 @@ pub fn serve_connection(stream: TcpStream, handle: &dyn Fn(SimRequest) -> SimRes
             Ok(Read1::Bad(status)) => (bad_request(status), false),
             Ok(Read1::Closed) | Err(_) => return,
         };
+        match response.wire {
+            Wire::Whole => {}
+            Wire::Reset => return,
+            Wire::Hang(d) => {
+                std::thread::sleep(d);
+                return;
+            }
+            Wire::Truncate => {
+                let _ = write_truncated(&mut writer, &response);
+                return;
+            }
+        }
         if write_response(&mut writer, &response, keep_alive).is_err() || !keep_alive {
             return;
         }
@@ -139,7 +151,17 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> io::Result<Read1> {
     ))
 }
 
-fn write_response(out: &mut impl Write, r: &SimResponse, keep_alive: bool) -> io::Result<()> {
+/// The head with the whole body's length, then half the body: the client sees the
+/// connection close early.
+fn write_truncated(out: &mut impl Write, r: &SimResponse) -> io::Result<()> {
+    let mut bytes = head(r, false).into_bytes();
+    bytes.extend_from_slice(&r.body[..r.body.len() / 2]);
+    out.write_all(&bytes)?;
+    out.flush()
+}
+
+/// The status line and headers, announcing the whole body's length.
+fn head(r: &SimResponse, keep_alive: bool) -> String {
     let mut head = format!(
         "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: {}\r\n",
         r.status,
@@ -155,8 +177,12 @@ fn write_response(out: &mut impl Write, r: &SimResponse, keep_alive: bool) -> io
         }
     }
     head.push_str("\r\n");
+    head
+}
+
+fn write_response(out: &mut impl Write, r: &SimResponse, keep_alive: bool) -> io::Result<()> {
     // One write per response: no Nagle/delayed-ACK stall between head and body.
-    let mut bytes = head.into_bytes();
+    let mut bytes = head(r, keep_alive).into_bytes();
     bytes.extend_from_slice(&r.body);
     out.write_all(&bytes)?;
     out.flush()

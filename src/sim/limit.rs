@@ -1,10 +1,8 @@
-//! The simulator's own enforcement: a per-source rate limit (answered 429) and injected
-//! failures (answered 503), so clients can be tested for politeness and resilience.
+//! The simulator's own enforcement: a per-source rate limit (answered 429), so clients can
+//! be tested for politeness (injected failures: `faults.rs`).
 
 use std::sync::Mutex;
 use std::time::Instant;
-
-use super::hash::{mix, tag};
 
 /// A token bucket: `rate` requests a second with a burst of one second's worth (at least 1).
 #[derive(Debug)]
@@ -46,38 +44,6 @@ impl TokenBucket {
     }
 }
 
-/// Decides, deterministically from the seed and a request counter, which requests fail.
-#[derive(Debug)]
-pub struct Faults {
-    seed: u64,
-    source: u64,
-    rate: f64,
-    counter: Mutex<u64>,
-}
-
-impl Faults {
-    pub fn new(seed: u64, source: u64, rate: f64) -> Faults {
-        Faults {
-            seed,
-            source,
-            rate,
-            counter: Mutex::new(0),
-        }
-    }
-
-    /// Should the next request fail?
-    pub fn next_fails(&self) -> bool {
-        if self.rate.is_nan() || self.rate <= 0.0 {
-            return false;
-        }
-        let mut n = self.counter.lock().unwrap_or_else(|e| e.into_inner());
-        *n += 1;
-        let roll =
-            (mix(&[self.seed, tag::FAULT, self.source, *n]) >> 11) as f64 / (1u64 << 53) as f64;
-        roll < self.rate
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -94,13 +60,5 @@ mod tests {
             .count();
         assert_eq!(later, 5);
         assert!(TokenBucket::new(0.0).try_take(t0));
-    }
-
-    #[test]
-    fn fault_rate_is_roughly_honoured() {
-        let faults = Faults::new(1, 0, 0.2);
-        let failed = (0..10_000).filter(|_| faults.next_fails()).count();
-        assert!((1_700..2_300).contains(&failed), "{failed}");
-        assert!(!Faults::new(1, 0, 0.0).next_fails());
     }
 }

@@ -13,6 +13,7 @@ use crate::source::Source;
 
 mod assessor;
 mod county;
+mod faults;
 mod generate;
 mod hash;
 mod http1;
@@ -37,6 +38,7 @@ mod tests;
 
 pub use assessor::{Assessor, PAGE_SIZE};
 pub use county::County;
+pub use faults::{DownWindow, FaultKind, UnknownFault};
 pub use generate::{LATEST_TAX_YEAR, TAX_YEARS};
 pub use recorder::{
     DocumentTruth, IndexQuery, Party, PartyRole, Recorder,
@@ -65,6 +67,14 @@ pub struct SimOptions {
     pub limits: BTreeMap<Source, f64>,
     /// The fraction of a source's requests answered 503 (deterministic from the seed).
     pub error_rate: BTreeMap<Source, f64>,
+    /// Further faults per source, each with its share of requests (added to `error_rate`).
+    pub faults: BTreeMap<Source, Vec<(FaultKind, f64)>>,
+    /// A window per source, from the start, during which it answers only 503.
+    pub down: BTreeMap<Source, DownWindow>,
+    /// When set above `latency`, each answer's latency is spread evenly between the two.
+    pub latency_max: Duration,
+    /// How long an answer that never comes (the `timeout` fault) keeps the connection.
+    pub hang: Duration,
     /// The `AUTHORIZATION` value the Assessor accepts.
     pub token: String,
     /// The simulated "today" for the Treasurer's tax status; `None` is today's UTC date.
@@ -84,6 +94,10 @@ impl Default for SimOptions {
             latency: Duration::ZERO,
             limits: BTreeMap::new(),
             error_rate: BTreeMap::new(),
+            faults: BTreeMap::new(),
+            down: BTreeMap::new(),
+            latency_max: Duration::ZERO,
+            hang: Duration::from_secs(60),
             token: SIM_TOKEN.to_string(),
             as_of: None,
             treasurer_legacy_retired: false,

@@ -23,9 +23,11 @@ use serde_json::json;
 
 use super::assessor::Assessor;
 use super::county::County;
+use super::faults::{spread_latency, FaultKind, Faults};
 use super::http1::serve_connection;
-use super::limit::{Faults, TokenBucket};
+use super::limit::TokenBucket;
 use super::stats::{SimStats, StatsRecorder};
+use super::wire::Wire;
 use super::wire::{not_found_page, SimRequest, SimResponse};
 use super::SimOptions;
 use crate::ident::Apn;
@@ -82,6 +84,10 @@ struct Shared {
     paths: Mutex<HashMap<String, u64>>,
     buckets: BTreeMap<Source, TokenBucket>,
     faults: BTreeMap<Source, Faults>,
+    /// When serving began: down windows count from here.
+    started: std::time::Instant,
+    /// Answers so far, for the latency spread.
+    answered: std::sync::atomic::AtomicU64,
     stopping: AtomicBool,
     /// Open connections, so `stop` can shut them and unblock their threads.
     connections: Mutex<HashMap<u64, TcpStream>>,
@@ -107,10 +113,15 @@ impl Simulator {
             .iter()
             .map(|(&s, &rate)| (s, TokenBucket::new(rate)))
             .collect();
-        let faults = opts
-            .error_rate
+        let faults = Source::ALL
             .iter()
-            .map(|(&s, &rate)| (s, Faults::new(opts.seed, s as u64, rate)))
+            .map(|&s| {
+                let mut mix = opts.faults.get(&s).cloned().unwrap_or_default();
+                if let Some(&rate) = opts.error_rate.get(&s) {
+                    mix.push((FaultKind::Status503, rate));
+                }
+                (s, Faults::new(opts.seed, s as u64, mix))
+            })
             .collect();
         let shared = Arc::new(Shared {
             opts,
@@ -120,6 +131,8 @@ impl Simulator {
             paths: Mutex::new(HashMap::new()),
             buckets,
             faults,
+            started: std::time::Instant::now(),
+            answered: std::sync::atomic::AtomicU64::new(0),
             stopping: AtomicBool::new(false),
             connections: Mutex::new(HashMap::new()),
         });
@@ -417,28 +430,64 @@ fn answer(shared: &Shared, mut req: SimRequest) -> SimResponse {
                 shared.stats.record_429(source);
                 SimResponse::json(429, &json!({"message": "Too Many Requests"}))
                     .with_header("Retry-After", "1")
-            } else if shared.faults.get(&source).is_some_and(Faults::next_fails) {
-                SimResponse::html(
-                    503,
-                    "<!DOCTYPE html>\n<html><head><title>Service Unavailable</title></head><body>\
-                     <h1>Service Unavailable</h1><p>The server is temporarily unable to service your request.</p>\
-                     </body></html>\n"
-                        .into(),
-                )
+            } else if shared
+                .opts
+                .down
+                .get(&source)
+                .is_some_and(|w| w.covers(now.saturating_duration_since(shared.started)))
+            {
+                unavailable(503)
             } else {
                 req.path = rest;
-                match shared.services.get(&source) {
+                let fault = shared.faults.get(&source).and_then(Faults::next);
+                let answer = || match shared.services.get(&source) {
                     Some(service) => service.handle(&req),
                     None => not_found_page(&format!("{} (simulated)", source.as_str())),
+                };
+                match fault {
+                    None => answer(),
+                    Some(FaultKind::Status500) => unavailable(500),
+                    Some(FaultKind::Status502) => unavailable(502),
+                    Some(FaultKind::Status503) => unavailable(503),
+                    Some(FaultKind::Reset) => unavailable(503).on_wire(Wire::Reset),
+                    Some(FaultKind::Timeout) => {
+                        unavailable(503).on_wire(Wire::Hang(shared.opts.hang))
+                    }
+                    Some(FaultKind::Truncated) => answer().on_wire(Wire::Truncate),
+                    Some(FaultKind::Html) => SimResponse::html(
+                        200,
+                        "<!DOCTYPE html>\n<html><head><title>Down for maintenance</title></head>\
+                         <body><h1>We'll be back soon</h1></body></html>\n"
+                            .into(),
+                    ),
                 }
             }
         }
         None => not_found_page("mps simulator"),
     };
-    if !shared.opts.latency.is_zero() {
-        thread::sleep(shared.opts.latency);
+    let n = shared.answered.fetch_add(1, Ordering::Relaxed);
+    let latency = spread_latency(
+        shared.opts.seed,
+        n,
+        shared.opts.latency,
+        shared.opts.latency_max,
+    );
+    if !latency.is_zero() {
+        thread::sleep(latency);
     }
     response
+}
+
+/// An error page with `status`, as a proxy or an overloaded server sends.
+fn unavailable(status: u16) -> SimResponse {
+    SimResponse::html(
+        status,
+        format!(
+            "<!DOCTYPE html>\n<html><head><title>{status}</title></head><body>\
+             <h1>Service Unavailable</h1><p>The server is temporarily unable to service your \
+             request.</p></body></html>\n"
+        ),
+    )
 }
 
 #[cfg(test)]

@@ -58,6 +58,21 @@ pub struct SimResponse {
     pub content_type: &'static str,
     pub body: Vec<u8>,
     pub headers: Vec<(String, String)>,
+    /// How the answer goes on the wire (whole, or one of the connection faults).
+    pub wire: Wire,
+}
+
+/// How an answer is written: whole, or broken the way real servers and networks break.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Wire {
+    #[default]
+    Whole,
+    /// Close the connection without answering.
+    Reset,
+    /// Say nothing for this long, then close.
+    Hang(std::time::Duration),
+    /// Announce the whole body's length, send half of it, close.
+    Truncate,
 }
 
 pub const JSON: &str = "application/json; charset=utf-8";
@@ -70,6 +85,7 @@ impl SimResponse {
             content_type: JSON,
             body: value.to_string().into_bytes(),
             headers: Vec::new(),
+            wire: Wire::Whole,
         }
     }
 
@@ -81,6 +97,7 @@ impl SimResponse {
             content_type: JSON,
             body: serde_json::to_vec(value).unwrap_or_default(),
             headers: Vec::new(),
+            wire: Wire::Whole,
         }
     }
 
@@ -90,7 +107,14 @@ impl SimResponse {
             content_type: HTML,
             body: body.into_bytes(),
             headers: Vec::new(),
+            wire: Wire::Whole,
         }
+    }
+
+    /// The same answer, broken on the wire as `wire` says.
+    pub fn on_wire(mut self, wire: Wire) -> SimResponse {
+        self.wire = wire;
+        self
     }
 
     pub fn with_header(mut self, name: &str, value: &str) -> SimResponse {

@@ -119,10 +119,11 @@ impl AssessorClient {
         if tally.first_url.is_none() {
             tally.first_url = Some(url.to_string());
         }
-        let result = self.http.get(
+        let result = self.http.get_checked(
             Source::Assessor,
             url,
             &[("AUTHORIZATION", self.token.as_str())],
+            &crate::source::body::json_usable,
         );
         tally.fetched_at = Some(std::time::SystemTime::now());
         let resp = match result {

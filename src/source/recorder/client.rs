@@ -182,9 +182,12 @@ impl RecorderClient {
 
     fn get(&self, url: &str, tally: &mut Tally) -> Result<Response, SourceError> {
         tally.start(url);
-        let result = self
-            .http
-            .get(Source::Recorder, url, &[("Accept", "application/json")]);
+        let result = self.http.get_checked(
+            Source::Recorder,
+            url,
+            &[("Accept", "application/json")],
+            &crate::source::body::json_usable,
+        );
         let resp = match result {
             Ok(resp) => {
                 tally.finish(resp.attempts);

@@ -155,7 +155,12 @@ impl TreasurerClient {
         tally.start(url);
         let cookie = jar.header();
         let headers: Vec<(&str, &str)> = cookie.iter().map(|c| ("Cookie", c.as_str())).collect();
-        let result = self.http.get(Source::Treasurer, url, &headers);
+        // A maintenance page is worth a retry; a page of another layout is not (the site
+        // changed, and asking again would only cost the county requests).
+        let usable = |r: &Response| !crate::source::body::is_maintenance_page(r);
+        let result = self
+            .http
+            .get_checked(Source::Treasurer, url, &headers, &usable);
         let resp = match result {
             Ok(resp) => {
                 tally.finish(resp.attempts);

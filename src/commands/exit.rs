@@ -21,6 +21,7 @@ pub fn for_job(job: &JobOutcome) -> i32 {
         Some(StopReason::Fatal(_) | StopReason::InputError(_)) => USAGE,
         Some(
             StopReason::OutputError(_)
+            | StopReason::HostUnavailable(_)
             | StopReason::StoreError(_)
             | StopReason::MaxErrors(_)
             | StopReason::MaxRuntime(_),

@@ -118,6 +118,7 @@ pub fn http_config(cfg: &Config) -> HttpConfig {
                 adaptive: bp.adaptive_rate_limiting,
                 circuit_threshold: cfg.http.circuit_threshold,
                 circuit_cooldown: cfg.http.circuit_cooldown,
+                down_wait: cfg.http.host_down_wait,
             },
         );
     }
@@ -266,6 +267,10 @@ pub fn services(common: &Common, mode: Mode) -> anyhow::Result<Services> {
         cfg.batch.max_documents,
     )
     .with_http_cancel(http.cancel_handle())
+    .with_unavailable_host({
+        let http = http.clone();
+        std::sync::Arc::new(move || http.unavailable_host().map(|s| s.to_string()))
+    })
     .with_recorder_options(recorder_options)
     .with_facts(facts);
     Ok(Services {

@@ -126,6 +126,10 @@ pub struct HttpSettings {
     pub circuit_threshold: u32,
     #[serde(deserialize_with = "duration::de")]
     pub circuit_cooldown: Duration,
+    /// How long a request waits for a host whose circuit is open before the batch stops
+    /// (resumable) with the host unavailable; 0 fails such requests at once.
+    #[serde(deserialize_with = "duration::de")]
+    pub host_down_wait: Duration,
     pub user_agent: String,
 }
 
@@ -140,6 +144,7 @@ impl Default for HttpSettings {
             backoff_cap: Duration::from_secs(30),
             circuit_threshold: 10,
             circuit_cooldown: Duration::from_secs(30),
+            host_down_wait: Duration::from_secs(300),
             user_agent: concat!("mps/", env!("CARGO_PKG_VERSION")).to_string(),
         }
     }

@@ -47,7 +47,12 @@ pub struct Context {
     legacy_retired: AtomicBool,
     /// The HTTP client's cancel flag: set when the job stops, so no request is sent after.
     http_cancel: Cancel,
+    /// Names a host that stayed unavailable past `http.host_down_wait`, if one did.
+    unavailable_host: Option<UnavailableHost>,
 }
+
+/// Asks the HTTP client whether a host was given up on.
+pub type UnavailableHost = std::sync::Arc<dyn Fn() -> Option<String> + Send + Sync>;
 
 impl Context {
     #[allow(clippy::too_many_arguments)]
@@ -80,7 +85,19 @@ impl Context {
             only: None,
             legacy_retired: AtomicBool::new(false),
             http_cancel: Cancel::new(),
+            unavailable_host: None,
         }
+    }
+
+    /// How the job learns that a host stayed unavailable (and stops, resumable).
+    pub fn with_unavailable_host(mut self, probe: UnavailableHost) -> Self {
+        self.unavailable_host = Some(probe);
+        self
+    }
+
+    /// A host that stayed unavailable for as long as requests may wait for it.
+    pub fn unavailable_host(&self) -> Option<String> {
+        self.unavailable_host.as_ref().and_then(|probe| probe())
     }
 
     /// The Recorder settings of the batch (`max_documents` included).

@@ -263,6 +263,11 @@ fn work(shared: &Shared, tx: &Sender<Done>) {
         if let Some(msg) = fatal {
             shared.halt(StopReason::Fatal(msg));
         }
+        // A host down for longer than requests may wait: stop, so its rows (this one too)
+        // end interrupted and `--resume` fetches them once it is back.
+        if let Some(host) = shared.ctx.unavailable_host() {
+            shared.halt(StopReason::HostUnavailable(host));
+        }
         // A row that failed while the job was stopping most likely failed because of the
         // stop (a cancelled request): it is interrupted, not failed, and fetched again.
         let interrupted = shared.is_halted() && record_failed(&record);

@@ -22,6 +22,8 @@ pub enum StopReason {
     StoreError(String),
     /// The input could not be read to its end.
     InputError(String),
+    /// A host stayed unavailable (its circuit open) for as long as requests may wait.
+    HostUnavailable(String),
 }
 
 impl StopReason {
@@ -60,6 +62,11 @@ impl std::fmt::Display for StopReason {
             StopReason::OutputError(m) => write!(f, "cannot write the output: {m}"),
             StopReason::StoreError(m) => write!(f, "cannot record finished rows: {m}"),
             StopReason::InputError(m) => write!(f, "cannot read the input: {m}"),
+            StopReason::HostUnavailable(host) => write!(
+                f,
+                "the {host} stayed unavailable for http.host_down_wait; the rows that need it \
+                 were not written"
+            ),
         }
     }
 }

@@ -244,6 +244,14 @@ impl HttpClient {
             .collect()
     }
 
+    /// A host that a request gave up on after waiting `http.host_down_wait` for it.
+    pub fn unavailable_host(&self) -> Option<Source> {
+        Source::ALL
+            .iter()
+            .copied()
+            .find(|s| self.host(*s).limiter.gave_up())
+    }
+
     /// The limiter of `source`'s host, for work that reaches the host another way (browser
     /// page loads) and must share its politeness budget.
     pub fn limiter(&self, source: Source) -> &HostLimiter {
@@ -473,6 +481,12 @@ impl Call<'_> {
                 source: self.source,
                 url: self.shown.clone(),
                 retry_in,
+                attempts: sent,
+            },
+            AcquireError::HostDown { waited } => HttpError::HostUnavailable {
+                source: self.source,
+                url: self.shown.clone(),
+                waited,
                 attempts: sent,
             },
         }

@@ -23,6 +23,9 @@ pub struct HostPolicy {
     pub circuit_threshold: u32,
     /// How long an open circuit fails fast before one probe is let through.
     pub circuit_cooldown: Duration,
+    /// How long a request waits for a host whose circuit is open (probing it every
+    /// cooldown) before it gives up with the host unavailable. Zero fails at once.
+    pub down_wait: Duration,
 }
 
 impl Default for HostPolicy {
@@ -35,6 +38,7 @@ impl Default for HostPolicy {
             adaptive: true,
             circuit_threshold: 10,
             circuit_cooldown: Duration::from_secs(30),
+            down_wait: Duration::from_secs(300),
         }
     }
 }

@@ -59,6 +59,13 @@ pub enum HttpError {
         /// Attempts sent before the circuit opened (0 if it was open from the start).
         attempts: u32,
     },
+    /// The host's circuit stayed open for as long as a request may wait for it.
+    HostUnavailable {
+        source: Source,
+        url: String,
+        waited: Duration,
+        attempts: u32,
+    },
     /// The run is being cancelled (Ctrl-C).
     Cancelled {
         source: Source,
@@ -84,6 +91,7 @@ impl HttpError {
             | Self::TooLarge { source, .. }
             | Self::RetryAfterTooLong { source, .. }
             | Self::CircuitOpen { source, .. }
+            | Self::HostUnavailable { source, .. }
             | Self::Cancelled { source, .. }
             | Self::InvalidRequest { source, .. } => *source,
         }
@@ -98,6 +106,7 @@ impl HttpError {
             | Self::TooLarge { url, .. }
             | Self::RetryAfterTooLong { url, .. }
             | Self::CircuitOpen { url, .. }
+            | Self::HostUnavailable { url, .. }
             | Self::Cancelled { url, .. }
             | Self::InvalidRequest { url, .. } => url,
         }
@@ -120,6 +129,7 @@ impl HttpError {
             | Self::TooLarge { attempts, .. }
             | Self::RetryAfterTooLong { attempts, .. }
             | Self::CircuitOpen { attempts, .. }
+            | Self::HostUnavailable { attempts, .. }
             | Self::Cancelled { attempts, .. } => *attempts,
             Self::InvalidRequest { .. } => 0,
         }
@@ -209,6 +219,17 @@ impl fmt::Display for HttpError {
                 "{source}: GET {url}: not sent, circuit open after repeated failures \
                  (next probe in {})",
                 secs(*retry_in)
+            ),
+            Self::HostUnavailable {
+                source,
+                url,
+                waited,
+                ..
+            } => write!(
+                f,
+                "{source}: GET {url}: host unavailable: it kept failing for {} (raise \
+                 http.host_down_wait to wait longer)",
+                secs(*waited)
             ),
             Self::Cancelled { source, url, .. } => write!(f, "{source}: GET {url}: cancelled"),
             Self::InvalidRequest {

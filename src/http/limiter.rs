@@ -17,6 +17,8 @@ use crate::source::Source;
 pub enum AcquireError {
     #[error("circuit open, next probe in {retry_in:?}")]
     CircuitOpen { retry_in: Duration },
+    #[error("host unavailable for {waited:?}: its circuit stayed open")]
+    HostDown { waited: Duration },
     #[error("cancelled")]
     Cancelled,
 }
@@ -35,6 +37,10 @@ pub struct HostLimiter {
     slots: Semaphore,
     circuit: Mutex<CircuitBreaker>,
     cancel: Cancel,
+    /// How long a request waits out an open circuit before giving up.
+    down_wait: Duration,
+    /// Set once a request gave up on this host: it stayed unavailable past `down_wait`.
+    gave_up: std::sync::atomic::AtomicBool,
 }
 
 /// Leave to send one HTTP request. Holds a concurrency slot until dropped; report the
@@ -68,6 +74,8 @@ impl HostLimiter {
                 policy.circuit_cooldown,
             )),
             cancel,
+            down_wait: policy.down_wait,
+            gave_up: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
@@ -76,8 +84,34 @@ impl HostLimiter {
     }
 
     /// Block until this host may start one more request: a concurrency slot is free and
-    /// the token bucket's next start time has come. Fails fast while the circuit is open.
+    /// the token bucket's next start time has come. While the circuit is open the request
+    /// waits for the next probe, up to `down_wait` in all (zero: it fails at once).
     pub fn acquire(&self) -> Result<Permit<'_>, AcquireError> {
+        let began = Instant::now();
+        loop {
+            match self.try_acquire() {
+                Err(AcquireError::CircuitOpen { retry_in }) if !self.down_wait.is_zero() => {
+                    let waited = began.elapsed();
+                    if waited + retry_in > self.down_wait {
+                        self.gave_up
+                            .store(true, std::sync::atomic::Ordering::SeqCst);
+                        return Err(AcquireError::HostDown { waited });
+                    }
+                    // Wait for the probe (another request's); a little past it, so the probe
+                    // has been let through and answered by the time we look again.
+                    self.cancel.sleep(retry_in.max(Duration::from_millis(50)))?;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// Whether a request gave up on this host after waiting `down_wait` for it.
+    pub fn gave_up(&self) -> bool {
+        self.gave_up.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    fn try_acquire(&self) -> Result<Permit<'_>, AcquireError> {
         self.cancel.check()?;
         if let Some(retry_in) = lock(&self.circuit).is_open(Instant::now()) {
             return Err(AcquireError::CircuitOpen { retry_in });
@@ -286,6 +320,7 @@ mod tests {
         let p = HostPolicy {
             circuit_threshold: 2,
             circuit_cooldown: Duration::from_millis(100),
+            down_wait: Duration::ZERO,
             ..policy(0.0, 1, 0)
         };
         let limiter = HostLimiter::new(Source::Recorder, &p, Cancel::new());

@@ -256,6 +256,7 @@ fn circuit_opens_fails_fast_and_half_opens_after_cooldown() {
     let policy = HostPolicy {
         circuit_threshold: 3,
         circuit_cooldown: Duration::from_millis(300),
+        down_wait: Duration::ZERO,
         ..HostPolicy::unlimited()
     };
     let mut cfg = config(policy);

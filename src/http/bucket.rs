@@ -194,6 +194,45 @@ mod tests {
         Duration::from_millis(n)
     }
 
+    /// Property: whatever the arrival times, throttles, pauses and successes, the starts the
+    /// bucket hands out never put more than `burst + rate` requests in any one-second
+    /// window (checked on a simulated clock, over many random runs).
+    #[test]
+    fn no_one_second_window_ever_holds_more_than_rate_plus_burst() {
+        for seed in 0..200u64 {
+            let mut rng = fastrand::Rng::with_seed(seed);
+            let rate = [0.5, 2.0, 7.0, 40.0][rng.usize(0..4)];
+            let burst = rng.u32(1..5);
+            let mut b = TokenBucket::new(rate, burst, rng.bool());
+            let t0 = Instant::now();
+            let mut now = Duration::ZERO;
+            let mut starts = Vec::new();
+            for _ in 0..400 {
+                // Callers arrive in bursts and lulls; replies of every kind come back.
+                now += Duration::from_micros(rng.u64(0..(2_000_000.0 / rate) as u64));
+                starts.push(b.reserve(t0 + now).duration_since(t0));
+                match rng.u8(0..10) {
+                    0 => b.on_throttled(t0 + now, None),
+                    1 => b.on_error(t0 + now, None),
+                    2 => b.on_throttled(t0 + now, Some(Duration::from_millis(rng.u64(0..800)))),
+                    _ => b.on_success(),
+                }
+            }
+            starts.sort();
+            let ceiling = f64::from(burst) + rate;
+            for (i, s) in starts.iter().enumerate() {
+                let in_window = starts[i..]
+                    .iter()
+                    .take_while(|t| **t < *s + Duration::from_secs(1))
+                    .count();
+                assert!(
+                    in_window as f64 <= ceiling + 1e-9,
+                    "seed {seed}: {in_window} starts in 1 s at rate {rate}, burst {burst}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn overlapping_waits_count_once() {
         let t0 = Instant::now();

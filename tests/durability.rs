@@ -17,15 +17,6 @@ use std::time::{Duration, Instant};
 
 const FAST: [&str; 4] = ["--rate", "assessor=0", "--progress", "none"];
 
-fn job_id(stderr_text: &str) -> String {
-    let start = stderr_text.find("mps: job ").expect("job id printed") + "mps: job ".len();
-    stderr_text[start..]
-        .split_whitespace()
-        .next()
-        .expect("id")
-        .to_string()
-}
-
 /// The complete records of a JSON Lines output (a torn last line ignored), by line; panics
 /// on a line written twice.
 fn records_once(path: &Path) -> BTreeMap<u64, Value> {

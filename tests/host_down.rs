@@ -108,12 +108,7 @@ fn an_outage_longer_than_the_wait_stops_resumably_and_resume_finishes() {
         recs.values().all(|r| r["status"] != "failed"),
         "rows that needed the host are not written as failed: {recs:?}"
     );
-    let job = err
-        .lines()
-        .find_map(|l| l.strip_prefix("mps: job "))
-        .and_then(|l| l.split_whitespace().next())
-        .expect("job id")
-        .to_string();
+    let job = common::job_id(&err);
     // Once the host is back, the pasted hint finishes the job.
     std::thread::sleep((down + Duration::from_millis(500)).saturating_sub(started.elapsed()));
     let out = env

@@ -28,15 +28,6 @@ fn normalised(path: &std::path::Path) -> BTreeMap<u64, Value> {
     out
 }
 
-fn job_id(stderr_text: &str) -> String {
-    let start = stderr_text.find("mps: job ").expect("job id printed") + "mps: job ".len();
-    stderr_text[start..]
-        .split_whitespace()
-        .next()
-        .expect("id")
-        .to_string()
-}
-
 #[test]
 fn kill_9_and_resume_until_done_equals_an_uninterrupted_run() {
     let env = Env::with(SimOptions {

@@ -89,12 +89,7 @@ fn jsonl_progress_names_the_event_the_job_and_each_host_and_ends_once() {
     );
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let text = stderr(&out);
-    let job = text
-        .lines()
-        .find_map(|l| l.strip_prefix("mps: job "))
-        .and_then(|l| l.split_whitespace().next())
-        .expect("job line")
-        .to_string();
+    let job = common::job_id(&text);
     let events: Vec<Value> = text
         .lines()
         .filter(|l| l.starts_with('{'))

@@ -10,15 +10,6 @@ use std::os::unix::ffi::OsStrExt;
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
-fn job_id(stderr_text: &str) -> String {
-    let start = stderr_text.find("mps: job ").expect("job id printed") + "mps: job ".len();
-    stderr_text[start..]
-        .split_whitespace()
-        .next()
-        .expect("id")
-        .to_string()
-}
-
 /// Processes whose command line names a profile dir of mps process `pid`.
 fn chromium_of(pid: u32) -> Vec<u32> {
     let needle = format!("mps-chrome-{pid}-");

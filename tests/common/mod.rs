@@ -93,6 +93,16 @@ pub fn apns(n: usize) -> Vec<String> {
         .collect()
 }
 
+/// The job id from mps's `mps: job ID (...)` line on stderr.
+pub fn job_id(stderr_text: &str) -> String {
+    let start = stderr_text.find("mps: job ").expect("job id printed") + "mps: job ".len();
+    stderr_text[start..]
+        .split_whitespace()
+        .next()
+        .expect("id")
+        .to_string()
+}
+
 /// Runs a command with stdin bytes.
 pub fn run_with_stdin(mut c: Command, input: &[u8]) -> Output {
     c.stdin(Stdio::piped())

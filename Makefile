@@ -41,6 +41,7 @@ fmt:
 
 # Benchmarks report ratios measured in one run; they are never timed tests.
 bench: release
+	bash benches/table.sh
 	bash benches/politeness.sh
 	bash benches/postgres.sh
 	bash benches/resume.sh

@@ -170,7 +170,10 @@ pub fn run(mut args: BatchArgs) -> anyhow::Result<i32> {
         // Keep the rows of the lines the output holds and this run will not fetch again.
         let held = output.lines.as_ref().unwrap_or(&ledgered.ledger_done);
         let again = ledgered.only.clone().unwrap_or_default();
-        csv_tables::reconcile(dir, mode, &|l| held.contains(&l) && !again.contains(&l))?;
+        let done = held.iter().filter(|l| !again.contains(l)).count();
+        csv_tables::reconcile(dir, mode, done, &|l| {
+            held.contains(&l) && !again.contains(&l)
+        })?;
     }
     announce(
         &args,

@@ -48,10 +48,23 @@ pub fn refuse_overlap(
 /// Cuts a torn last row of each table and keeps only the rows of lines `keep` accepts (the
 /// lines the output holds and that will not be fetched again), so that after the run each
 /// line's rows are there once.
-pub fn reconcile(dir: &Path, mode: Mode, keep: &dyn Fn(u64) -> bool) -> anyhow::Result<()> {
+pub fn reconcile(
+    dir: &Path,
+    mode: Mode,
+    done: usize,
+    keep: &dyn Fn(u64) -> bool,
+) -> anyhow::Result<()> {
     for table in Table::of_mode(mode)? {
         let path = table.file(dir);
         if !path.is_file() {
+            if done > 0 {
+                // Said, not silently dropped: the run starts the table afresh.
+                eprintln!(
+                    "mps: warning: {} is missing: it will not hold the {done} rows done before \
+                     this run (a new job with the same input writes them all)",
+                    path.display()
+                );
+            }
             continue;
         }
         cut_torn_row(&path).map_err(|e| io_error(&path, e))?;
@@ -102,7 +115,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let p = dir.path().join("tax_bills.csv");
         std::fs::write(&p, "line,input,apn\n2,a,1\n2,a,1\n3,b,2\n4,c,3\n").expect("write");
-        reconcile(dir.path(), Mode::Tax, &|l| l != 3).expect("reconcile");
+        reconcile(dir.path(), Mode::Tax, 3, &|l| l != 3).expect("reconcile");
         assert_eq!(
             std::fs::read_to_string(&p).expect("read"),
             "line,input,apn\n2,a,1\n2,a,1\n4,c,3\n"

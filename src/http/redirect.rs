@@ -12,45 +12,24 @@ pub(super) fn is_redirect(status: u16) -> bool {
     matches!(status, 301 | 302 | 303 | 307 | 308)
 }
 
-/// `scheme://authority` of an absolute URL.
-fn origin(url: &str) -> Option<&str> {
-    let scheme_end = url.find("://")?;
-    let rest = &url[scheme_end + 3..];
-    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    Some(&url[..scheme_end + 3 + end])
-}
-
-/// Whether both URLs have the same scheme, host and port.
+/// Whether both URLs have the same scheme, host and port (an unparsable URL has no origin
+/// in common with anything).
 pub(super) fn same_origin(a: &str, b: &str) -> bool {
-    match (origin(a), origin(b)) {
-        (Some(x), Some(y)) => x.eq_ignore_ascii_case(y),
+    match (url::Url::parse(a), url::Url::parse(b)) {
+        (Ok(x), Ok(y)) => x.origin() == y.origin() && x.origin().is_tuple(),
         _ => false,
     }
 }
 
-/// The absolute URL a `Location` header points to, relative to `base`.
+/// The absolute URL a `Location` header points to, relative to `base` (RFC 3986 reference
+/// resolution: `?x`, `./`, `../` and `//host` included).
 pub(super) fn resolve(base: &str, location: &str) -> Option<String> {
     let location = location.trim();
     if location.is_empty() {
         return None;
     }
-    let lower = location.to_ascii_lowercase();
-    if lower.starts_with("http://") || lower.starts_with("https://") {
-        return Some(location.to_string());
-    }
-    let origin = origin(base)?;
-    if let Some(rest) = location.strip_prefix("//") {
-        let scheme = &base[..base.find("://")?];
-        return Some(format!("{scheme}://{rest}"));
-    }
-    if location.starts_with('/') {
-        return Some(format!("{origin}{location}"));
-    }
-    // Relative to the directory of base's path.
-    let path = &base[origin.len()..];
-    let path = &path[..path.find(['?', '#']).unwrap_or(path.len())];
-    let dir = path.rfind('/').map_or("/", |i| &path[..=i]);
-    Some(format!("{origin}{dir}{location}"))
+    let joined = url::Url::parse(base).ok()?.join(location).ok()?;
+    matches!(joined.scheme(), "http" | "https").then(|| joined.to_string())
 }
 
 /// Whether a request header must be dropped before following a cross-origin redirect.
@@ -100,6 +79,14 @@ mod tests {
         );
         assert_eq!(resolve("http://h", "x").as_deref(), Some("http://h/x"));
         assert_eq!(resolve(base, " "), None);
+        // A query alone keeps the path; dot segments climb.
+        assert_eq!(
+            resolve(base, "?x=2").as_deref(),
+            Some("http://h:1/a/b/page.aspx?x=2")
+        );
+        assert_eq!(resolve(base, "../c").as_deref(), Some("http://h:1/a/c"));
+        assert_eq!(resolve(base, "./d").as_deref(), Some("http://h:1/a/b/d"));
+        assert_eq!(resolve(base, "javascript:alert(1)"), None);
     }
 
     #[test]

@@ -42,10 +42,11 @@ pub(super) fn is_credential_header(name: &str) -> bool {
 /// Carry a cookie set on a redirect hop to the next hop of the same origin (the ASP.NET
 /// session cookie is typically set on the 302), replacing an older value of that name.
 pub(super) fn add_cookie(headers: &mut Vec<(String, String)>, set_cookie: &str) {
-    let pair = set_cookie.split(';').next().unwrap_or_default().trim();
-    let Some((name, _)) = pair.split_once('=') else {
+    let Ok(cookie) = cookie::Cookie::parse(set_cookie) else {
         return;
     };
+    let (name, pair) = (cookie.name(), cookie.stripped().to_string());
+    let pair = pair.as_str();
     match headers
         .iter_mut()
         .find(|(n, _)| n.eq_ignore_ascii_case("cookie"))

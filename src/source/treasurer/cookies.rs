@@ -1,7 +1,7 @@
-//! A minimal cookie jar for one parcel's legacy session: `Set-Cookie` name=value pairs in,
-//! one `Cookie` header out. Attributes (path, expiry, HttpOnly) are ignored on purpose: the
-//! jar lives for three requests to one origin, and an empty value or `Max-Age=0` (a deletion)
-//! just drops the cookie.
+//! A minimal cookie jar for one parcel's legacy session: `Set-Cookie` lines in (parsed by
+//! the `cookie` crate), one `Cookie` header out. Path, expiry and HttpOnly are ignored on
+//! purpose: the jar lives for three requests to one origin, and an empty value or
+//! `Max-Age=0` (a deletion) just drops the cookie.
 
 use crate::http::Response;
 
@@ -21,15 +21,11 @@ impl Cookies {
 
     /// Applies one `Set-Cookie` line.
     pub fn set(&mut self, line: &str) {
-        let mut parts = line.split(';');
-        let Some((name, value)) = parts.next().and_then(|p| p.split_once('=')) else {
+        let Ok(cookie) = cookie::Cookie::parse(line) else {
             return;
         };
-        let (name, value) = (name.trim(), value.trim().trim_matches('"'));
-        if name.is_empty() {
-            return;
-        }
-        let deleted = value.is_empty() || parts.any(|a| a.trim().eq_ignore_ascii_case("max-age=0"));
+        let (name, value) = (cookie.name(), cookie.value_trimmed());
+        let deleted = value.is_empty() || cookie.max_age().is_some_and(|age| age.is_zero());
         self.pairs.retain(|(n, _)| n != name);
         if !deleted {
             self.pairs.push((name.to_string(), value.to_string()));

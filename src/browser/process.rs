@@ -271,16 +271,17 @@ fn kill_until_gone(find: impl Fn() -> Vec<u32>) -> bool {
 }
 
 fn send_sigkill(pid: u32) {
-    let Ok(pid) = libc::pid_t::try_from(pid) else {
+    let Ok(pid) = i32::try_from(pid) else {
         return;
     };
     if pid <= 0 {
         return; // 0 and negatives address process groups; never send those.
     }
-    // SAFETY: kill(2) has no memory effects; a stale pid only yields ESRCH.
-    unsafe {
-        libc::kill(pid, libc::SIGKILL);
-    }
+    // A stale pid only yields ESRCH, which is fine: the process is gone.
+    let _ = nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(pid),
+        nix::sys::signal::Signal::SIGKILL,
+    );
 }
 
 /// Kills the whole process tree of the browser that uses `profile` (main process,

@@ -289,9 +289,13 @@ fn a_killed_browser_costs_no_page() {
             thread::sleep(Duration::from_millis(5));
         }
         let pid = pool.pids()[0];
-        let pid = libc::pid_t::try_from(pid).expect("pid fits");
+        let pid = i32::try_from(pid).expect("pid fits");
         // SAFETY: plain kill(2) on the browser's pid.
-        assert_eq!(unsafe { libc::kill(pid, libc::SIGKILL) }, 0);
+        nix::sys::signal::kill(
+            nix::unistd::Pid::from_raw(pid),
+            nix::sys::signal::Signal::SIGKILL,
+        )
+        .expect("kill -9 the browser");
     });
     let stats = pool.stats();
     println!("after SIGKILL: {stats:?}");

@@ -253,19 +253,11 @@ impl std::fmt::Debug for Simulator {
 
 /// Lets the kernel queue more pending connections than std's 128, so a burst of a few hundred
 /// new clients (256 workers starting at once) is not dropped and retried a second later.
-#[cfg(unix)]
 fn widen_backlog(listener: &TcpListener) {
-    use std::os::fd::AsRawFd;
-    // SAFETY: listen(2) only reads two integers and the descriptor is owned by `listener`, open
-    // for the whole call. On a listening socket it just resizes the accept queue (capped by
+    // On a listening socket listen(2) just resizes the accept queue (capped by
     // net.core.somaxconn); on failure the old queue length stays, which is harmless.
-    unsafe {
-        libc::listen(listener.as_raw_fd(), 1024);
-    }
+    let _ = socket2::SockRef::from(listener).listen(1024);
 }
-
-#[cfg(not(unix))]
-fn widen_backlog(_listener: &TcpListener) {}
 
 fn lock_connections(shared: &Shared) -> std::sync::MutexGuard<'_, HashMap<u64, TcpStream>> {
     // The map only holds socket handles; a panicked holder cannot leave it half-updated.

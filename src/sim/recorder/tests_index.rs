@@ -27,15 +27,9 @@ const ENTITIES_TRIED: &[&str] = &["SAGUARO", "MESQUITE", "PIONEER"];
 
 /// CPU time of this thread (other processes on the machine do not count).
 fn thread_cpu() -> Duration {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: clock_gettime only writes the timespec it is given, which lives on this stack.
-    unsafe {
-        libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts);
-    }
-    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
+    let ts = nix::time::clock_gettime(nix::time::ClockId::CLOCK_THREAD_CPUTIME_ID)
+        .expect("the thread's CPU clock");
+    Duration::new(ts.tv_sec() as u64, ts.tv_nsec() as u32)
 }
 
 /// A person query from an index name "LAST FIRST MIDDLE…": the first name in full or its

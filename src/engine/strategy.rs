@@ -35,11 +35,6 @@ impl Strategy {
     pub fn overlaps_steps(self) -> bool {
         !matches!(self, Strategy::Sequential)
     }
-
-    /// Whether a browser may be used at all.
-    pub fn allows_browser(self) -> bool {
-        !matches!(self, Strategy::ApiOnly)
-    }
 }
 
 impl fmt::Display for Strategy {

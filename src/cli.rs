@@ -3,7 +3,7 @@
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
-/// The most browsers a batch may start (each is a Chromium of about 100 MB).
+/// The most browsers a batch may start (each is a Chromium of about 0.4 GiB).
 pub const MAX_BROWSERS: u64 = 32;
 /// The most rows a batch may have in flight (one thread each).
 pub const MAX_WORKERS: u64 = 512;
@@ -195,7 +195,7 @@ pub struct Common {
     /// intelligent (default), api-only, scraping-only, parallel-all or sequential.
     #[arg(long, value_name = "STRATEGY")]
     pub strategy: Option<String>,
-    /// Browser threads (one headless Chromium each, about 100 MB) for pages that need
+    /// Browser threads (one headless Chromium each, about 0.4 GiB) for pages that need
     /// JavaScript: 1 to 32.
     #[arg(long, value_name = "N",
           value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=MAX_BROWSERS))]
@@ -226,7 +226,7 @@ pub struct Common {
 
 #[derive(Debug, Args)]
 pub struct BatchArgs {
-    /// CSV with a header; `-` reads stdin. Not needed with --resume, --retry-failed or --from-db.
+    /// CSV with a header (or one headerless column of identifiers); `-` reads stdin. Not needed with --resume, --retry-failed or --from-db.
     #[arg(long, short = 'i', value_name = "FILE|-", required_unless_present_any = ["resume", "retry_failed", "from_db"])]
     pub input: Option<String>,
     /// Also upsert every record into PostgreSQL (the job ledger then lives there too).
@@ -280,7 +280,7 @@ pub struct BatchArgs {
     /// auto (a bar on a terminal), bar, jsonl or none.
     #[arg(long, value_name = "MODE")]
     pub progress: Option<String>,
-    /// Also write the summary as JSON to this file (- for standard output).
+    /// Also write the summary as JSON to this file (`-`: standard output, when the records go to a file with -o).
     #[arg(long, value_name = "FILE")]
     pub summary_json: Option<PathBuf>,
     /// Stop (exit 3) after N failed rows.

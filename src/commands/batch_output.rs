@@ -36,14 +36,10 @@ pub fn path_of(output: Option<&Path>) -> Option<PathBuf> {
 /// Refuses an output that is the input (same file through any path or link): creating the
 /// output would truncate the input before a row is read.
 pub fn refuse_same_file(input: &str, output: Option<&Path>) -> anyhow::Result<()> {
-    use std::os::unix::fs::MetadataExt;
     let (Some(output), false) = (output, input == "-") else {
         return Ok(());
     };
-    let (Ok(a), Ok(b)) = (std::fs::metadata(input), std::fs::metadata(output)) else {
-        return Ok(());
-    };
-    if a.is_file() && a.dev() == b.dev() && a.ino() == b.ino() {
+    if Path::new(input).is_file() && same_file(Path::new(input), output) {
         anyhow::bail!(
             "--output {} is the input file {input}: writing it would destroy the input; \
              choose another output file",
@@ -51,6 +47,18 @@ pub fn refuse_same_file(input: &str, output: Option<&Path>) -> anyhow::Result<()
         );
     }
     Ok(())
+}
+
+/// Whether two paths name the same existing file (through any path or link); paths that do
+/// not exist yet are compared as absolute paths.
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (std::fs::metadata(a), std::fs::metadata(b)) {
+        (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),
+        (Err(_), _) | (_, Err(_)) => std::path::absolute(a)
+            .ok()
+            .is_some_and(|p| Some(p) == std::path::absolute(b).ok()),
+    }
 }
 
 /// Checks that a new job's output can be written before any job state is created: a

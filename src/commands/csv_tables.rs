@@ -3,11 +3,10 @@
 
 use super::rewrite;
 use crate::engine::mode::Mode;
-use crate::store::csv::tables::{io_error, Table};
+use crate::ledger;
+use crate::store::csv::tables::Table;
 use crate::store::Format;
 use anyhow::Context;
-use std::fs::OpenOptions;
-use std::io::{self, Read, Seek, SeekFrom};
 use std::path::Path;
 
 /// Refuses tables that would overwrite the input or be the output: `--csv-tables .` beside
@@ -18,11 +17,7 @@ pub fn refuse_overlap(
     input: &str,
     output: Option<&Path>,
 ) -> anyhow::Result<()> {
-    use std::os::unix::fs::MetadataExt;
-    let same = |a: &Path, b: &Path| match (std::fs::metadata(a), std::fs::metadata(b)) {
-        (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),
-        _ => std::path::absolute(a).ok() == std::path::absolute(b).ok(),
-    };
+    use super::batch_output::same_file as same;
     for table in Table::of_mode(mode)? {
         let file = table.file(dir);
         if input != "-" && same(&file, Path::new(input)) {
@@ -67,34 +62,13 @@ pub fn reconcile(
             }
             continue;
         }
-        cut_torn_row(&path).map_err(|e| io_error(&path, e))?;
+        // The torn last row of a crash goes first, as for the output itself.
+        ledger::reconcile_output(&path, Format::Csv)
+            .with_context(|| format!("--csv-tables: cannot read {}", path.display()))?;
         rewrite::normalize(&path, Format::Csv, keep, true)
             .with_context(|| format!("--csv-tables: cannot reconcile {}", path.display()))?;
     }
     Ok(())
-}
-
-/// A crash mid-write leaves a row without its newline: cuts the file after the last one.
-fn cut_torn_row(path: &Path) -> io::Result<()> {
-    let mut file = OpenOptions::new().read(true).write(true).open(path)?;
-    let len = file.metadata()?.len();
-    let mut pos = len;
-    let mut buf = [0u8; 4096];
-    while pos > 0 {
-        let start = pos.saturating_sub(buf.len() as u64);
-        let n = (pos - start) as usize;
-        file.seek(SeekFrom::Start(start))?;
-        file.read_exact(&mut buf[..n])?;
-        if let Some(i) = buf[..n].iter().rposition(|b| *b == b'\n') {
-            let end = start + i as u64 + 1;
-            if end < len {
-                file.set_len(end)?;
-            }
-            return Ok(());
-        }
-        pos = start;
-    }
-    file.set_len(0)
 }
 
 #[cfg(test)]
@@ -104,10 +78,13 @@ mod tests {
     #[test]
     fn a_torn_row_is_cut() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let p = dir.path().join("t.csv");
-        std::fs::write(&p, "line,a\n2,x\n3,y").expect("write");
-        cut_torn_row(&p).expect("cut");
-        assert_eq!(std::fs::read_to_string(&p).expect("read"), "line,a\n2,x\n");
+        let p = dir.path().join("tax_bills.csv");
+        std::fs::write(&p, "line,input,apn\n2,x,1\n3,y").expect("write");
+        reconcile(dir.path(), Mode::Tax, 1, &|_| true).expect("reconcile");
+        assert_eq!(
+            std::fs::read_to_string(&p).expect("read"),
+            "line,input,apn\n2,x,1\n"
+        );
     }
 
     #[test]

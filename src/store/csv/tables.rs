@@ -202,7 +202,7 @@ pub fn probe(dir: &Path, mode: Mode) -> Result<(), TablesError> {
     std::fs::create_dir_all(dir).map_err(|source| io_error(dir, source))
 }
 
-pub fn io_error(path: &Path, source: io::Error) -> TablesError {
+fn io_error(path: &Path, source: io::Error) -> TablesError {
     TablesError::Io {
         path: path.display().to_string(),
         source,

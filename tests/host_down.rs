@@ -35,6 +35,23 @@ fn config(env: &Env, wait: &str) -> String {
         .to_string()
 }
 
+/// Runs a property batch of `input` with the config `cfg`, unlimited rate, into out.jsonl.
+fn batch(env: &Env, cfg: &str, input: &std::path::Path) -> std::process::Output {
+    env.batch(
+        input,
+        &[
+            "--config",
+            cfg,
+            "--rate",
+            "assessor=0",
+            "--progress",
+            "none",
+            "-o",
+            "out.jsonl",
+        ],
+    )
+}
+
 fn records(env: &Env) -> BTreeMap<u64, serde_json::Value> {
     let text = std::fs::read_to_string(env.path("out.jsonl")).unwrap_or_default();
     let mut out = BTreeMap::new();
@@ -54,19 +71,7 @@ fn rows_wait_out_a_short_outage_and_complete() {
         "in.csv",
         format!("apn\n{}\n", apns(8).join("\n")).as_bytes(),
     );
-    let out = env.batch(
-        &input,
-        &[
-            "--config",
-            &cfg,
-            "--rate",
-            "assessor=0",
-            "--progress",
-            "none",
-            "-o",
-            "out.jsonl",
-        ],
-    );
+    let out = batch(&env, &cfg, &input);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let recs = records(&env);
     assert_eq!(recs.len(), 8);
@@ -87,19 +92,7 @@ fn an_outage_longer_than_the_wait_stops_resumably_and_resume_finishes() {
         "in.csv",
         format!("apn\n{}\n", apns(8).join("\n")).as_bytes(),
     );
-    let out = env.batch(
-        &input,
-        &[
-            "--config",
-            &cfg,
-            "--rate",
-            "assessor=0",
-            "--progress",
-            "none",
-            "-o",
-            "out.jsonl",
-        ],
-    );
+    let out = batch(&env, &cfg, &input);
     assert_eq!(code(&out), 3, "{}", stderr(&out));
     let err = stderr(&out);
     assert!(err.contains("assessor stayed unavailable"), "{err}");

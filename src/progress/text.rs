@@ -7,7 +7,9 @@ use std::time::Duration;
 
 /// `12.3 rows/s`, `45 rows/min` or `3.0 rows/h`: never four decimals of a tiny number.
 pub fn rate(rows_per_second: f64) -> String {
-    if rows_per_second >= 1.0 {
+    if rows_per_second <= 0.0 {
+        "0 rows/s".to_string()
+    } else if rows_per_second >= 1.0 {
         format!("{rows_per_second:.1} rows/s")
     } else if rows_per_second * 60.0 >= 1.0 {
         format!("{:.1} rows/min", rows_per_second * 60.0)
@@ -111,6 +113,8 @@ mod tests {
         assert_eq!(rate(12.345), "12.3 rows/s");
         assert_eq!(rate(0.25), "15.0 rows/min");
         assert_eq!(rate(0.001), "3.6 rows/h");
+        // Nothing done is not a slow rate: no rows/h for a run that wrote none.
+        assert_eq!(rate(0.0), "0 rows/s");
     }
 
     #[test]

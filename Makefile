@@ -30,14 +30,14 @@ demo: release
 # server programs) are installed first when missing, or named in one message.
 test:
 	@bash tests/system-deps.sh
-	$(CARGO) test --locked
+	$(CARGO) test --workspace --locked
 
 lint:
-	$(CARGO) fmt --check
-	$(CARGO) clippy --locked --all-targets -- -D warnings
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --locked --workspace --all-targets -- -D warnings
 
 fmt:
-	$(CARGO) fmt
+	$(CARGO) fmt --all
 
 # Benchmarks report ratios measured in one run; they are never timed tests.
 bench: release

@@ -20,14 +20,13 @@
 //!   `max_field_bytes`, when larger) stops the read rather than growing without bound.
 
 use std::collections::VecDeque;
-use std::fmt;
 use std::io::{self, Read};
 use std::path::Path;
-use std::str::FromStr;
 
 use csv::ByteRecord;
 
 use crate::ident::{classify, Identifier, SearchType};
+use mps_model::Priority;
 
 /// Default for [`InputOptions::max_field_bytes`].
 pub const DEFAULT_MAX_FIELD_BYTES: usize = 64 * 1024;
@@ -55,70 +54,6 @@ pub const COLUMN_PREFERENCE: &[(&str, SearchType)] = &[
     // `mps jobs failed JOB` names its identifier column `input`: its CSV feeds a new batch.
     ("input", SearchType::Auto),
 ];
-
-/// How urgently a row is wanted; `Urgent` sorts first.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    serde::Serialize,
-    serde::Deserialize,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Priority {
-    Urgent,
-    High,
-    #[default]
-    Normal,
-    Low,
-}
-
-impl Priority {
-    pub const ALL: [Priority; 4] = [
-        Priority::Urgent,
-        Priority::High,
-        Priority::Normal,
-        Priority::Low,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Priority::Urgent => "urgent",
-            Priority::High => "high",
-            Priority::Normal => "normal",
-            Priority::Low => "low",
-        }
-    }
-}
-
-impl fmt::Display for Priority {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// A priority name that is not one of `urgent`, `high`, `normal`, `low`.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0:?} is not a priority: use urgent, high, normal or low")]
-pub struct PriorityError(pub String);
-
-impl FromStr for Priority {
-    type Err = PriorityError;
-    /// Case-insensitive, surrounding whitespace ignored.
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let wanted = s.trim();
-        Priority::ALL
-            .into_iter()
-            .find(|p| p.as_str().eq_ignore_ascii_case(wanted))
-            .ok_or_else(|| PriorityError(s.to_string()))
-    }
-}
 
 /// How to read the input.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -431,7 +366,7 @@ impl InputReader {
                     let tracker = self.csv.get_mut();
                     // One start is recorded per record csv yields; the fallback is never used
                     // unless the two parsers disagree, and then csv's own (rougher) count is used.
-                    let fallback = self.record.position().map_or(0, |p| p.line());
+                    let fallback = self.record.position().map_or(0, csv::Position::line);
                     let line = tracker.starts.pop_front().unwrap_or(fallback);
                     if self.record.iter().all(|f| f.trim_ascii().is_empty()) {
                         continue;

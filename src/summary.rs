@@ -1,9 +1,9 @@
 //! The end-of-batch summary: a few lines on stderr, and the same as JSON for scripts.
 
-use crate::engine::stats::Counts;
 use crate::engine::JobOutcome;
 use crate::progress::text::{self, count};
 use crate::progress::HostLine;
+use mps_model::counts::Counts;
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -88,7 +88,7 @@ impl Summary {
             browsers: None,
             requests_per_row,
             cache: None,
-            stopped: job.stop.as_ref().map(|s| s.to_string()),
+            stopped: job.stop.as_ref().map(std::string::ToString::to_string),
             exit_code,
         }
     }

@@ -148,7 +148,9 @@ fn check_line(mode: &str, row: &Row, rec: &Value, apn: &str) {
             "latest_full_cash_value",
             get("/valuations/0/full_cash_value"),
         );
-        let valuations = p.and_then(|p| p.get("valuations")).map(|v| v.to_string());
+        let valuations = p
+            .and_then(|p| p.get("valuations"))
+            .map(std::string::ToString::to_string);
         eq("valuations", valuations.unwrap_or_default());
     }
     if sources.contains(&"tax") {

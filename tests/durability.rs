@@ -8,7 +8,7 @@ mod common;
 use common::pg::TempPostgres;
 use common::*;
 use mps::sim::SimOptions;
-use mps::source::Source;
+use mps_model::Source;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

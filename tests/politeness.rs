@@ -5,7 +5,7 @@ mod common;
 use common::*;
 use mps::ident::Apn;
 use mps::sim::{County, SimOptions};
-use mps::source::Source;
+use mps_model::Source;
 use std::collections::BTreeMap;
 
 fn input(env: &Env, n: usize) -> std::path::PathBuf {

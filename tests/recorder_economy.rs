@@ -11,7 +11,7 @@ use common::pg::TempPostgres;
 use common::*;
 use mps::ident::Apn;
 use mps::sim::{County, SimOptions};
-use mps::source::Source;
+use mps_model::Source;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::process::Stdio;

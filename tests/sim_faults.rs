@@ -7,7 +7,7 @@ mod common;
 
 use common::{apns, code, stderr, Env};
 use mps::sim::{FaultKind, SimOptions};
-use mps::source::Source;
+use mps_model::Source;
 use std::collections::BTreeMap;
 use std::time::Duration;
 

@@ -311,6 +311,7 @@ fn command(chromium: &Path, profile: &Path) -> Command {
         .stdout(Stdio::null())
         .stderr(Stdio::null());
     let parent = std::process::id();
+    #[allow(unsafe_code)] // pre_exec is unsafe by contract; see SAFETY below.
     // SAFETY: the closure runs in the child between fork and exec, where the parent's
     // other threads may have held locks (malloc's included) at the fork, so only
     // async-signal-safe work is sound. It makes two raw syscalls, prctl(2) and

@@ -13,7 +13,7 @@
 
 pub mod sqlite;
 
-use crate::source::model::{Document, Sale};
+use mps_model::blocks::{Document, Sale};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 /// A sales-chain step worked out once: the deed the sellers of `recording_number` bought

@@ -4,7 +4,7 @@
 //! open).
 
 use super::{FactStore, Link};
-use crate::source::model::Document;
+use mps_model::blocks::Document;
 use rusqlite::{params, Connection, OptionalExtension};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -57,7 +57,10 @@ impl SqliteFacts {
     }
 
     fn with<T>(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> Result<T, String> {
-        let conn = self.conn.lock().unwrap_or_else(|e| e.into_inner());
+        let conn = self
+            .conn
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         f(&conn).map_err(|e| format!("cache {}: {e}", self.path.display()))
     }
 }

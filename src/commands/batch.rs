@@ -16,10 +16,9 @@ use crate::cli::BatchArgs;
 use crate::config::duration::parse_duration;
 use crate::engine::job::{Skip, DEFAULT_STOP_GRACE};
 use crate::engine::persist::{Ledger, Persist};
-use crate::engine::record::{Record, RowStatus};
-use crate::engine::{job, JobOutcome, JobSpec, Mode};
+use crate::engine::{job, JobOutcome, JobSpec};
 use crate::ident::{Identifier, SearchType};
-use crate::input::{InputItem, InputOptions, InputReader, InputRow, Priority};
+use crate::input::{InputItem, InputOptions, InputReader, InputRow};
 use crate::ledger::{self, FileLedger, JobId, JobMeta};
 use crate::progress::{HostLine, HostProbe, ProgressMode, ProgressSetup};
 use crate::store::csv::tables::WithTables;
@@ -27,6 +26,9 @@ use crate::store::postgres::{JobLock, PgFacts, PgStore};
 use crate::store::{self, Format};
 use crate::summary::Summary;
 use anyhow::{bail, Context};
+use mps_model::record::{Record, RowStatus};
+use mps_model::Mode;
+use mps_model::Priority;
 use std::collections::BTreeSet;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -450,7 +452,7 @@ fn done_lines(
 /// Each host's politeness limit, said at the start: against the county it is what bounds a
 /// run's speed, and a slow run should not leave the user guessing why.
 fn politeness(cfg: &crate::config::Config) -> String {
-    let hosts: Vec<String> = crate::source::Source::ALL
+    let hosts: Vec<String> = mps_model::Source::ALL
         .iter()
         .map(|&s| {
             let rate = cfg.rate(s);

@@ -2,11 +2,11 @@
 //! before a resume or retry appends to them (the tables themselves: `store::csv::tables`).
 
 use super::rewrite;
-use crate::engine::mode::Mode;
 use crate::ledger;
 use crate::store::csv::tables::Table;
 use crate::store::Format;
 use anyhow::Context;
+use mps_model::mode::Mode;
 use std::path::Path;
 
 /// Refuses tables that would overwrite the input or be the output: `--csv-tables .` beside

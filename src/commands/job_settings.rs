@@ -12,9 +12,9 @@
 use crate::cli::BatchArgs;
 use crate::config::Config;
 use crate::ledger::JobMeta;
-use crate::source::Source;
 use crate::store::postgres::without_password;
 use anyhow::bail;
+use mps_model::Source;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::PathBuf;

@@ -35,7 +35,7 @@ pub fn render_table(jobs: &[JobFacts]) -> String {
                 j.id.clone(),
                 j.started.format("%Y-%m-%d %H:%M:%S").to_string(),
                 j.mode.clone().unwrap_or_else(|| UNKNOWN.to_string()),
-                count(|c| c.rows()),
+                count(super::job_facts::RowCounts::rows),
                 count(|c| c.ok + c.not_found),
                 count(|c| c.failed),
                 count(|c| c.invalid),

@@ -27,7 +27,7 @@ pub fn render(j: &JobFacts) -> String {
         ("output", text(&j.output)),
         ("started", when(Some(j.started))),
         ("finished", when(j.finished)),
-        ("rows", count(|c| c.rows())),
+        ("rows", count(super::job_facts::RowCounts::rows)),
         ("ok", count(|c| c.ok)),
         ("not found", count(|c| c.not_found)),
         ("failed", count(|c| c.failed)),

@@ -4,13 +4,14 @@ use super::batch::parse_mode;
 use super::{exit, setup};
 use crate::cli::SearchArgs;
 use crate::engine::persist::{Ledger, Persist};
-use crate::engine::record::Record;
 use crate::engine::stop::Interrupt;
 use crate::engine::{job, JobSpec};
 use crate::ident::{classify, SearchType};
-use crate::input::{InputItem, InputRow, InvalidRow, Priority};
+use crate::input::{InputItem, InputRow, InvalidRow};
 use crate::progress::ProgressSetup;
 use crate::store::RecordSink;
+use mps_model::record::Record;
+use mps_model::Priority;
 use std::io::{self, Write};
 use std::sync::{Arc, Mutex};
 
@@ -21,7 +22,7 @@ impl RecordSink for Collect {
     fn write(&mut self, record: &Record) -> io::Result<()> {
         self.0
             .lock()
-            .unwrap_or_else(|e| e.into_inner())
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
             .push(record.clone());
         Ok(())
     }
@@ -78,7 +79,9 @@ pub fn run(args: SearchArgs) -> anyhow::Result<i32> {
         None,
     );
     ctx.pages.close();
-    let records = records.lock().unwrap_or_else(|e| e.into_inner());
+    let records = records
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let mut stdout = io::stdout().lock();
     for r in records.iter() {
         serde_json::to_writer_pretty(&mut stdout, r)?;

@@ -8,16 +8,16 @@ use crate::config::{self, Config, ConfigError, Secret};
 use crate::engine::context::Context;
 use crate::engine::pages::Pages;
 use crate::engine::recorder_options::RecorderOptions;
-use crate::engine::strategy::Strategy;
-use crate::engine::Mode;
 use crate::http::{HostPolicy, HttpClient, HttpConfig};
 use crate::ledger;
 use crate::sim::{SimOptions, Simulator};
 use crate::source::assessor::AssessorClient;
 use crate::source::recorder::RecorderClient;
 use crate::source::treasurer::TreasurerClient;
-use crate::source::Source;
 use anyhow::{bail, Context as _};
+use mps_model::strategy::Strategy;
+use mps_model::Mode;
+use mps_model::Source;
 use std::collections::BTreeMap;
 
 /// Parses `SOURCE=VALUE` pairs of a repeatable flag.
@@ -33,7 +33,7 @@ pub fn parse_pairs(flag: &str, values: &[String]) -> Result<BTreeMap<Source, f64
             .ok_or_else(|| bad("expected SOURCE=NUMBER, e.g. assessor=5".into()))?;
         let source: Source = name
             .parse()
-            .map_err(|e: crate::source::kind::UnknownSource| bad(e.to_string()))?;
+            .map_err(|e: mps_model::service::UnknownSource| bad(e.to_string()))?;
         let n: f64 = num
             .trim()
             .parse()

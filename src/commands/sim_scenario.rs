@@ -3,8 +3,8 @@
 
 use crate::config::duration::parse_duration;
 use crate::sim::{DownWindow, FaultKind, SimOptions};
-use crate::source::Source;
 use anyhow::{bail, Context};
+use mps_model::Source;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Duration;
@@ -34,7 +34,7 @@ struct DownSpec {
 
 fn source(name: &str, at: &str) -> anyhow::Result<Source> {
     name.parse()
-        .map_err(|e: crate::source::kind::UnknownSource| anyhow::anyhow!("{at}: {e}"))
+        .map_err(|e: mps_model::service::UnknownSource| anyhow::anyhow!("{at}: {e}"))
 }
 
 fn duration(text: &str, at: &str) -> anyhow::Result<Duration> {

@@ -1,7 +1,7 @@
 //! `MPS_*` environment variables, applied over the config file and under the flags.
 
 use super::{duration::parse_duration, Config, ConfigError, Secret};
-use crate::source::Source;
+use mps_model::Source;
 
 /// Every variable mps reads, for `--help` and the README.
 pub const VARIABLES: &[(&str, &str)] = &[
@@ -139,7 +139,7 @@ mod tests {
             ("MPS_ASSESSOR_TOKEN", "t0k"),
         ]
         .into();
-        apply(&mut c, |k| env.get(k).map(|s| s.to_string())).unwrap();
+        apply(&mut c, |k| env.get(k).map(std::string::ToString::to_string)).unwrap();
         assert_eq!(c.sources.assessor.rate, Some(7.5));
         assert_eq!(c.sources.assessor.url, "http://127.0.0.1:9/assessor");
         assert_eq!(c.batch_processing.max_concurrent_per_job, 3);

@@ -5,7 +5,7 @@ pub mod env;
 pub mod file;
 pub mod secret;
 
-use crate::source::Source;
+use mps_model::Source;
 use serde::Deserialize;
 use std::time::Duration;
 
@@ -384,7 +384,7 @@ impl Config {
         if self
             .batch
             .strategy
-            .parse::<crate::engine::strategy::Strategy>()
+            .parse::<mps_model::strategy::Strategy>()
             .is_err()
         {
             return bad(

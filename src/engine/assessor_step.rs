@@ -1,12 +1,12 @@
 //! The Assessor's part of a row: resolve the identifier, then fetch what the mode needs.
 
-use super::mode::Mode;
-use super::record::SourceBlock;
 use crate::ident::matching::{address_matches, owner_matches};
 use crate::ident::{Apn, Identifier};
 use crate::source::assessor::{AssessorClient, Found, SearchOutcome, Tally};
-use crate::source::model::{ParcelRecord, SearchMatch, SourceStatus};
 use crate::source::SourceError;
+use mps_model::blocks::{ParcelRecord, SearchMatch, SourceStatus};
+use mps_model::mode::Mode;
+use mps_model::record::SourceBlock;
 use serde_json::{json, Value};
 
 /// The Assessor block of a row and what it resolved to.

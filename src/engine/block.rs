@@ -1,8 +1,8 @@
 //! Building a record's source block from a step's result and its tally.
 
-use super::record::SourceBlock;
-use crate::source::model::SourceStatus;
 use crate::source::{SourceError, Tally};
+use mps_model::blocks::SourceStatus;
+use mps_model::record::SourceBlock;
 use serde_json::Value;
 
 /// A block from a step's outcome.

@@ -2,18 +2,18 @@
 //! strategy.
 
 use super::dedupe::SingleFlight;
-use super::mode::Mode;
 use super::pages::Pages;
 use super::recorder_options::RecorderOptions;
 use super::recorder_search;
-use super::strategy::Strategy;
 use crate::cache::Facts;
 use crate::http::Cancel;
 use crate::source::assessor::AssessorClient;
-use crate::source::model::TaxRecord;
 use crate::source::recorder::RecorderClient;
 use crate::source::treasurer::TreasurerClient;
 use crate::source::Found;
+use mps_model::blocks::TaxRecord;
+use mps_model::mode::Mode;
+use mps_model::strategy::Strategy;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Name searches a batch keeps for other rows (a search holds up to 501 index rows, about

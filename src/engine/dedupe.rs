@@ -47,7 +47,11 @@ struct PendingGuard<'a, V> {
 impl<V> Drop for PendingGuard<'_, V> {
     fn drop(&mut self) {
         if self.armed {
-            let mut inner = self.flight.inner.lock().unwrap_or_else(|e| e.into_inner());
+            let mut inner = self
+                .flight
+                .inner
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
             inner.slots.remove(self.key);
             self.flight.done.notify_all();
         }
@@ -86,12 +90,18 @@ impl<V: Clone> SingleFlight<V> {
         keep: impl Fn(&V) -> bool,
     ) -> (V, Origin) {
         {
-            let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+            let mut inner = self
+                .inner
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
             loop {
                 match inner.slots.get(key) {
                     Some(Slot::Done(v)) => return (v.clone(), Origin::Shared),
                     Some(Slot::Pending) => {
-                        inner = self.done.wait(inner).unwrap_or_else(|e| e.into_inner());
+                        inner = self
+                            .done
+                            .wait(inner)
+                            .unwrap_or_else(std::sync::PoisonError::into_inner);
                     }
                     None => {
                         inner.slots.insert(key.to_string(), Slot::Pending);
@@ -107,7 +117,10 @@ impl<V: Clone> SingleFlight<V> {
         };
         let value = f();
         guard.armed = false;
-        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        let mut inner = self
+            .inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let weight = self.weigh.map_or(0, |w| w(&value));
         if keep(&value) && weight <= self.budget {
             inner

@@ -10,13 +10,13 @@
 
 use super::block;
 use super::context::Context;
-use super::record::SourceBlock;
 use super::recorder_options::{DocumentDetail, DocumentsSince};
 use super::{recorder_docs, recorder_search};
-use crate::source::model::{ParcelRecord, SourceStatus};
 use crate::source::recorder::{search_names, SearchRow};
 use crate::source::{Found, SourceError, Tally};
 use chrono::NaiveDate;
+use mps_model::blocks::{ParcelRecord, SourceStatus};
+use mps_model::record::SourceBlock;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
@@ -28,7 +28,7 @@ pub fn run(ctx: &Context, parcels: &[ParcelRecord]) -> SourceBlock {
         match documents_of(ctx, parcel, &mut tally) {
             Ok((v, n)) => {
                 total += n;
-                out.push(v)
+                out.push(v);
             }
             Err(e) => return block::failed(&tally, e.to_string()),
         }

@@ -16,19 +16,20 @@
 
 use super::context::Context;
 use super::dedupe::{Origin, SingleFlight};
-use super::mode::Mode;
 use super::persist::Persist;
 use super::priority::PriorityQueue;
-use super::record::{Record, RowStatus, SourceBlock};
 use super::row::{self, RowResult};
-use super::stats::Counts;
 use super::stop::{Interrupt, Stop};
 use super::writer::{Done, Writer};
-use crate::input::{InputItem, Priority};
+use crate::input::InputItem;
 use crate::progress::{Progress, ProgressSetup};
-use crate::source::model::SourceStatus;
 use crate::store::RecordSink;
 use crossbeam_channel::{bounded, RecvTimeoutError, Sender};
+use mps_model::blocks::SourceStatus;
+use mps_model::counts::Counts;
+use mps_model::mode::Mode;
+use mps_model::record::{Record, RowStatus, SourceBlock};
+use mps_model::Priority;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};

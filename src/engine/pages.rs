@@ -3,7 +3,8 @@
 
 use crate::browser::{BrowserError, BrowserPool, PoolOptions};
 use crate::http::HttpClient;
-use crate::source::{Source, SourceError, Tally};
+use crate::source::{SourceError, Tally};
+use mps_model::Source;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -42,14 +43,22 @@ impl Pages {
     /// Abandons the pages in flight and refuses new ones (the job is stopping).
     pub fn cancel(&self) {
         self.cancelled.store(true, Ordering::SeqCst);
-        if let State::Ready(pool) = &*self.state.lock().unwrap_or_else(|e| e.into_inner()) {
+        if let State::Ready(pool) = &*self
+            .state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        {
             pool.cancel();
         }
     }
 
     /// What the browsers did so far, if a pool was started.
     pub fn stats(&self) -> Option<crate::browser::BrowserStats> {
-        match &*self.state.lock().unwrap_or_else(|e| e.into_inner()) {
+        match &*self
+            .state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        {
             State::Ready(pool) => Some(pool.stats()),
             _ => None,
         }
@@ -69,7 +78,10 @@ impl Pages {
 
     /// The running pool, launching it if needed.
     fn pool(&self) -> Result<Arc<BrowserPool>, (String, bool)> {
-        let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let mut st = self
+            .state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         match &*st {
             State::Ready(pool) => return Ok(pool.clone()),
             State::Missing(msg) => return Err((msg.clone(), false)),
@@ -94,14 +106,20 @@ impl Pages {
     /// [`Pages::abort`] is the way out).
     pub fn take(&self) -> Option<BrowserPool> {
         let st = std::mem::replace(
-            &mut *self.state.lock().unwrap_or_else(|e| e.into_inner()),
+            &mut *self
+                .state
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
             State::Idle,
         );
         match st {
             State::Ready(pool) => match Arc::try_unwrap(pool) {
                 Ok(pool) => Some(pool),
                 Err(shared) => {
-                    *self.state.lock().unwrap_or_else(|e| e.into_inner()) = State::Ready(shared);
+                    *self
+                        .state
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner) = State::Ready(shared);
                     None
                 }
             },
@@ -114,7 +132,10 @@ impl Pages {
     pub fn abort(&self) {
         self.cancel();
         let st = std::mem::replace(
-            &mut *self.state.lock().unwrap_or_else(|e| e.into_inner()),
+            &mut *self
+                .state
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
             State::Idle,
         );
         if let State::Ready(pool) = st {

@@ -10,10 +10,10 @@
 //! comes back within the limit costs nothing but the wait; one that stays down stops the
 //! batch (exit 3, resumable) with [`PersistError::Database`].
 
-use super::record::Record;
 use super::stop::Interrupt;
 use crate::ledger::{FileLedger, LedgerError, RowEntry};
 use crate::store::postgres::{JobItem, PgError, PgStore};
+use mps_model::record::Record;
 use serde_json::Value;
 use std::sync::Arc;
 use std::time::{Duration, Instant};

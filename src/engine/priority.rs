@@ -62,9 +62,15 @@ impl<T> PriorityQueue<T> {
 
     /// Adds an item (rank 0 is the most urgent). Returns false if the queue was closed.
     pub fn push(&self, rank: u8, item: T) -> bool {
-        let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let mut st = self
+            .state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         while st.heap.len() >= self.capacity && !st.closed {
-            st = self.not_full.wait(st).unwrap_or_else(|e| e.into_inner());
+            st = self
+                .not_full
+                .wait(st)
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
         }
         if st.closed {
             return false;
@@ -78,7 +84,10 @@ impl<T> PriorityQueue<T> {
 
     /// Takes the most urgent item.
     pub fn pop(&self) -> Option<T> {
-        let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let mut st = self
+            .state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         loop {
             if let Some(e) = st.heap.pop() {
                 self.not_full.notify_one();
@@ -87,13 +96,19 @@ impl<T> PriorityQueue<T> {
             if st.closed {
                 return None;
             }
-            st = self.not_empty.wait(st).unwrap_or_else(|e| e.into_inner());
+            st = self
+                .not_empty
+                .wait(st)
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
         }
     }
 
     /// No more pushes: `pop` drains what is queued, then returns `None`.
     pub fn close(&self) {
-        let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let mut st = self
+            .state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         st.closed = true;
         self.not_empty.notify_all();
         self.not_full.notify_all();
@@ -101,7 +116,10 @@ impl<T> PriorityQueue<T> {
 
     /// Drops everything queued and closes (used when a batch stops early).
     pub fn abandon(&self) -> usize {
-        let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let mut st = self
+            .state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let n = st.heap.len();
         st.heap.clear();
         st.closed = true;

@@ -6,10 +6,11 @@
 use super::context::Context;
 use super::dedupe::Origin;
 use super::shared_fetch::fetch_once;
-use super::strategy::Strategy;
-use crate::source::model::Document;
 use crate::source::recorder::{parse_document_page, DOCUMENT_PAGE_SCRIPT};
-use crate::source::{Found, Source, SourceError, Tally};
+use crate::source::{Found, SourceError, Tally};
+use mps_model::blocks::Document;
+use mps_model::strategy::Strategy;
+use mps_model::Source;
 
 /// What a shared read holds (failures are not shared).
 pub type Shared = Result<Found<Document>, String>;

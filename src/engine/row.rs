@@ -4,11 +4,11 @@
 use super::assessor_step::{self, AssessorResult};
 use super::block;
 use super::context::Context;
-use super::mode::Mode;
-use super::record::SourceBlock;
 use super::{documents_step, sales_step, tax_step};
 use crate::ident::{Apn, Identifier};
-use crate::source::model::SourceStatus;
+use mps_model::blocks::SourceStatus;
+use mps_model::mode::Mode;
+use mps_model::record::SourceBlock;
 
 /// Everything a row produced (shared with duplicate rows of the same identifier).
 #[derive(Debug, Clone)]

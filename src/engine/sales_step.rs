@@ -10,13 +10,13 @@
 
 use super::block;
 use super::context::Context;
-use super::record::SourceBlock;
 use super::{recorder_docs, recorder_search};
 use crate::cache::{link_key, Link};
-use crate::source::model::{ParcelRecord, Sale, SourceStatus};
 use crate::source::recorder::{is_deed_code, search_names, NameQuery};
 use crate::source::{Found, SourceError, Tally};
 use chrono::{Datelike, NaiveDate};
+use mps_model::blocks::{ParcelRecord, Sale, SourceStatus};
+use mps_model::record::SourceBlock;
 use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet};
 

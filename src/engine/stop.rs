@@ -106,7 +106,10 @@ pub struct Stop {
 impl Stop {
     /// Sets the reason unless one is set; true if this call was the first.
     pub fn set(&self, r: StopReason) -> bool {
-        let mut g = self.reason.lock().unwrap_or_else(|e| e.into_inner());
+        let mut g = self
+            .reason
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let first = g.is_none();
         if first {
             *g = Some(r);
@@ -122,7 +125,7 @@ impl Stop {
     pub fn reason(&self) -> Option<StopReason> {
         self.reason
             .lock()
-            .unwrap_or_else(|e| e.into_inner())
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
             .clone()
     }
 }

@@ -4,13 +4,14 @@
 use super::block;
 use super::context::Context;
 use super::dedupe::Origin;
-use super::record::SourceBlock;
 use super::shared_fetch::fetch_once;
-use super::strategy::Strategy;
 use crate::ident::Apn;
-use crate::source::model::{SourceStatus, TaxRecord};
 use crate::source::treasurer::{Legacy, CURRENT_PAGE_SCRIPT};
-use crate::source::{Found, Source, SourceError, Tally};
+use crate::source::{Found, SourceError, Tally};
+use mps_model::blocks::{SourceStatus, TaxRecord};
+use mps_model::record::SourceBlock;
+use mps_model::strategy::Strategy;
+use mps_model::Source;
 use serde_json::json;
 
 const NAME: &str = "Treasurer";

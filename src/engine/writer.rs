@@ -12,9 +12,9 @@
 use super::dedupe::Origin;
 use super::job::{JobOutcome, JobSpec, Shared, StopReason};
 use super::persist::{Persist, PersistError};
-use super::record::{Record, RowStatus};
 use crate::progress::Progress;
 use crate::store::RecordSink;
+use mps_model::record::{Record, RowStatus};
 use std::io;
 use std::time::{Duration, Instant};
 

@@ -1,7 +1,7 @@
 //! `RowEntry`: the ledger's line for one input row, and how it is made from an output record.
 
-use crate::engine::record::{Record, SourceBlock};
 use chrono::{DateTime, Utc};
+use mps_model::record::{Record, SourceBlock};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -84,9 +84,9 @@ impl RowEntry {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::record::RowStatus;
-    use crate::input::Priority;
-    use crate::source::model::SourceStatus;
+    use mps_model::blocks::SourceStatus;
+    use mps_model::record::RowStatus;
+    use mps_model::Priority;
 
     fn block(status: SourceStatus, requests: u32, error: Option<&str>) -> SourceBlock {
         SourceBlock {

@@ -2,8 +2,8 @@
 
 pub mod text;
 
-use crate::engine::stats::Counts;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use mps_model::counts::Counts;
 use std::io::{IsTerminal, Write};
 use std::str::FromStr;
 use std::time::{Duration, Instant};

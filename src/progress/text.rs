@@ -2,7 +2,7 @@
 //! best, durations as a person says them, and each host's requests and politeness wait.
 
 use super::HostLine;
-use crate::engine::stats::Counts;
+use mps_model::counts::Counts;
 use std::time::Duration;
 
 /// `12.3 rows/s`, `45 rows/min` or `3.0 rows/h`: never four decimals of a tiny number.

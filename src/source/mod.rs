@@ -4,13 +4,10 @@ pub mod assessor;
 pub mod body;
 pub mod error;
 pub mod fields;
-pub mod kind;
-pub mod model;
 pub mod query;
 pub mod recorder;
 pub mod tally;
 pub mod treasurer;
 
 pub use error::SourceError;
-pub use kind::Source;
 pub use tally::{Found, Tally};

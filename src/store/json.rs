@@ -1,7 +1,7 @@
 //! `--format json`: one valid JSON array of records, closed even when the batch stops early.
 
 use super::RecordSink;
-use crate::engine::record::Record;
+use mps_model::record::Record;
 use std::io::{self, BufWriter, Write};
 
 pub struct JsonArraySink {

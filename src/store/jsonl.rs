@@ -1,7 +1,7 @@
 //! JSON Lines output: one record per line, in completion order.
 
 use super::RecordSink;
-use crate::engine::record::Record;
+use mps_model::record::Record;
 use std::io::{self, BufWriter, Write};
 
 pub struct JsonlSink {

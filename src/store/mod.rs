@@ -6,8 +6,8 @@ pub mod jsonl;
 pub mod postgres;
 pub mod readback;
 
-use crate::engine::mode::Mode;
-use crate::engine::record::Record;
+use mps_model::mode::Mode;
+use mps_model::record::Record;
 use std::io::{self, Write};
 use std::str::FromStr;
 

@@ -49,16 +49,16 @@ impl Env {
             .env("PATH", std::env::var("PATH").unwrap_or_default())
             .env(
                 "MPS_ASSESSOR_URL",
-                self.sim.url(mps::source::Source::Assessor),
+                self.sim.url(mps_model::Source::Assessor),
             )
             .env("MPS_ASSESSOR_TOKEN", self.sim.token())
             .env(
                 "MPS_TREASURER_URL",
-                self.sim.url(mps::source::Source::Treasurer),
+                self.sim.url(mps_model::Source::Treasurer),
             )
             .env(
                 "MPS_RECORDER_URL",
-                self.sim.url(mps::source::Source::Recorder),
+                self.sim.url(mps_model::Source::Recorder),
             )
             .env("MPS_RECORDER_WEB_URL", self.sim.web_url())
             .env("XDG_STATE_HOME", self.dir.path().join("state"))

@@ -4,9 +4,9 @@ use super::parse::{is_empty_parcel, parse_parcel, parse_search_page, SearchPage}
 use crate::http::{HttpClient, Response};
 use crate::ident::Apn;
 use crate::source::error::SourceError;
-use crate::source::model::{ParcelRecord, SearchMatch};
 use crate::source::tally::{Found, Tally};
-use crate::source::Source;
+use mps_model::blocks::{ParcelRecord, SearchMatch};
+use mps_model::Source;
 
 const NAME: &str = "Assessor";
 

@@ -3,7 +3,7 @@
 use crate::ident::places::split_trailing_place;
 use crate::ident::Apn;
 use crate::source::fields::{iso_date_or_month, Fields};
-use crate::source::model::{Owner, ParcelRecord, Residential, SearchMatch, Situs, Valuation};
+use mps_model::blocks::{Owner, ParcelRecord, Residential, SearchMatch, Situs, Valuation};
 use serde_json::Value;
 
 /// Why an Assessor body could not be read as what was asked for.

@@ -9,9 +9,9 @@ use super::names::NameQuery;
 use super::parse::{parse_document, parse_search_page, ParseError, SearchPage, SearchRow};
 use crate::http::{HttpClient, Response};
 use crate::source::error::SourceError;
-use crate::source::model::Document;
 use crate::source::tally::{Found, Tally};
-use crate::source::Source;
+use mps_model::blocks::Document;
+use mps_model::Source;
 
 const NAME: &str = "Recorder";
 /// The largest page the service serves.

@@ -159,15 +159,17 @@ pub fn search_names(ownership: &str) -> Vec<NameQuery> {
                 (Some(last), true) => NameQuery::Person {
                     last: last.clone(),
                     first: words[0].to_string(),
-                    middle: words.get(1).map(|m| m.to_string()),
+                    middle: words.get(1).map(std::string::ToString::to_string),
                 },
                 (None, true) if words.len() == 1 => NameQuery::Business(part),
                 _ => {
                     surname = Some(words[0].to_string());
                     NameQuery::Person {
                         last: words[0].to_string(),
-                        first: words.get(1).map_or(String::new(), |f| f.to_string()),
-                        middle: words.get(2).map(|m| m.to_string()),
+                        first: words
+                            .get(1)
+                            .map_or(String::new(), std::string::ToString::to_string),
+                        middle: words.get(2).map(std::string::ToString::to_string),
                     }
                 }
             }

@@ -10,8 +10,8 @@ use serde_json::{Map, Value};
 
 use super::parse::parse_recorder_date;
 use crate::source::error::SourceError;
-use crate::source::model::Document;
 use crate::source::tally::Found;
+use mps_model::blocks::Document;
 
 const NAME: &str = "Recorder website";
 

@@ -9,7 +9,7 @@
 use chrono::NaiveDate;
 use serde_json::{Map, Value};
 
-use crate::source::model::Document;
+use mps_model::blocks::Document;
 
 /// Why a Recorder body could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

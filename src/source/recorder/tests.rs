@@ -4,8 +4,9 @@
 use super::*;
 use crate::http::{HostPolicy, HttpClient, HttpConfig};
 use crate::sim::{DocumentTruth, IndexQuery, SimOptions, Simulator};
-use crate::source::model::Document;
-use crate::source::{Found, Source, SourceError, Tally};
+use crate::source::{Found, SourceError, Tally};
+use mps_model::blocks::Document;
+use mps_model::Source;
 
 fn http() -> HttpClient {
     let config = HttpConfig {

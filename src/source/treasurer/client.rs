@@ -13,9 +13,9 @@ use super::rows::record;
 use crate::http::{HttpClient, Response};
 use crate::ident::Apn;
 use crate::source::error::SourceError;
-use crate::source::model::TaxRecord;
 use crate::source::tally::Tally;
-use crate::source::Source;
+use mps_model::blocks::TaxRecord;
+use mps_model::Source;
 
 const NAME: &str = "Treasurer";
 

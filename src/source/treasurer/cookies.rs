@@ -25,7 +25,10 @@ impl Cookies {
             return;
         };
         let (name, value) = (cookie.name(), cookie.value_trimmed());
-        let deleted = value.is_empty() || cookie.max_age().is_some_and(|age| age.is_zero());
+        let deleted = value.is_empty()
+            || cookie
+                .max_age()
+                .is_some_and(cookie::time::SignedDuration::is_zero);
         self.pairs.retain(|(n, _)| n != name);
         if !deleted {
             self.pairs.push((name.to_string(), value.to_string()));

@@ -16,8 +16,8 @@ use serde::Deserialize;
 use super::rows::{parse_date, parse_money, parse_year, record, PaymentRow, YearRow};
 use crate::ident::Apn;
 use crate::source::error::SourceError;
-use crate::source::model::{TaxRecord, TaxStatus};
 use crate::source::tally::Found;
+use mps_model::blocks::{TaxRecord, TaxStatus};
 
 const NAME: &str = "Treasurer";
 
@@ -173,7 +173,7 @@ pub fn parse_current(apn: Apn, json: &str, url: &str) -> Result<Found<TaxRecord>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::model::TaxStatus;
+    use mps_model::blocks::TaxStatus;
 
     const URL: &str = "http://sim/treasurer/PropertyTaxInformation/?Parcel=16528054";
 

@@ -13,7 +13,7 @@ use scraper::{ElementRef, Html, Selector};
 
 use super::rows::{parse_date, parse_money, parse_year, PaymentRow, YearRow};
 use crate::ident::Apn;
-use crate::source::model::TaxStatus;
+use mps_model::blocks::TaxStatus;
 
 /// The prefix of the legacy content element ids.
 pub const ID: &str = "cphMainContent_cphRightColumn_";

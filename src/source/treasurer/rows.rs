@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 
 use crate::ident::Apn;
-use crate::source::model::{TaxPayment, TaxRecord, TaxStatus, TaxYear};
+use mps_model::blocks::{TaxPayment, TaxRecord, TaxStatus, TaxYear};
 
 /// One tax year as a page lists it (amounts in cents).
 #[derive(Debug, Clone, PartialEq)]

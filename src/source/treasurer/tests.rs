@@ -10,7 +10,8 @@ use super::*;
 use crate::http::{HostPolicy, HttpClient, HttpConfig};
 use crate::ident::Apn;
 use crate::sim::{County, SimOptions, Simulator, TaxTruth};
-use crate::source::{Source, SourceError, Tally};
+use crate::source::{SourceError, Tally};
+use mps_model::Source;
 
 fn as_of() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 29).expect("valid date")
@@ -54,7 +55,7 @@ fn cents(d: f64) -> i64 {
 }
 
 /// Compares a record with the truth, field by field, naming the first difference.
-fn assert_matches(r: &crate::source::model::TaxRecord, t: &TaxTruth) {
+fn assert_matches(r: &mps_model::blocks::TaxRecord, t: &TaxTruth) {
     let apn = t.apn;
     assert_eq!(r.apn, apn);
     assert_eq!(r.years.len(), t.years.len(), "{apn}: years");
@@ -84,7 +85,7 @@ fn assert_matches(r: &crate::source::model::TaxRecord, t: &TaxTruth) {
         r.delinquent,
         t.years
             .iter()
-            .any(|y| y.status == crate::source::model::TaxStatus::Delinquent)
+            .any(|y| y.status == mps_model::blocks::TaxStatus::Delinquent)
     );
     assert_eq!(r.page, "legacy");
 }

@@ -6,7 +6,7 @@
 //! documents, valuations) are summarised here (the latest years, the last deed, counts) and
 //! written whole by `--csv-tables` (see `tables.rs`).
 
-use crate::engine::mode::Mode;
+use mps_model::mode::Mode;
 
 /// The source blocks of a record, in the order their columns appear.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -2,7 +2,7 @@
 //! APN), one per search match, or one for the record alone.
 
 use super::columns::Source;
-use crate::engine::mode::Mode;
+use mps_model::mode::Mode;
 use serde_json::Value;
 
 /// One line of a record: a parcel and each source's entry for it, or a search match.

@@ -11,10 +11,10 @@ pub mod lines;
 pub mod tables;
 
 use super::RecordSink;
-use crate::engine::mode::Mode;
-use crate::engine::record::Record;
 use columns::{Column, From};
 use lines::Line;
+use mps_model::mode::Mode;
+use mps_model::record::Record;
 use serde_json::Value;
 use std::io::{self, Write};
 
@@ -78,7 +78,7 @@ fn cell_of(rec: &Value, line: &Line, from: &From) -> String {
         From::Json(s, p) => line
             .parcel(*s)
             .and_then(|v| v.pointer(p))
-            .map(|v| v.to_string())
+            .map(std::string::ToString::to_string)
             .unwrap_or_default(),
         From::Match(p) => cell(line.item.and_then(|v| v.pointer(p))),
     }

@@ -10,9 +10,9 @@
 use super::columns::Source;
 use super::lines::{self, Line};
 use super::{cell, joined};
-use crate::engine::mode::Mode;
-use crate::engine::record::Record;
 use crate::store::RecordSink;
+use mps_model::mode::Mode;
+use mps_model::record::Record;
 use serde_json::Value;
 use std::fs::{File, OpenOptions};
 use std::io;

@@ -100,7 +100,11 @@ fn is_outage(e: &postgres::Error) -> bool {
         }
         // No server message: an outage if the connection closed or the socket failed;
         // anything else (a value that does not encode) is our own mistake, not an outage.
-        None => e.is_closed() || StdError::source(e).is_some_and(|s| s.is::<std::io::Error>()),
+        None => {
+            e.is_closed()
+                || StdError::source(e)
+                    .is_some_and(<dyn std::error::Error + 'static>::is::<std::io::Error>)
+        }
     }
 }
 

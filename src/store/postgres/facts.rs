@@ -5,7 +5,7 @@
 use super::error::PgError;
 use super::store::PgStore;
 use crate::cache::{FactStore, Link};
-use crate::source::model::Document;
+use mps_model::blocks::Document;
 use serde_json::Value;
 use std::sync::Arc;
 

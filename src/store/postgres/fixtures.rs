@@ -2,10 +2,10 @@
 //! valuations, tax years and payments, a last deed and an earlier sale, and owner documents
 //! (one of them the last deed itself, so a document arrives both ways).
 
-use crate::engine::record::{Record, RowStatus, SourceBlock};
 use crate::ident::Apn;
-use crate::input::Priority;
-use crate::source::model::SourceStatus;
+use mps_model::blocks::SourceStatus;
+use mps_model::record::{Record, RowStatus, SourceBlock};
+use mps_model::Priority;
 use serde_json::{json, Value};
 
 pub(crate) const FETCHED_AT: &str = "2026-11-29T08:15:00Z";

@@ -10,8 +10,8 @@ use super::numeric::Numeric;
 use super::rows::{
     dedup, DocumentRow, LinkRow, PaymentRow, PropertyRow, SaleRow, TaxBillRow, ValuationRow,
 };
-use crate::engine::record::Record;
 use chrono::{DateTime, NaiveDate, Utc};
+use mps_model::record::Record;
 use serde_json::Value;
 use std::collections::BTreeSet;
 

@@ -121,6 +121,7 @@ pub fn start() -> Result<Throwaway, String> {
 /// to send SIGQUIT (immediate shutdown) when the spawning thread ends.
 fn as_user(cmd: &mut Command, user: Option<&nix::unistd::User>, die_with_parent: bool) {
     let ids = user.map(|u| (u.uid, u.gid));
+    #[allow(unsafe_code)] // pre_exec is unsafe by contract; see SAFETY below.
     // SAFETY: only async-signal-safe calls (setgroups, setgid, setuid, prctl) between fork
     // and exec.
     unsafe {

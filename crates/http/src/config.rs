@@ -1,0 +1,188 @@
+//! HTTP settings: timeouts, body limit, user agent, retries, connection pool and each
+//! host's politeness; checked once when the client is built.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use super::retry::RetryPolicy;
+use mps_model::Source;
+
+/// Politeness settings for one county host.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HostPolicy {
+    /// Ceiling in requests per second, counted per HTTP request (retries and redirects
+    /// included). 0 means unlimited.
+    pub rate: f64,
+    /// How many requests may start at once after an idle spell (at least 1).
+    pub burst: u32,
+    /// Requests in flight at once. 0 means no cap.
+    pub concurrency: usize,
+    /// Slow down on 429/503 and speed back up (never above `rate`) while healthy.
+    pub adaptive: bool,
+    /// Consecutive failures that open the circuit. 0 disables the breaker.
+    pub circuit_threshold: u32,
+    /// How long an open circuit fails fast before one probe is let through.
+    pub circuit_cooldown: Duration,
+    /// How long a request waits for a host whose circuit is open (probing it every
+    /// cooldown) before it gives up with the host unavailable. Zero fails at once.
+    pub down_wait: Duration,
+}
+
+impl Default for HostPolicy {
+    /// reference/county-services.md section 5: at most 2 requests/second and 2 in flight.
+    fn default() -> Self {
+        Self {
+            rate: 2.0,
+            burst: 2,
+            concurrency: 2,
+            adaptive: true,
+            circuit_threshold: 10,
+            circuit_cooldown: Duration::from_secs(30),
+            down_wait: Duration::from_secs(300),
+        }
+    }
+}
+
+impl HostPolicy {
+    /// No rate limit and no concurrency cap (the simulator, tests); breaker as default.
+    pub fn unlimited() -> Self {
+        Self {
+            rate: 0.0,
+            concurrency: 0,
+            ..Self::default()
+        }
+    }
+}
+
+/// Settings for the shared [`HttpClient`](super::HttpClient).
+#[derive(Debug, Clone, PartialEq)]
+pub struct HttpConfig {
+    /// Connection setup limit (DNS, TCP, TLS). Zero disables it.
+    pub timeout_connect: Duration,
+    /// Whole-request limit, body included. Zero disables it.
+    pub timeout_global: Duration,
+    /// A response body larger than this is a non-transient error.
+    pub max_body_bytes: u64,
+    pub user_agent: String,
+    /// Per-host politeness; a source missing here gets [`HostPolicy::default`].
+    pub hosts: BTreeMap<Source, HostPolicy>,
+    /// Attempts per request in all, the first included (1 = never retry).
+    pub max_attempts: u32,
+    /// First backoff ceiling; doubles per attempt (full jitter below it) ...
+    pub backoff_base: Duration,
+    /// ... up to this.
+    pub backoff_cap: Duration,
+    /// Idle connections kept for reuse across all hosts; 0 turns reuse off. Each host
+    /// keeps at least as many as its concurrency (and the total grows to fit), because a
+    /// smaller per-host pool makes the workers churn sockets.
+    pub pool_size: usize,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        let retry = RetryPolicy::default();
+        Self {
+            timeout_connect: Duration::from_secs(10),
+            timeout_global: Duration::from_secs(60),
+            max_body_bytes: 8 * 1024 * 1024,
+            user_agent: concat!("mps/", env!("CARGO_PKG_VERSION")).to_string(),
+            hosts: Source::ALL
+                .iter()
+                .map(|s| (*s, HostPolicy::default()))
+                .collect(),
+            max_attempts: retry.max_attempts,
+            backoff_base: retry.base,
+            backoff_cap: retry.cap,
+            pool_size: 20,
+        }
+    }
+}
+
+/// A setting the client cannot work with.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ConfigError {
+    #[error("http: the user agent {0:?} is not a valid header value")]
+    UserAgent(String),
+    #[error("http: rate for {host} must be a number of requests per second ≥ 0 (0 = unlimited), got {rate}")]
+    Rate { host: Source, rate: f64 },
+    #[error("http: max_attempts must be at least 1")]
+    NoAttempts,
+    #[error("http: max_body_bytes must be more than 0")]
+    NoBody,
+}
+
+impl HttpConfig {
+    /// The policy for `source` (the default when it is not configured).
+    pub fn host(&self, source: Source) -> HostPolicy {
+        self.hosts.get(&source).cloned().unwrap_or_default()
+    }
+
+    /// The retry policy these settings describe. The longest `Retry-After` waited out is
+    /// the built-in [`RetryPolicy::default`] maximum (120 s).
+    pub fn retry_policy(&self) -> RetryPolicy {
+        RetryPolicy {
+            max_attempts: self.max_attempts,
+            base: self.backoff_base,
+            cap: self.backoff_cap,
+            ..RetryPolicy::default()
+        }
+    }
+
+    /// Reject settings that would make every request fail or the limiter misbehave.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        if ureq::http::HeaderValue::from_str(&self.user_agent).is_err() {
+            return Err(ConfigError::UserAgent(self.user_agent.clone()));
+        }
+        for source in Source::ALL {
+            let rate = self.host(source).rate;
+            if !rate.is_finite() || rate < 0.0 {
+                return Err(ConfigError::Rate { host: source, rate });
+            }
+        }
+        if self.max_attempts == 0 {
+            return Err(ConfigError::NoAttempts);
+        }
+        if self.max_body_bytes == 0 {
+            return Err(ConfigError::NoBody);
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_valid_and_polite() {
+        let c = HttpConfig::default();
+        assert_eq!(c.validate(), Ok(()));
+        for s in Source::ALL {
+            assert_eq!((c.host(s).rate, c.host(s).concurrency), (2.0, 2));
+        }
+        assert_eq!(c.retry_policy(), RetryPolicy::default());
+    }
+
+    #[test]
+    fn bad_settings_are_named() {
+        let mut c = HttpConfig {
+            user_agent: "mps\r\nX-Evil: 1".into(),
+            ..HttpConfig::default()
+        };
+        assert!(matches!(c.validate(), Err(ConfigError::UserAgent(_))));
+        c.user_agent = "mps".into();
+        c.hosts.insert(
+            Source::Recorder,
+            HostPolicy {
+                rate: -1.0,
+                ..HostPolicy::default()
+            },
+        );
+        let err = c
+            .validate()
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.contains("recorder") && err.contains("-1"), "{err}");
+    }
+}

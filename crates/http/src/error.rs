@@ -1,0 +1,278 @@
+//! `HttpError`: why a request finally failed, naming the source and the (redacted) URL.
+
+use std::fmt;
+use std::time::Duration;
+
+use mps_model::Source;
+
+/// A request that did not produce a usable reply. Every URL in here has been through
+/// [`redact_url`](super::redact_url), and no variant carries request header values, so the
+/// Display of any error is safe to log.
+///
+/// `Display` and `Error` are written by hand rather than with thiserror because thiserror
+/// treats a field named `source` as the error's cause, and `source: Source` is the name
+/// the rest of the crate expects.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HttpError {
+    /// A transient status (429, 5xx) still came back on the last attempt.
+    Status {
+        source: Source,
+        url: String,
+        status: u16,
+        attempts: u32,
+    },
+    /// Connect refused or reset, truncated body, DNS failure, TLS or protocol trouble.
+    Transport {
+        source: Source,
+        url: String,
+        message: String,
+        attempts: u32,
+    },
+    /// A connect, read or whole-request timeout on the last attempt.
+    Timeout {
+        source: Source,
+        url: String,
+        message: String,
+        attempts: u32,
+    },
+    /// The body is larger than the configured limit (never retried).
+    TooLarge {
+        source: Source,
+        url: String,
+        limit: u64,
+        attempts: u32,
+    },
+    /// The server asked (`Retry-After`) for a longer wait than the configured maximum.
+    RetryAfterTooLong {
+        source: Source,
+        url: String,
+        status: u16,
+        requested: Duration,
+        limit: Duration,
+        attempts: u32,
+    },
+    /// The host's circuit breaker is open after repeated failures; nothing was sent.
+    CircuitOpen {
+        source: Source,
+        url: String,
+        retry_in: Duration,
+        /// Attempts sent before the circuit opened (0 if it was open from the start).
+        attempts: u32,
+    },
+    /// The host's circuit stayed open for as long as a request may wait for it.
+    HostUnavailable {
+        source: Source,
+        url: String,
+        waited: Duration,
+        attempts: u32,
+    },
+    /// The run is being cancelled (Ctrl-C).
+    Cancelled {
+        source: Source,
+        url: String,
+        /// Attempts sent before the cancel.
+        attempts: u32,
+    },
+    /// The request could not be built (malformed URL or header).
+    InvalidRequest {
+        source: Source,
+        url: String,
+        message: String,
+    },
+}
+
+impl HttpError {
+    /// The county service the request was for.
+    pub fn service(&self) -> Source {
+        match self {
+            Self::Status { source, .. }
+            | Self::Transport { source, .. }
+            | Self::Timeout { source, .. }
+            | Self::TooLarge { source, .. }
+            | Self::RetryAfterTooLong { source, .. }
+            | Self::CircuitOpen { source, .. }
+            | Self::HostUnavailable { source, .. }
+            | Self::Cancelled { source, .. }
+            | Self::InvalidRequest { source, .. } => *source,
+        }
+    }
+
+    /// The redacted URL of the request.
+    pub fn url(&self) -> &str {
+        match self {
+            Self::Status { url, .. }
+            | Self::Transport { url, .. }
+            | Self::Timeout { url, .. }
+            | Self::TooLarge { url, .. }
+            | Self::RetryAfterTooLong { url, .. }
+            | Self::CircuitOpen { url, .. }
+            | Self::HostUnavailable { url, .. }
+            | Self::Cancelled { url, .. }
+            | Self::InvalidRequest { url, .. } => url,
+        }
+    }
+
+    /// The last HTTP status received, if the failure was a status.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::Status { status, .. } | Self::RetryAfterTooLong { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// HTTP requests this call sent (attempts; 0 when nothing reached the network).
+    pub fn attempts(&self) -> u32 {
+        match self {
+            Self::Status { attempts, .. }
+            | Self::Transport { attempts, .. }
+            | Self::Timeout { attempts, .. }
+            | Self::TooLarge { attempts, .. }
+            | Self::RetryAfterTooLong { attempts, .. }
+            | Self::CircuitOpen { attempts, .. }
+            | Self::HostUnavailable { attempts, .. }
+            | Self::Cancelled { attempts, .. } => *attempts,
+            Self::InvalidRequest { .. } => 0,
+        }
+    }
+
+    /// Whether the failure is the run being cancelled rather than the host's doing.
+    pub fn is_cancelled(&self) -> bool {
+        matches!(self, Self::Cancelled { .. })
+    }
+}
+
+fn attempts_text(n: u32) -> String {
+    if n == 1 {
+        "1 attempt".to_string()
+    } else {
+        format!("{n} attempts")
+    }
+}
+
+fn secs(d: Duration) -> humantime::FormattedDuration {
+    // Whole seconds (rounded up) read better than nanoseconds in a message.
+    let whole = Duration::from_secs(d.as_secs() + u64::from(d.subsec_nanos() > 0));
+    humantime::format_duration(whole)
+}
+
+impl fmt::Display for HttpError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Status {
+                source,
+                url,
+                status,
+                attempts,
+            } => write!(
+                f,
+                "{source}: GET {url}: HTTP {status} after {}",
+                attempts_text(*attempts)
+            ),
+            Self::Transport {
+                source,
+                url,
+                message,
+                attempts,
+            } => write!(
+                f,
+                "{source}: GET {url}: {message} (after {})",
+                attempts_text(*attempts)
+            ),
+            Self::Timeout {
+                source,
+                url,
+                message,
+                attempts,
+            } => write!(
+                f,
+                "{source}: GET {url}: timed out ({message}) after {}",
+                attempts_text(*attempts)
+            ),
+            Self::TooLarge {
+                source, url, limit, ..
+            } => write!(
+                f,
+                "{source}: GET {url}: response body is larger than the limit of {limit} bytes"
+            ),
+            Self::RetryAfterTooLong {
+                source,
+                url,
+                status,
+                requested,
+                limit,
+                attempts,
+            } => write!(
+                f,
+                "{source}: GET {url}: HTTP {status} with Retry-After {}, longer than the {} \
+                 maximum; gave up after {}",
+                secs(*requested),
+                secs(*limit),
+                attempts_text(*attempts)
+            ),
+            Self::CircuitOpen {
+                source,
+                url,
+                retry_in,
+                ..
+            } => write!(
+                f,
+                "{source}: GET {url}: not sent, circuit open after repeated failures \
+                 (next probe in {})",
+                secs(*retry_in)
+            ),
+            Self::HostUnavailable {
+                source,
+                url,
+                waited,
+                ..
+            } => write!(
+                f,
+                "{source}: GET {url}: host unavailable: it kept failing for {} (raise \
+                 http.host_down_wait to wait longer)",
+                secs(*waited)
+            ),
+            Self::Cancelled { source, url, .. } => write!(f, "{source}: GET {url}: cancelled"),
+            Self::InvalidRequest {
+                source,
+                url,
+                message,
+            } => write!(f, "{source}: GET {url}: invalid request: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for HttpError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_name_source_and_url() {
+        let e = HttpError::Status {
+            source: Source::Treasurer,
+            url: "http://h/p".into(),
+            status: 503,
+            attempts: 4,
+        };
+        assert_eq!(
+            e.to_string(),
+            "treasurer: GET http://h/p: HTTP 503 after 4 attempts"
+        );
+        let e = HttpError::RetryAfterTooLong {
+            source: Source::Assessor,
+            url: "http://h/p".into(),
+            status: 429,
+            requested: Duration::from_secs(3600),
+            limit: Duration::from_secs(120),
+            attempts: 1,
+        };
+        assert_eq!(
+            e.to_string(),
+            "assessor: GET http://h/p: HTTP 429 with Retry-After 1h, longer than the 2m \
+             maximum; gave up after 1 attempt"
+        );
+        assert_eq!(e.service(), Source::Assessor);
+        assert_eq!(e.status(), Some(429));
+    }
+}

@@ -1,0 +1,17 @@
+//! The shared vocabulary of mps: the county services, the record and its blocks, modes,
+//! strategies, priorities and row counts. No I/O: every other crate builds on these types.
+
+pub mod blocks;
+pub mod counts;
+pub mod mode;
+pub mod priority;
+pub mod record;
+pub mod service;
+pub mod strategy;
+
+pub use counts::Counts;
+pub use mode::Mode;
+pub use priority::{Priority, PriorityError};
+pub use record::{Record, RowStatus, SourceBlock};
+pub use service::Source;
+pub use strategy::Strategy;

@@ -9,6 +9,7 @@ pub mod engine;
 pub use mps_http as http;
 pub use mps_ident as ident;
 pub mod input;
+pub mod journal;
 pub mod ledger;
 pub mod progress;
 pub use mps_sim as sim;

@@ -15,12 +15,13 @@ use crate::cache::Facts;
 use crate::cli::BatchArgs;
 use crate::config::duration::parse_duration;
 use crate::engine::job::{Skip, DEFAULT_STOP_GRACE};
-use crate::engine::persist::{Ledger, Persist};
 use crate::engine::{job, JobOutcome, JobSpec};
+use crate::engine::{JobPorts, Journal};
 use crate::ident::{Identifier, SearchType};
 use crate::input::{InputItem, InputOptions, InputReader, InputRow};
+use crate::journal::{JobJournal, Ledger};
 use crate::ledger::{self, FileLedger, JobId, JobMeta};
-use crate::progress::{HostLine, HostProbe, ProgressMode, ProgressSetup};
+use crate::progress::{HostLine, HostProbe, ProgressDisplay, ProgressMode, ProgressSetup};
 use crate::store::csv::tables::WithTables;
 use crate::store::postgres::{JobLock, PgFacts, PgStore};
 use crate::store::{self, Format};
@@ -235,16 +236,16 @@ pub fn run(mut args: BatchArgs) -> anyhow::Result<i32> {
         max_runtime: max_runtime.or(cfg.batch.max_runtime),
         flush_every: cfg.batch_processing.api_batch_size,
         search_max_pages: cfg.batch.search_max_pages,
-        progress: ProgressSetup {
-            mode: Some(progress),
-            total: total_hint,
-            job: Some(id.to_string()),
-            hosts: Some(host_probe(&services.http)),
-        },
         dedupe_capacity: 10_000,
         previous,
         stop_grace: DEFAULT_STOP_GRACE,
     };
+    let display = ProgressDisplay::new(ProgressSetup {
+        mode: Some(progress),
+        total: total_hint,
+        job: Some(id.to_string()),
+        hosts: Some(host_probe(&services.http)),
+    });
     let rows = rows(reader, store.as_ref(), max_age, done, ledgered.only.clone())?;
     let skip = match (args.from_db, &store, max_age) {
         (false, Some(store), Some(age)) => Some(skipper(store.clone(), age, mode)),
@@ -255,17 +256,20 @@ pub fn run(mut args: BatchArgs) -> anyhow::Result<i32> {
         let continuing = run != Run::New;
         sink = Box::new(WithTables::open(sink, dir, mode, continuing)?);
     }
-    let mut persist =
-        Persist::new(ledgered.ledger).with_outage_limit(database_wait, Arc::clone(&interrupt));
+    let mut journal =
+        JobJournal::new(ledgered.ledger).with_outage_limit(database_wait, Arc::clone(&interrupt));
 
     signals::start_draining();
     let outcome = job::run(
         rows,
-        sink,
         &spec,
         Arc::clone(&ctx),
         &interrupt,
-        &mut persist,
+        JobPorts {
+            sink,
+            journal: &mut journal,
+            progress: Box::new(display),
+        },
         skip,
     );
 
@@ -278,7 +282,7 @@ pub fn run(mut args: BatchArgs) -> anyhow::Result<i32> {
     summary.resumable = input != "-";
     summary.browsers = browser_stats.and_then(|s| serde_json::to_value(s).ok());
     summary.cache = ctx.facts.enabled().then(|| ctx.facts.stats());
-    if let Err(e) = persist.finish(run_status(&outcome), &serde_json::to_value(&summary)?) {
+    if let Err(e) = journal.finish(run_status(&outcome), &serde_json::to_value(&summary)?) {
         eprintln!("mps: warning: could not record the end of job {id}: {e}");
     }
     if matches!(run, Run::RetryFailed { .. }) && outcome.stop.is_none() {

@@ -3,13 +3,13 @@
 use super::batch::parse_mode;
 use super::{exit, setup};
 use crate::cli::SearchArgs;
-use crate::engine::persist::{Ledger, Persist};
 use crate::engine::stop::Interrupt;
+use crate::engine::RecordSink;
 use crate::engine::{job, JobSpec};
+use crate::engine::{JobPorts, NoJournal};
 use crate::ident::{classify, SearchType};
 use crate::input::{InputItem, InputRow, InvalidRow};
-use crate::progress::ProgressSetup;
-use crate::store::RecordSink;
+use crate::progress::{ProgressDisplay, ProgressSetup};
 use mps_model::record::Record;
 use mps_model::Priority;
 use std::io::{self, Write};
@@ -63,7 +63,6 @@ pub fn run(args: SearchArgs) -> anyhow::Result<i32> {
         max_runtime: None,
         flush_every: 1,
         search_max_pages: services.config.batch.search_max_pages,
-        progress: ProgressSetup::default(),
         dedupe_capacity: 1,
         previous: None,
         stop_grace: crate::engine::job::DEFAULT_STOP_GRACE,
@@ -71,11 +70,14 @@ pub fn run(args: SearchArgs) -> anyhow::Result<i32> {
     let ctx = Arc::new(services.context);
     let outcome = job::run(
         std::iter::once(Ok(item)),
-        Box::new(Collect(records.clone())),
         &spec,
         Arc::clone(&ctx),
         &Interrupt::new(),
-        &mut Persist::new(Ledger::None),
+        JobPorts {
+            sink: Box::new(Collect(records.clone())),
+            journal: &mut NoJournal,
+            progress: Box::new(ProgressDisplay::new(ProgressSetup::default())),
+        },
         None,
     );
     ctx.pages.close();

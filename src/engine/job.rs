@@ -16,14 +16,12 @@
 
 use super::context::Context;
 use super::dedupe::{Origin, SingleFlight};
-use super::persist::Persist;
+use super::ports::JobPorts;
 use super::priority::PriorityQueue;
 use super::row::{self, RowResult};
 use super::stop::{Interrupt, Stop};
 use super::writer::{Done, Writer};
 use crate::input::InputItem;
-use crate::progress::{Progress, ProgressSetup};
-use crate::store::RecordSink;
 use crossbeam_channel::{bounded, RecvTimeoutError, Sender};
 use mps_model::blocks::SourceStatus;
 use mps_model::counts::Counts;
@@ -56,8 +54,6 @@ pub struct JobSpec {
     /// Records between output flushes.
     pub flush_every: usize,
     pub search_max_pages: u32,
-    /// The progress display: its mode, the expected rows, the job id and the hosts' counters.
-    pub progress: ProgressSetup,
     /// Distinct identifiers whose results are kept for duplicate rows.
     pub dedupe_capacity: usize,
     /// `--retry-failed --source S`: the rows' earlier records, whose other blocks are kept.
@@ -130,11 +126,10 @@ fn rank(p: Priority) -> u8 {
 /// no fetch (`--max-age`).
 pub fn run<I>(
     input: I,
-    sink: Box<dyn RecordSink>,
     spec: &JobSpec,
     ctx: Arc<Context>,
     interrupt: &Interrupt,
-    persist: &mut Persist,
+    ports: JobPorts<'_>,
     skip: Option<Skip>,
 ) -> JobOutcome
 where
@@ -163,8 +158,7 @@ where
     // Only the workers hold senders now: the channel disconnects when the last one ends.
     drop(tx);
 
-    let progress = Progress::new(spec.progress.clone());
-    let mut writer = Writer::new(sink, persist, progress, spec);
+    let mut writer = Writer::new(ports, spec);
     let mut stopping_since: Option<Instant> = None;
     loop {
         if let Some(signal) = interrupt.signal() {

@@ -7,7 +7,7 @@ pub mod dedupe;
 pub mod documents_step;
 pub mod job;
 pub mod pages;
-pub mod persist;
+pub mod ports;
 pub mod priority;
 pub mod recorder_docs;
 pub mod recorder_options;
@@ -20,3 +20,7 @@ pub mod tax_step;
 mod writer;
 
 pub use job::{JobOutcome, JobSpec, StopReason};
+pub use ports::{JobPorts, Journal, JournalError, NoJournal, Progress, RecordSink};
+
+#[cfg(test)]
+mod pipeline_tests;

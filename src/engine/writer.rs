@@ -3,7 +3,7 @@
 //!
 //! Durability order: a record is written to the output, the output is flushed, and only
 //! then are the flushed records committed to the ledger and (with one) the database, in one
-//! step ([`Persist::commit`]). A row counts as done, in the summary and in the ledger, only
+//! step ([`Journal::commit`]). A row counts as done, in the summary and in the ledger, only
 //! after all of that succeeded. When the output fails (disk full, closed pipe) or the
 //! database stays away, the records not yet committed are dropped from the ledger's point
 //! of view: they may sit in the output, where `--resume` finds and reconciles them, but the
@@ -11,9 +11,7 @@
 
 use super::dedupe::Origin;
 use super::job::{JobOutcome, JobSpec, Shared, StopReason};
-use super::persist::{Persist, PersistError};
-use crate::progress::Progress;
-use crate::store::RecordSink;
+use super::ports::{JobPorts, Journal, JournalError, Progress, RecordSink};
 use mps_model::record::{Record, RowStatus};
 use std::io;
 use std::time::{Duration, Instant};
@@ -33,8 +31,8 @@ pub(super) struct Done {
 
 pub(super) struct Writer<'a> {
     sink: Box<dyn RecordSink>,
-    persist: &'a mut Persist,
-    progress: Progress,
+    journal: &'a mut dyn Journal,
+    progress: Box<dyn Progress>,
     flush_every: usize,
     max_errors: u64,
     /// Written to the output, not yet flushed and committed.
@@ -48,16 +46,11 @@ pub(super) struct Writer<'a> {
 }
 
 impl<'a> Writer<'a> {
-    pub(super) fn new(
-        sink: Box<dyn RecordSink>,
-        persist: &'a mut Persist,
-        progress: Progress,
-        spec: &JobSpec,
-    ) -> Self {
+    pub(super) fn new(ports: JobPorts<'a>, spec: &JobSpec) -> Self {
         Writer {
-            sink,
-            persist,
-            progress,
+            sink: ports.sink,
+            journal: ports.journal,
+            progress: ports.progress,
             flush_every: spec.flush_every.max(1),
             max_errors: spec.max_errors,
             pending: Vec::new(),
@@ -89,7 +82,7 @@ impl<'a> Writer<'a> {
             return;
         }
         let (sink, record) = (&mut self.sink, &done.record);
-        match self.progress.around_records(|| sink.write(record)) {
+        match self.progress.around_output(&mut || sink.write(record)) {
             Ok(()) => self.pending.push(done.record),
             Err(e) => {
                 self.outcome.unwritten += 1;
@@ -142,7 +135,7 @@ impl<'a> Writer<'a> {
 
     /// Commits the pending records (already flushed) to the ledger and the database.
     fn commit(&mut self, shared: &Shared) {
-        match self.persist.commit(&self.pending) {
+        match self.journal.commit(&self.pending) {
             Ok(()) => {
                 for record in self.pending.drain(..) {
                     self.outcome.counts.add(record.status);
@@ -155,7 +148,7 @@ impl<'a> Writer<'a> {
                 self.pending.clear();
                 match e {
                     // The signal is already (or about to be) the stop reason.
-                    PersistError::Interrupted => {}
+                    JournalError::Interrupted => {}
                     other => shared.halt(StopReason::StoreError(other.to_string())),
                 }
             }

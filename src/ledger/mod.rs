@@ -19,7 +19,7 @@
 //! Typical use by the batch command:
 //!
 //! ```no_run
-//! # fn demo(meta: mps::ledger::JobMeta, records: &[mps::engine::record::Record]) -> Result<(), mps::ledger::LedgerError> {
+//! # fn demo(meta: mps::ledger::JobMeta, records: &[mps_model::Record]) -> Result<(), mps::ledger::LedgerError> {
 //! use mps::ledger::{default_state_dir, FileLedger, RowEntry};
 //! let state_dir = default_state_dir()?;
 //! let mut ledger = FileLedger::create(meta, &state_dir)?; // before truncating the output

@@ -4,7 +4,7 @@ pub mod text;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use mps_model::counts::Counts;
-use std::io::{IsTerminal, Write};
+use std::io::{self, IsTerminal, Write};
 use std::str::FromStr;
 use std::time::{Duration, Instant};
 
@@ -95,7 +95,7 @@ enum Kind {
 const REFRESH: Duration = Duration::from_secs(1);
 
 /// The progress display, owned by the writer thread.
-pub struct Progress {
+pub struct ProgressDisplay {
     kind: Kind,
     started: Instant,
     total: Option<u64>,
@@ -110,8 +110,8 @@ pub struct Progress {
     finished: bool,
 }
 
-impl Progress {
-    pub fn new(setup: ProgressSetup) -> Progress {
+impl ProgressDisplay {
+    pub fn new(setup: ProgressSetup) -> ProgressDisplay {
         let mode = setup.mode.unwrap_or(ProgressMode::None);
         let on_terminal = std::io::stderr().is_terminal();
         let kind = match mode {
@@ -120,7 +120,7 @@ impl Progress {
             ProgressMode::Jsonl => Kind::Jsonl,
             _ => Kind::Hidden,
         };
-        Progress {
+        ProgressDisplay {
             kind,
             started: Instant::now(),
             total: setup.total,
@@ -265,13 +265,20 @@ impl Progress {
             _ => write(),
         }
     }
+}
 
-    /// Prints a message to stderr without tearing the bar.
-    pub fn message(&self, msg: &str) {
-        match &self.kind {
-            Kind::Bar(bar) => bar.suspend(|| eprintln!("{msg}")),
-            _ => eprintln!("{msg}"),
-        }
+impl crate::engine::Progress for ProgressDisplay {
+    fn update(&mut self, counts: &Counts) {
+        ProgressDisplay::update(self, counts);
+    }
+    fn tick(&mut self) {
+        ProgressDisplay::tick(self);
+    }
+    fn around_output(&mut self, write: &mut dyn FnMut() -> io::Result<()>) -> io::Result<()> {
+        self.around_records(write)
+    }
+    fn finish(&mut self, counts: &Counts) {
+        ProgressDisplay::finish(self, counts);
     }
 }
 

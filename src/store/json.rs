@@ -1,6 +1,6 @@
 //! `--format json`: one valid JSON array of records, closed even when the batch stops early.
 
-use super::RecordSink;
+use crate::engine::RecordSink;
 use mps_model::record::Record;
 use std::io::{self, BufWriter, Write};
 

@@ -1,6 +1,6 @@
 //! JSON Lines output: one record per line, in completion order.
 
-use super::RecordSink;
+use crate::engine::RecordSink;
 use mps_model::record::Record;
 use std::io::{self, BufWriter, Write};
 

@@ -7,17 +7,10 @@ pub mod postgres;
 pub mod readback;
 
 use mps_model::mode::Mode;
-use mps_model::record::Record;
-use std::io::{self, Write};
+use std::io::Write;
 use std::str::FromStr;
 
-/// Something records are written to, by the writer thread only.
-pub trait RecordSink: Send {
-    fn write(&mut self, record: &Record) -> io::Result<()>;
-    fn flush(&mut self) -> io::Result<()>;
-    /// Writes any closing text (the `]` of a JSON array) and flushes.
-    fn finish(&mut self) -> io::Result<()>;
-}
+use crate::engine::RecordSink;
 
 /// `--format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

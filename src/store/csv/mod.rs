@@ -10,7 +10,7 @@ pub mod columns;
 pub mod lines;
 pub mod tables;
 
-use super::RecordSink;
+use crate::engine::RecordSink;
 use columns::{Column, From};
 use lines::Line;
 use mps_model::mode::Mode;

@@ -10,7 +10,7 @@
 use super::columns::Source;
 use super::lines::{self, Line};
 use super::{cell, joined};
-use crate::store::RecordSink;
+use crate::engine::RecordSink;
 use mps_model::mode::Mode;
 use mps_model::record::Record;
 use serde_json::Value;

@@ -1,16 +1,18 @@
-//! Making finished records durable beside the output: the job ledger (a file, or
-//! PostgreSQL's `jobs`/`job_items`) and, with a database, the property tables.
+//! The job's journal: finished records made durable beside the output, in the job ledger (a
+//! file, or PostgreSQL's `jobs`/`job_items`) and, with a database, the property tables. It
+//! is the engine's [`Journal`] port.
 //!
-//! The writer calls [`Persist::commit`] with the records it has just written *and flushed*
+//! The writer calls [`Journal::commit`] with the records it has just written *and flushed*
 //! to the output, never before: a ledger entry (or a database row) therefore never exists
 //! for a record the output lacks. A crash (or a database that fails) between the flush and
 //! the commit leaves the output a batch ahead of the ledger; `--resume` reconciles that.
 //!
 //! A database that goes away is waited for, up to the outage limit, with backoff: one that
 //! comes back within the limit costs nothing but the wait; one that stays down stops the
-//! batch (exit 3, resumable) with [`PersistError::Database`].
+//! batch (exit 3, resumable).
 
-use super::stop::Interrupt;
+use crate::engine::ports::{Journal, JournalError};
+use crate::engine::stop::Interrupt;
 use crate::ledger::{FileLedger, LedgerError, RowEntry};
 use crate::store::postgres::{JobItem, PgError, PgStore};
 use mps_model::record::Record;
@@ -30,25 +32,20 @@ pub enum Ledger {
     File(FileLedger),
     /// `jobs`/`job_items`, written in the same transaction as the records' rows.
     Db { store: Arc<PgStore>, job: String },
-    /// `mps search`: one identifier, nothing to resume.
-    None,
 }
 
-/// Why records could not be made durable.
-#[derive(Debug, thiserror::Error)]
-pub enum PersistError {
-    /// The ledger file could not be appended to (disk full, read-only file system).
-    #[error("cannot write the job ledger: {0}")]
-    Ledger(LedgerError),
-    /// The database stayed unreachable for the whole outage limit, or rejected the batch.
-    #[error("the database went away: {message}")]
-    Database { message: String },
-    /// A stop (Ctrl-C) came while waiting for the database to come back.
-    #[error("interrupted while waiting for the database to come back")]
-    Interrupted,
+/// The ledger file could not be appended to (disk full, read-only file system).
+fn ledger_failed(e: LedgerError) -> JournalError {
+    JournalError::Failed(format!("cannot write the job ledger: {e}"))
 }
 
-pub struct Persist {
+/// The database stayed unreachable for the whole outage limit, or rejected the batch.
+fn database_failed(message: String) -> JournalError {
+    JournalError::Failed(format!("the database went away: {message}"))
+}
+
+/// The [`Journal`] of a batch: its ledger, and how long a database outage is waited out.
+pub struct JobJournal {
     ledger: Ledger,
     outage_limit: Duration,
     /// A signal ends a wait for the database early.
@@ -87,9 +84,9 @@ pub fn job_items(record: &Record) -> Vec<JobItem> {
     items
 }
 
-impl Persist {
+impl JobJournal {
     pub fn new(ledger: Ledger) -> Self {
-        Persist {
+        JobJournal {
             ledger,
             outage_limit: DEFAULT_OUTAGE_LIMIT,
             interrupt: Arc::new(Interrupt::new()),
@@ -103,21 +100,18 @@ impl Persist {
         self.interrupt = interrupt;
         self
     }
+}
 
-    /// Whether records are recorded anywhere (false for `mps search`).
-    pub fn records_anything(&self) -> bool {
-        !matches!(self.ledger, Ledger::None)
-    }
-
+impl Journal for JobJournal {
     /// Makes `records` durable. Call only with records already flushed to the output.
-    pub fn commit(&mut self, records: &[Record]) -> Result<(), PersistError> {
+    fn commit(&mut self, records: &[Record]) -> Result<(), JournalError> {
         if records.is_empty() {
             return Ok(());
         }
         match &mut self.ledger {
             Ledger::File(ledger) => {
                 let entries: Vec<RowEntry> = records.iter().map(RowEntry::from_record).collect();
-                ledger.append(&entries).map_err(PersistError::Ledger)
+                ledger.append(&entries).map_err(ledger_failed)
             }
             Ledger::Db { store, job } => {
                 let items: Vec<JobItem> = records.iter().flat_map(job_items).collect();
@@ -126,25 +120,25 @@ impl Persist {
                     store.write_batch(&job, records, &items).map(|_| ())
                 })
             }
-            Ledger::None => Ok(()),
         }
     }
 
     /// Marks the job finished (or stopped) in its ledger. Writes no record: every record
     /// was committed (or deliberately not) by the writer.
-    pub fn finish(&mut self, status: &str, summary: &Value) -> Result<(), PersistError> {
+    fn finish(&mut self, status: &str, summary: &Value) -> Result<(), JournalError> {
         match &mut self.ledger {
-            Ledger::File(ledger) => ledger.finish(status, summary).map_err(PersistError::Ledger),
+            Ledger::File(ledger) => ledger.finish(status, summary).map_err(ledger_failed),
             Ledger::Db { store, job } => {
                 let (store, job) = (store.clone(), job.clone());
                 self.during_outage("recording the end of the job", || {
                     store.finish_job(&job, status, summary)
                 })
             }
-            Ledger::None => Ok(()),
         }
     }
+}
 
+impl JobJournal {
     /// Runs `op`, trying again with backoff while the database is unreachable, for up to
     /// the outage limit. Only outages are retried: a statement the server rejects fails
     /// at once.
@@ -152,7 +146,7 @@ impl Persist {
         &mut self,
         doing: &str,
         mut op: impl FnMut() -> Result<(), PgError>,
-    ) -> Result<(), PersistError> {
+    ) -> Result<(), JournalError> {
         let limit = if self.gave_up {
             Duration::ZERO
         } else {
@@ -185,7 +179,7 @@ impl Persist {
                 } else {
                     err.to_string()
                 };
-                return Err(PersistError::Database { message });
+                return Err(database_failed(message));
             }
             if !warned {
                 warned = true;
@@ -197,14 +191,12 @@ impl Persist {
             }
             let left = limit.saturating_sub(waited);
             if !self.sleep(wait.min(left)) {
-                return Err(PersistError::Interrupted);
+                return Err(JournalError::Interrupted);
             }
             wait = (wait * 2).min(LONGEST_WAIT);
         }
     }
-}
 
-impl Persist {
     /// Sleeps for `d` unless a signal comes first; false if one did.
     fn sleep(&self, d: Duration) -> bool {
         let until = Instant::now() + d;

@@ -7,5 +7,5 @@ ROWS=${1:-5000}
 pg_ctlcluster 15 main start 2>/dev/null || true
 runuser -u postgres -- createuser --superuser root 2>/dev/null || true
 runuser -u postgres -- createdb -O root mps_bench 2>/dev/null || true
-cargo run --release --locked --quiet --example bench_postgres -- \
+cargo run --release --locked --quiet --features bench --example bench_postgres -- \
   "host=/var/run/postgresql user=root dbname=mps_bench" "$ROWS"

@@ -34,7 +34,7 @@ const ARGS: [&str; 10] = [
 
 #[test]
 fn comprehensive_batches_upsert_without_duplicates() {
-    let db = mps::store::postgres::test_database().expect("PostgreSQL for the tests");
+    let db = mps_testkit::test_database().expect("PostgreSQL for the tests");
     let env = Env::new();
     let apns: Vec<String> = County::new(42).sample(12).iter().map(Apn::dashed).collect();
     let input = env.file("in.csv", format!("apn\n{}\n", apns.join("\n")).as_bytes());
@@ -119,7 +119,7 @@ fn comprehensive_batches_upsert_without_duplicates() {
 
 #[test]
 fn a_killed_database_job_resumes_and_a_second_run_is_refused() {
-    let db = mps::store::postgres::test_database().expect("PostgreSQL for the tests");
+    let db = mps_testkit::test_database().expect("PostgreSQL for the tests");
     let env = Env::with(SimOptions {
         latency: Duration::from_millis(30),
         ..SimOptions::default()

@@ -323,7 +323,7 @@ fn command(chromium: &Path, profile: &Path) -> Command {
             // If mps died between fork and prctl the signal was missed; the child has
             // been reparented by then, so do not start a browser nobody owns.
             if u32::try_from(getppid().as_raw()) != Ok(parent) {
-                return Err(io::Error::from_raw_os_error(libc::ESRCH));
+                return Err(io::Error::from(nix::errno::Errno::ESRCH));
             }
             Ok(())
         });

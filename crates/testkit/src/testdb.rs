@@ -7,15 +7,19 @@
 //! Any failure is returned with its reason: a test that cannot get a database fails, it
 //! never passes silently.
 
-use super::error::PgError;
-use super::store::{connect, describe_target};
 use postgres::config::Host;
-use postgres::Config;
+use postgres::{Config, NoTls};
+use std::fmt::Write;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::OnceLock;
 
 /// The variable naming a server (any database on it) for tests.
 pub const TEST_DATABASE_ENV: &str = "MPS_TEST_DATABASE_URL";
+
+/// Why no test database could be had; the message says what to install or set.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct SetupError(String);
 
 /// Numbers the databases of this process.
 static NEXT_DATABASE: AtomicU32 = AtomicU32::new(0);
@@ -39,17 +43,18 @@ impl Drop for TestDb {
     fn drop(&mut self) {
         // FORCE ends connections still open (a pool being dropped in another thread).
         let sql = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name);
-        if let Ok(mut c) = self.admin.connect(postgres::NoTls) {
+        if let Ok(mut c) = self.admin.connect(NoTls) {
             let _ = c.batch_execute(&sql);
         }
     }
 }
 
 /// Creates a fresh, empty database (`mps_test_<pid>_<n>`).
-pub fn test_database() -> Result<TestDb, PgError> {
+pub fn test_database() -> Result<TestDb, SetupError> {
     let admin = admin_config()?;
-    let target = describe_target(&admin);
-    let mut client = connect(&admin, &target)?;
+    let mut client = admin
+        .connect(NoTls)
+        .map_err(|e| SetupError(format!("connecting to the test server: {}", describe(&e))))?;
     let n = NEXT_DATABASE.fetch_add(1, Ordering::Relaxed);
     // A name built from numbers only, so it needs no quoting: CREATE DATABASE takes no
     // parameters.
@@ -57,12 +62,7 @@ pub fn test_database() -> Result<TestDb, PgError> {
     client
         .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
         .and_then(|()| client.batch_execute(&format!("CREATE DATABASE {name}")))
-        .map_err(|e| PgError::Setup {
-            message: format!(
-                "creating database {name} on {target}: {}",
-                super::error::describe(&e)
-            ),
-        })?;
+        .map_err(|e| SetupError(format!("creating database {name}: {}", describe(&e))))?;
     let mut own = admin.clone();
     own.dbname(&name);
     Ok(TestDb {
@@ -73,14 +73,14 @@ pub fn test_database() -> Result<TestDb, PgError> {
 }
 
 /// The server to create test databases on.
-fn admin_config() -> Result<Config, PgError> {
+fn admin_config() -> Result<Config, SetupError> {
     if let Ok(url) = std::env::var(TEST_DATABASE_ENV) {
         if !url.trim().is_empty() {
-            return url.parse().map_err(|e: postgres::Error| PgError::Setup {
-                message: format!(
+            return url.parse().map_err(|e: postgres::Error| {
+                SetupError(format!(
                     "{TEST_DATABASE_ENV} does not parse: {}",
-                    super::error::describe(&e)
-                ),
+                    describe(&e)
+                ))
             });
         }
     }
@@ -88,13 +88,29 @@ fn admin_config() -> Result<Config, PgError> {
     let server = LOCAL
         .get_or_init(super::throwaway::start)
         .clone()
-        .map_err(|message| PgError::Setup { message })?;
+        .map_err(SetupError)?;
     server
         .admin_dsn
         .parse()
-        .map_err(|e: postgres::Error| PgError::Setup {
-            message: super::error::describe(&e),
-        })
+        .map_err(|e: postgres::Error| SetupError(describe(&e)))
+}
+
+/// The server's message, detail and hint, or the client-side error with its causes.
+pub(crate) fn describe(e: &postgres::Error) -> String {
+    if let Some(db) = e.as_db_error() {
+        let mut s = format!("{}: {}", db.severity(), db.message());
+        if let Some(hint) = db.hint() {
+            let _ = write!(s, " (hint: {hint})");
+        }
+        return s;
+    }
+    let mut s = e.to_string();
+    let mut cause = std::error::Error::source(e);
+    while let Some(c) = cause {
+        let _ = write!(s, ": {c}");
+        cause = c.source();
+    }
+    s
 }
 
 /// A `key=value` DSN for `config`, quoting every value.

@@ -46,9 +46,6 @@ pub enum PgError {
     /// A record could not be turned into rows.
     #[error("cannot encode record at line {line}: {message}")]
     Encode { line: u64, message: String },
-    /// Setting up a test database failed (see `test_database`).
-    #[error("cannot set up a test database: {message}")]
-    Setup { message: String },
 }
 
 impl PgError {

@@ -7,8 +7,10 @@
 //!   binary COPY into staging tables and one `INSERT … ON CONFLICT DO UPDATE` per table.
 //! * `jobs`: `jobs` / `job_items`, and the per-job advisory lock.
 //! * `freshness`: `--max-age` questions.
-//! * `testdb`, `bench`: a throw-away database for tests, and the COPY benchmark.
+//! * `bench` (feature `bench`): the COPY benchmark of `make bench`. Test databases come
+//!   from the `mps-testkit` crate, a dev-dependency.
 
+#[cfg(any(test, feature = "bench"))]
 mod bench;
 mod error;
 mod facts;
@@ -20,8 +22,6 @@ mod migrate;
 mod numeric;
 mod rows;
 mod store;
-mod testdb;
-mod throwaway;
 mod write;
 
 #[cfg(test)]
@@ -29,6 +29,7 @@ mod fixtures;
 #[cfg(test)]
 mod tests;
 
+#[cfg(any(test, feature = "bench"))]
 pub use bench::{bench_copy_vs_rows, BenchReport};
 pub use error::PgError;
 pub use facts::PgFacts;
@@ -36,5 +37,4 @@ pub use freshness::StaleApns;
 pub use jobs::{JobItem, JobLock, JobRow};
 pub use migrate::{applied_versions, migrate, Migration, MIGRATIONS};
 pub use store::{without_password, PgStore};
-pub use testdb::{test_database, TestDb, TEST_DATABASE_ENV};
 pub use write::BatchCounts;

@@ -1,8 +1,9 @@
-//! Tests against a real PostgreSQL (a fresh database each, see `testdb`). They fail, with
+//! Tests against a real PostgreSQL (a fresh database each, from `mps_testkit`). They fail, with
 //! the reason, when no server can be had.
 
 use super::fixtures::{self, apn, block, comprehensive, last_deed_number, search_matches};
 use super::*;
+use mps_testkit::{test_database, TestDb};
 use postgres::{Client, NoTls};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashSet};

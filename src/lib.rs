@@ -1,19 +1,25 @@
 //! mps: a batch collector of Maricopa County property records (library behind the `mps` binary).
+//!
+//! The layers below this crate are crates of their own, re-exported here under their module
+//! names: `ident` and `model` (shared vocabulary), `http`, `browser`, `source`, `engine`
+//! (with `input` and `cache`), and `sim`. This crate holds what a command puts together:
+//! the command line, settings, outputs and the PostgreSQL store, ledgers, progress, summary.
 
-pub mod browser;
-pub mod cache;
 pub mod cli;
 pub mod commands;
 pub mod config;
-pub mod engine;
-pub use mps_http as http;
-pub use mps_ident as ident;
-pub mod input;
 pub mod journal;
 pub mod ledger;
 pub mod progress;
-pub use mps_sim as sim;
-pub mod source;
 pub mod store;
 pub mod summary;
 pub mod version;
+
+pub use mps_browser as browser;
+pub use mps_engine as engine;
+pub use mps_engine::{cache, input};
+pub use mps_http as http;
+pub use mps_ident as ident;
+pub use mps_model as model;
+pub use mps_sim as sim;
+pub use mps_sources as source;

@@ -1,0 +1,381 @@
+//! The pipeline through its ports, with in-memory doubles for the output, the journal and
+//! the progress display: durability order, priorities, stop reasons. No row fetches
+//! anything: rows are invalid input or answered by the `skip` hook, so no host is needed.
+
+use super::context::Context;
+use super::job::{run, JobSpec, Skip, DEFAULT_STOP_GRACE};
+use super::pages::Pages;
+use super::ports::{JobPorts, Journal, JournalError, Progress, RecordSink};
+use super::stop::{Interrupt, StopReason};
+use crate::input::{InputItem, InputRow, InvalidRow};
+use mps_browser::PoolOptions;
+use mps_http::{HttpClient, HttpConfig};
+use mps_ident::{classify, SearchType};
+use mps_model::counts::Counts;
+use mps_model::record::{Record, RowStatus};
+use mps_model::{Mode, Priority, Strategy};
+use mps_sources::assessor::AssessorClient;
+use mps_sources::recorder::RecorderClient;
+use mps_sources::treasurer::TreasurerClient;
+use serde_json::Value;
+use std::io;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// What the doubles saw, in order.
+#[derive(Debug, Clone, PartialEq)]
+enum Event {
+    Write(u64),
+    Flush,
+    Finish,
+    Commit(Vec<u64>),
+    JournalFinish,
+}
+
+type Log = Arc<Mutex<Vec<Event>>>;
+
+fn push(log: &Log, e: Event) {
+    log.lock().unwrap().push(e);
+}
+
+struct MemorySink {
+    log: Log,
+    /// Writes fail with this error kind from the n-th write on.
+    fail_from: Option<(usize, io::ErrorKind)>,
+    writes: usize,
+}
+
+impl RecordSink for MemorySink {
+    fn write(&mut self, record: &Record) -> io::Result<()> {
+        self.writes += 1;
+        if let Some((n, kind)) = self.fail_from {
+            if self.writes >= n {
+                return Err(io::Error::new(kind, "test output failure"));
+            }
+        }
+        push(&self.log, Event::Write(record.line));
+        Ok(())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        push(&self.log, Event::Flush);
+        Ok(())
+    }
+    fn finish(&mut self) -> io::Result<()> {
+        push(&self.log, Event::Finish);
+        Ok(())
+    }
+}
+
+struct MemoryJournal {
+    log: Log,
+    fail: bool,
+}
+
+impl Journal for MemoryJournal {
+    fn commit(&mut self, records: &[Record]) -> Result<(), JournalError> {
+        if self.fail {
+            return Err(JournalError::Failed("test journal failure".into()));
+        }
+        push(
+            &self.log,
+            Event::Commit(records.iter().map(|r| r.line).collect()),
+        );
+        Ok(())
+    }
+    fn finish(&mut self, _: &str, _: &Value) -> Result<(), JournalError> {
+        push(&self.log, Event::JournalFinish);
+        Ok(())
+    }
+}
+
+struct Silent;
+
+impl Progress for Silent {
+    fn update(&mut self, _: &Counts) {}
+    fn tick(&mut self) {}
+    fn around_output(&mut self, write: &mut dyn FnMut() -> io::Result<()>) -> io::Result<()> {
+        write()
+    }
+    fn finish(&mut self, _: &Counts) {}
+}
+
+/// A context whose hosts are never reached: every row here is invalid or skipped.
+fn unreachable_context() -> Arc<Context> {
+    let http = HttpClient::new(HttpConfig::default()).unwrap();
+    let nowhere = "http://127.0.0.1:9";
+    Arc::new(Context::new(
+        Mode::Property,
+        Strategy::default(),
+        AssessorClient::new(http.clone(), nowhere, "", 1),
+        TreasurerClient::new(http.clone(), nowhere),
+        RecorderClient::new(http.clone(), nowhere, nowhere, 1),
+        Pages::new(PoolOptions::default(), http),
+        1,
+        10,
+    ))
+}
+
+fn spec(workers: usize, flush_every: usize, max_errors: u64) -> JobSpec {
+    JobSpec {
+        mode: Mode::Property,
+        workers,
+        default_priority: Priority::Normal,
+        max_errors,
+        max_runtime: None,
+        flush_every,
+        search_max_pages: 1,
+        dedupe_capacity: 16,
+        previous: None,
+        stop_grace: DEFAULT_STOP_GRACE,
+    }
+}
+
+fn valid(line: u64, apn: &str, priority: Option<Priority>) -> InputItem {
+    InputItem {
+        line,
+        raw: apn.to_string(),
+        outcome: Ok(InputRow {
+            identifier: classify(apn, SearchType::Apn).unwrap(),
+            priority,
+            search_type: SearchType::Apn,
+        }),
+    }
+}
+
+fn invalid(line: u64) -> InputItem {
+    InputItem {
+        line,
+        raw: "??".into(),
+        outcome: Err(InvalidRow {
+            reason: format!("line {line}: not an identifier"),
+        }),
+    }
+}
+
+fn record(line: u64, status: RowStatus) -> Record {
+    Record {
+        line,
+        input: String::new(),
+        search_type: None,
+        normalized: None,
+        priority: Priority::Normal,
+        mode: "property",
+        status,
+        apn: None,
+        apns: Vec::new(),
+        error: None,
+        assessor: None,
+        tax: None,
+        sales: None,
+        documents: None,
+    }
+}
+
+/// Answers every row itself, with `status`.
+fn answer_all(status: RowStatus) -> Skip {
+    Arc::new(move |item: &InputItem| Some(record(item.line, status)))
+}
+
+struct Run {
+    log: Vec<Event>,
+    outcome: super::job::JobOutcome,
+}
+
+fn run_job(
+    items: impl Iterator<Item = InputItem> + Send + 'static,
+    spec: &JobSpec,
+    skip: Option<Skip>,
+    sink_fails: Option<(usize, io::ErrorKind)>,
+    journal_fails: bool,
+    interrupt: &Interrupt,
+) -> Run {
+    let log: Log = Arc::default();
+    let sink = MemorySink {
+        log: Arc::clone(&log),
+        fail_from: sink_fails,
+        writes: 0,
+    };
+    let mut journal = MemoryJournal {
+        log: Arc::clone(&log),
+        fail: journal_fails,
+    };
+    let ports = JobPorts {
+        sink: Box::new(sink),
+        journal: &mut journal,
+        progress: Box::new(Silent),
+    };
+    let outcome = run(
+        items.map(Ok),
+        spec,
+        unreachable_context(),
+        interrupt,
+        ports,
+        skip,
+    );
+    let log = log.lock().unwrap().clone();
+    Run { log, outcome }
+}
+
+#[test]
+fn every_commit_follows_a_flush_of_exactly_the_records_it_commits() {
+    let items: Vec<_> = (2..=41).map(invalid).collect();
+    let r = run_job(
+        items.into_iter(),
+        &spec(3, 4, 0),
+        None,
+        None,
+        false,
+        &Interrupt::new(),
+    );
+    assert_eq!(r.outcome.counts.invalid, 40);
+    assert!(r.outcome.stop.is_none());
+    let mut written_unflushed: Vec<u64> = Vec::new();
+    let mut flushed: Vec<u64> = Vec::new();
+    let mut committed = 0;
+    for e in &r.log {
+        match e {
+            Event::Write(line) => written_unflushed.push(*line),
+            Event::Flush | Event::Finish => flushed.append(&mut written_unflushed),
+            Event::Commit(lines) => {
+                assert_eq!(
+                    lines, &flushed,
+                    "a commit holds exactly the flushed records"
+                );
+                committed += lines.len();
+                flushed.clear();
+            }
+            Event::JournalFinish => {}
+        }
+    }
+    assert_eq!(committed, 40);
+    assert!(written_unflushed.is_empty() && flushed.is_empty());
+}
+
+#[test]
+fn waiting_rows_are_taken_by_priority() {
+    // The one worker takes the first row and is held there while the others queue up
+    // behind it: the input yields them only once that row is being processed.
+    let (taken_tx, taken_rx) = crossbeam_channel::bounded::<()>(1);
+    let first = std::iter::once(valid(2, "123-45-678", None));
+    let rest = [
+        valid(3, "123-45-679", Some(Priority::Low)),
+        valid(4, "123-45-680", Some(Priority::High)),
+        valid(5, "123-45-681", Some(Priority::Urgent)),
+    ];
+    let gated = first.chain(
+        std::iter::once_with(move || {
+            let _ = taken_rx.recv();
+            rest
+        })
+        .flatten(),
+    );
+    let skip: Skip = Arc::new(move |item: &InputItem| {
+        if item.line == 2 {
+            let _ = taken_tx.send(());
+            std::thread::sleep(Duration::from_millis(300));
+        }
+        Some(record(item.line, RowStatus::Ok))
+    });
+    let r = run_job(
+        gated,
+        &spec(1, 1, 0),
+        Some(skip),
+        None,
+        false,
+        &Interrupt::new(),
+    );
+    let order: Vec<u64> = r
+        .log
+        .iter()
+        .filter_map(|e| match e {
+            Event::Write(line) => Some(*line),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(order, vec![2, 5, 4, 3]);
+    assert_eq!(r.outcome.counts.ok, 4);
+}
+
+#[test]
+fn max_errors_stops_the_job_with_its_reason() {
+    let items: Vec<_> = (2..=200)
+        .map(|l| valid(l, &format!("123-45-{l:03}"), None))
+        .collect();
+    let skip = answer_all(RowStatus::Failed);
+    let r = run_job(
+        items.into_iter(),
+        &spec(2, 1, 3),
+        Some(skip),
+        None,
+        false,
+        &Interrupt::new(),
+    );
+    assert_eq!(r.outcome.stop, Some(StopReason::MaxErrors(3)));
+    assert!(r.outcome.counts.failed >= 3);
+    assert!(r.outcome.counts.done() < 199, "the job stopped early");
+}
+
+#[test]
+fn a_closed_output_stops_the_job_and_records_nothing_it_did_not_flush() {
+    let items: Vec<_> = (2..=30).map(invalid).collect();
+    let sink_fails = Some((5, io::ErrorKind::BrokenPipe));
+    let r = run_job(
+        items.into_iter(),
+        &spec(1, 2, 0),
+        None,
+        sink_fails,
+        false,
+        &Interrupt::new(),
+    );
+    assert_eq!(r.outcome.stop, Some(StopReason::OutputClosed));
+    let committed: usize = r
+        .log
+        .iter()
+        .map(|e| match e {
+            Event::Commit(lines) => lines.len(),
+            _ => 0,
+        })
+        .sum();
+    assert_eq!(committed as u64, r.outcome.counts.done());
+    assert!(
+        committed <= 4,
+        "only the records written before the failure"
+    );
+}
+
+#[test]
+fn a_failing_journal_stops_the_job_and_no_row_counts_as_done() {
+    let items: Vec<_> = (2..=20).map(invalid).collect();
+    let r = run_job(
+        items.into_iter(),
+        &spec(1, 1, 0),
+        None,
+        None,
+        true,
+        &Interrupt::new(),
+    );
+    assert!(
+        matches!(&r.outcome.stop, Some(StopReason::StoreError(m)) if m.contains("test journal failure")),
+        "{:?}",
+        r.outcome.stop
+    );
+    assert_eq!(r.outcome.counts.done(), 0);
+    assert!(r.outcome.unwritten >= 1);
+}
+
+#[test]
+fn a_signal_stops_the_job_as_interrupted() {
+    let interrupt = Interrupt::new();
+    interrupt.raise(15);
+    let items: Vec<_> = (2..=500).map(invalid).collect();
+    let r = run_job(
+        items.into_iter(),
+        &spec(1, 1, 0),
+        None,
+        None,
+        false,
+        &interrupt,
+    );
+    assert_eq!(r.outcome.stop, Some(StopReason::Interrupted(15)));
+    assert!(r.outcome.counts.done() < 499);
+}

@@ -1,0 +1,169 @@
+//! One row's work across the sources, as its mode asks: which steps run, in what order, and
+//! which of them overlap.
+
+use super::assessor_step::{self, AssessorResult};
+use super::block;
+use super::context::Context;
+use super::{documents_step, sales_step, tax_step};
+use mps_ident::{Apn, Identifier};
+use mps_model::blocks::SourceStatus;
+use mps_model::mode::Mode;
+use mps_model::record::SourceBlock;
+
+/// Everything a row produced (shared with duplicate rows of the same identifier).
+#[derive(Debug, Clone)]
+pub struct RowResult {
+    pub assessor: Option<SourceBlock>,
+    pub tax: Option<SourceBlock>,
+    pub sales: Option<SourceBlock>,
+    pub documents: Option<SourceBlock>,
+    pub apns: Vec<Apn>,
+    pub warning: Option<String>,
+    /// Set when the whole batch must stop (a refused token).
+    pub fatal: Option<String>,
+}
+
+impl RowResult {
+    fn from_assessor(a: AssessorResult) -> Self {
+        RowResult {
+            assessor: Some(a.block),
+            tax: None,
+            sales: None,
+            documents: None,
+            apns: a.apns,
+            warning: a.warning,
+            fatal: a.fatal,
+        }
+    }
+
+    /// Roughly the bytes this result holds (its JSON trees, strings and nodes): the weight
+    /// the duplicate-row cache counts against its budget.
+    pub fn approx_bytes(&self) -> usize {
+        fn value(v: &serde_json::Value) -> usize {
+            use serde_json::Value;
+            // A node costs its enum slot; strings and maps add their text.
+            32 + match v {
+                Value::String(s) => s.len(),
+                Value::Array(a) => a.iter().map(value).sum(),
+                Value::Object(o) => o.iter().map(|(k, v)| 32 + k.len() + value(v)).sum(),
+                _ => 0,
+            }
+        }
+        let blocks: usize = [&self.assessor, &self.tax, &self.sales, &self.documents]
+            .into_iter()
+            .flatten()
+            .map(|b| {
+                let text = [&b.fetched_at, &b.url, &b.error]
+                    .into_iter()
+                    .flatten()
+                    .map(String::len)
+                    .sum::<usize>();
+                std::mem::size_of::<SourceBlock>() + text + b.data.as_ref().map_or(0, value)
+            })
+            .sum();
+        std::mem::size_of::<Self>() + blocks + self.apns.len() * std::mem::size_of::<Apn>()
+    }
+
+    /// Failed results are not shared: a later duplicate row tries again.
+    pub fn shareable(&self) -> bool {
+        [&self.assessor, &self.tax, &self.sales, &self.documents]
+            .into_iter()
+            .flatten()
+            .all(|b| b.status != SourceStatus::Failed)
+    }
+}
+
+/// Runs every step the mode needs for one identifier (or, when retrying one source, that
+/// source's step and what it depends on).
+pub fn run(ctx: &Context, id: &Identifier) -> RowResult {
+    let pages = ctx.search_max_pages;
+    let mode = match ctx.only.as_deref() {
+        Some("assessor") if matches!(ctx.mode, Mode::Search | Mode::Validate) => ctx.mode,
+        Some("assessor") => Mode::Property,
+        Some("tax") => Mode::Tax,
+        Some("sales") => Mode::Sales,
+        Some("documents") => Mode::Documents,
+        _ => ctx.mode,
+    };
+    match mode {
+        Mode::Search | Mode::Property | Mode::Validate => {
+            RowResult::from_assessor(assessor_step::run(&ctx.assessor, ctx.mode, id, pages))
+        }
+        Mode::Tax => {
+            // An APN needs no Assessor call; an address or owner is resolved first.
+            let mut out = match id {
+                Identifier::Apn(apn) => RowResult {
+                    assessor: None,
+                    tax: None,
+                    sales: None,
+                    documents: None,
+                    apns: vec![*apn],
+                    warning: None,
+                    fatal: None,
+                },
+                other => RowResult::from_assessor(assessor_step::run(
+                    &ctx.assessor,
+                    Mode::Search,
+                    other,
+                    pages,
+                )),
+            };
+            out.tax = Some(after_resolution(&out, || tax_step::run(ctx, &out.apns)));
+            out
+        }
+        Mode::Sales | Mode::Documents | Mode::Comprehensive => full(ctx, id, mode),
+    }
+}
+
+/// Runs `step` unless the resolution found nothing or failed.
+fn after_resolution(out: &RowResult, step: impl FnOnce() -> SourceBlock) -> SourceBlock {
+    match out.assessor.as_ref().map(|b| b.status) {
+        Some(SourceStatus::Failed) => block::skipped("not run: the Assessor step failed"),
+        _ if out.apns.is_empty() => block::skipped("not run: no parcel to look up"),
+        _ => step(),
+    }
+}
+
+/// Modes that need the parcel record (owners, last deed) and, for comprehensive, the tax too.
+fn full(ctx: &Context, id: &Identifier, mode: Mode) -> RowResult {
+    let pages = ctx.search_max_pages;
+    let wants_tax = mode == Mode::Comprehensive;
+    let overlap = ctx.strategy.overlaps_steps();
+    // With an APN in hand, the Treasurer does not wait for the Assessor.
+    let (assessor, early_tax) = match id {
+        Identifier::Apn(apn) if wants_tax && overlap => std::thread::scope(|s| {
+            let tax = s.spawn(|| tax_step::run(ctx, &[*apn]));
+            let a = assessor_step::run(&ctx.assessor, Mode::Property, id, pages);
+            (a, tax.join().ok())
+        }),
+        _ => (
+            assessor_step::run(&ctx.assessor, Mode::Property, id, pages),
+            None,
+        ),
+    };
+    let parcels = assessor.parcels.clone();
+    let mut out = RowResult::from_assessor(assessor);
+    if wants_tax {
+        out.tax = Some(match early_tax {
+            Some(tax) => tax,
+            None => after_resolution(&out, || tax_step::run(ctx, &out.apns)),
+        });
+    }
+    let wants_sales = matches!(mode, Mode::Sales | Mode::Comprehensive);
+    let wants_docs = matches!(mode, Mode::Documents | Mode::Comprehensive);
+    let (sales, documents) = if overlap && wants_sales && wants_docs {
+        std::thread::scope(|s| {
+            let docs = s.spawn(|| after_resolution(&out, || documents_step::run(ctx, &parcels)));
+            let sales = after_resolution(&out, || sales_step::run(ctx, &parcels));
+            (Some(sales), docs.join().ok())
+        })
+    } else {
+        (
+            wants_sales.then(|| after_resolution(&out, || sales_step::run(ctx, &parcels))),
+            wants_docs.then(|| after_resolution(&out, || documents_step::run(ctx, &parcels))),
+        )
+    };
+    out.sales = sales;
+    out.documents = documents;
+    out
+}

@@ -1,0 +1,7 @@
+//! The Maricopa County Assessor: JSON API client and parsers.
+
+pub mod client;
+pub mod parse;
+
+pub use crate::tally::{Found, Tally};
+pub use client::{AssessorClient, SearchOutcome};

@@ -1,0 +1,50 @@
+//! Reading a county response body as JSON, refusing the HTML pages (maintenance, 404,
+//! Cloudflare challenges) that the services send where JSON was expected.
+
+use super::SourceError;
+use mps_http::Response;
+use serde_json::Value;
+
+/// Whether the body is an HTML page (by its type or its first character).
+pub fn is_html(resp: &Response) -> bool {
+    let first = resp.body.iter().find(|b| !b.is_ascii_whitespace());
+    let html = resp
+        .content_type
+        .as_deref()
+        .is_some_and(|ct| ct.contains("html"));
+    first == Some(&b'<') || html
+}
+
+/// Where JSON is expected, an HTML answer is a maintenance or error page: worth a retry.
+pub fn json_usable(resp: &Response) -> bool {
+    !is_html(resp)
+}
+
+/// Whether an HTML page says the site is down for maintenance or unavailable for a while:
+/// worth a retry, where a page of another layout (the site changed) is not.
+pub fn is_maintenance_page(resp: &Response) -> bool {
+    const SIGNS: [&str; 4] = [
+        "maintenance",
+        "temporarily unavailable",
+        "service unavailable",
+        "be back soon",
+    ];
+    let text = String::from_utf8_lossy(&resp.body).to_ascii_lowercase();
+    is_html(resp) && SIGNS.iter().any(|s| text.contains(s))
+}
+
+/// The body as JSON; an HTML body is `NotJson`, malformed JSON is `BadJson`, both naming
+/// `source_name` and the URL.
+pub fn json(source_name: &'static str, resp: &Response) -> Result<Value, SourceError> {
+    if is_html(resp) {
+        return Err(SourceError::NotJson {
+            source_name,
+            url: resp.url.clone(),
+        });
+    }
+    serde_json::from_slice(&resp.body).map_err(|e| SourceError::BadJson {
+        source_name,
+        url: resp.url.clone(),
+        message: e.to_string(),
+    })
+}

@@ -1,7 +1,0 @@
-//! The Maricopa County Assessor: JSON API client and parsers.
-
-pub mod client;
-pub mod parse;
-
-pub use crate::source::tally::{Found, Tally};
-pub use client::{AssessorClient, SearchOutcome};

@@ -5,6 +5,7 @@ pub mod cache;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod csv_scan;
 pub mod engine;
 pub use mps_http as http;
 pub use mps_ident as ident;

@@ -17,7 +17,7 @@ pub mod version;
 
 pub use mps_browser as browser;
 pub use mps_engine as engine;
-pub use mps_engine::{cache, input};
+pub use mps_engine::{cache, csv_scan, input};
 pub use mps_http as http;
 pub use mps_ident as ident;
 pub use mps_model as model;

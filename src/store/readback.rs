@@ -13,6 +13,7 @@
 //! A single record larger than [`MAX_RECORD_BYTES`] is an error, not an allocation.
 
 use super::Format;
+use crate::csv_scan::CsvScanner;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::Path;
@@ -85,7 +86,7 @@ impl Records {
     /// the end of the file.
     fn raw_line(&mut self) -> Result<Option<Vec<u8>>, ReadbackError> {
         let mut buf = Vec::new();
-        let mut in_quotes = false;
+        let mut csv = CsvScanner::new();
         loop {
             let start = buf.len();
             let n = (&mut self.reader)
@@ -106,8 +107,10 @@ impl Records {
                 return Ok((!buf.is_empty()).then_some(buf));
             }
             if self.format == Format::Csv {
-                in_quotes ^= buf[start..].iter().filter(|b| **b == b'"').count() % 2 == 1;
-                if in_quotes {
+                for &b in &buf[start..] {
+                    csv.step(b);
+                }
+                if csv.in_quotes() {
                     continue; // a newline inside a quoted cell
                 }
             }
@@ -277,6 +280,27 @@ mod tests {
         assert_eq!(recs[0].0, Some(2));
         assert_eq!(recs[0].1, "2,a,\"multi\nline\"\n2,a,second\n");
         assert_eq!(recs[1], (Some(3), "3,b,c\n".to_string()));
+    }
+
+    #[test]
+    fn csv_quoted_newline_and_doubled_quote_at_the_read_buffer_boundary() {
+        // The reader's 64 KiB buffer ends at each byte of `"a""\n""b"` in turn.
+        let header = "line,input,x\n";
+        let quoted = "3,\"a\"\"\n\"\"b\",x\n";
+        for shift in 0..10 {
+            let pad = 64 * 1024 - header.len() - "2,,ok\n".len() - shift;
+            let row2 = format!("2,{},ok\n", "p".repeat(pad));
+            let (recs, _) = read(Format::Csv, &format!("{header}{row2}{quoted}4,b,y\n"));
+            assert_eq!(
+                recs,
+                vec![
+                    (Some(2), row2.clone()),
+                    (Some(3), quoted.to_string()),
+                    (Some(4), "4,b,y\n".to_string())
+                ],
+                "shift {shift}"
+            );
+        }
     }
 
     #[test]

@@ -25,6 +25,7 @@ use std::path::Path;
 
 use csv::ByteRecord;
 
+use crate::csv_scan::{Byte, CsvScanner};
 use mps_ident::{classify, Identifier, SearchType};
 use mps_model::Priority;
 
@@ -539,25 +540,15 @@ impl Iterator for Results {
     }
 }
 
-/// Where the scanner is within the CSV grammar (csv's default dialect: `,`, `"`, doubled quotes).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Scan {
-    StartRecord,
-    StartField,
-    InField,
-    InQuoted,
-    QuoteInQuoted,
-}
-
 /// Passes bytes through to csv while recording the physical line where each record starts.
 ///
 /// csv's own `Position::line()` is where the previous record ended, so it is wrong after blank
-/// lines and CRLF; this mirrors csv's grammar to get the real line, and stops the read (with an
-/// I/O error) when one record grows past `limit` bytes, so a file that is no CSV cannot take all
-/// memory.
+/// lines and CRLF; this follows csv's grammar ([`CsvScanner`]) to get the real line, and stops
+/// the read (with an I/O error) when one record grows past `limit` bytes, so a file that is no
+/// CSV cannot take all memory.
 struct LineTracker<R> {
     inner: R,
-    scan: Scan,
+    csv: CsvScanner,
     /// The physical line of the next byte (CR, LF and CRLF each end a line).
     line: u64,
     after_cr: bool,
@@ -578,7 +569,7 @@ impl<R> LineTracker<R> {
     fn new(inner: R, limit: u64) -> Self {
         LineTracker {
             inner,
-            scan: Scan::StartRecord,
+            csv: CsvScanner::new(),
             line: 1,
             after_cr: false,
             offset: 0,
@@ -591,19 +582,11 @@ impl<R> LineTracker<R> {
     }
 
     fn step(&mut self, b: u8) {
-        let terminator = b == b'\r' || b == b'\n';
-        self.scan = match (self.scan, b) {
-            (Scan::StartRecord, _) if terminator => Scan::StartRecord,
-            (Scan::StartRecord, _) => {
-                self.starts.push_back(self.line);
-                self.record_start = self.offset;
-                Scan::StartField.after(b)
-            }
-            (Scan::InQuoted, b'"') => Scan::QuoteInQuoted,
-            (Scan::InQuoted, _) => Scan::InQuoted,
-            (Scan::QuoteInQuoted, b'"') => Scan::InQuoted,
-            (state, _) => state.after(b),
-        };
+        let between = self.csv.between_records();
+        if self.csv.step(b) != Byte::Blank && between {
+            self.starts.push_back(self.line);
+            self.record_start = self.offset;
+        }
         // Lines are counted after the byte: a CRLF pair is one line end.
         match b {
             b'\n' if self.after_cr => self.after_cr = false,
@@ -615,19 +598,6 @@ impl<R> LineTracker<R> {
             _ => self.after_cr = false,
         }
         self.offset += 1;
-    }
-}
-
-impl Scan {
-    /// The next state from an unquoted position (start of field, inside a field, after a
-    /// closing quote).
-    fn after(self, b: u8) -> Scan {
-        match (self, b) {
-            (Scan::StartField, b'"') => Scan::InQuoted,
-            (_, b',') => Scan::StartField,
-            (_, b'\r' | b'\n') => Scan::StartRecord,
-            _ => Scan::InField,
-        }
     }
 }
 
@@ -659,7 +629,7 @@ impl<R: Read> Read for LineTracker<R> {
                 self.bom = BOM.len();
             }
             self.step(b);
-            if self.scan != Scan::StartRecord && self.offset - self.record_start > self.limit {
+            if !self.csv.between_records() && self.offset - self.record_start > self.limit {
                 self.over_limit = self.starts.back().copied();
                 return Err(io::Error::new(
                     io::ErrorKind::InvalidData,

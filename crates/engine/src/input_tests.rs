@@ -226,6 +226,42 @@ impl Read for Chunked {
     }
 }
 
+/// Hands out at most `max` bytes per read.
+struct Trickle {
+    data: io::Cursor<Vec<u8>>,
+    max: usize,
+}
+
+impl Read for Trickle {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = buf.len().min(self.max);
+        self.data.read(&mut buf[..n])
+    }
+}
+
+#[test]
+fn quoted_newline_and_doubled_quote_across_every_read_boundary() {
+    // Line 2's record spans lines 2-4: its quoted cells hold a newline (LF, then CRLF) with
+    // a doubled quote right before and right after it.
+    let data = b"owner,note\n\"DOE \"\"\nJR\"\" JOHN\",\"a\"\"\r\n\"\"b\"\nSMITH JANE,x\n";
+    let whole = summary(&read(data));
+    let lines: Vec<u64> = whole.iter().map(|(line, _)| *line).collect();
+    assert_eq!(lines, vec![2, 5], "{whole:?}");
+    for max in 1..=data.len() {
+        let trickle = Trickle {
+            data: io::Cursor::new(data.to_vec()),
+            max,
+        };
+        let r = InputReader::from_reader(Box::new(trickle), "test.csv", InputOptions::default())
+            .unwrap();
+        assert_eq!(
+            summary(&r.collect::<Vec<_>>()),
+            whole,
+            "reads of {max} bytes"
+        );
+    }
+}
+
 #[test]
 fn a_record_over_the_limit_stops_the_read() {
     let mut data = b"apn\n123-45-678\n".to_vec();

@@ -5,6 +5,7 @@ pub mod assessor_step;
 pub mod block;
 pub mod cache;
 pub mod context;
+pub mod csv_scan;
 pub mod dedupe;
 pub mod documents_step;
 pub mod input;

@@ -2,10 +2,11 @@
 //!
 //! A quoted cell may hold newlines, so a torn file can end inside a quoted cell with a newline
 //! as its last byte: splitting on lines would take that half record for a whole one. The
-//! scanner therefore tracks RFC 4180 quoting byte by byte (a doubled `""` inside quotes just
-//! leaves and re-enters the quoted state, which is all a boundary scan needs).
+//! scan therefore follows RFC 4180 quoting byte by byte ([`CsvScanner`], the grammar the csv
+//! crate reads with), and a record ends at an LF outside quotes.
 
 use super::{unreadable, Scan};
+use crate::csv_scan::{Byte, CsvScanner};
 use crate::ledger::LedgerError;
 use std::collections::BTreeSet;
 use std::io::BufRead;
@@ -38,7 +39,7 @@ pub(super) fn scan(
     let mut physical = 0u64;
     let mut seen = 0u64;
     let mut start = 0u64;
-    let mut in_quotes = false;
+    let mut csv = CsvScanner::new();
     let mut first = Vec::new();
     let mut first_done = false;
     let mut blank = true;
@@ -53,7 +54,9 @@ pub(super) fn scan(
         }
         let n = chunk.len();
         for (i, &b) in chunk.iter().enumerate() {
-            if !in_quotes && b == b'\n' {
+            let byte = csv.step(b);
+            // A CR alone does not end a record here: the LF of its CRLF may be torn off.
+            if b == b'\n' && matches!(byte, Byte::RecordEnd | Byte::Blank) {
                 let end = offset + i as u64 + 1;
                 physical += 1;
                 if !blank {
@@ -89,10 +92,7 @@ pub(super) fn scan(
                 blank = true;
                 continue;
             }
-            if b == b'"' {
-                in_quotes = !in_quotes;
-            }
-            if !in_quotes && b == b',' {
+            if byte == Byte::Delimiter {
                 first_done = true;
             } else if !first_done && first.len() < MAX_FIRST_CELL {
                 first.push(b);

@@ -106,6 +106,24 @@ fn csv_multi_line_quoted_record_cut_in_the_middle_is_removed_entirely() {
 }
 
 #[test]
+fn csv_quoted_newline_and_doubled_quote_across_every_buffer_boundary() {
+    // Quoted cells holding a newline with a doubled quote right before and after it; every
+    // byte of them lands at the end of a buffer for some capacity.
+    let kept = format!("{HEADER}2,\"say \"\"\nhi\"\"\",ok,X\r\n3,\"\"\"\n\"\"\",ok,Y\n");
+    let text = format!("{kept}4,\"a\"\"\nb");
+    for capacity in 1..=text.len() {
+        let reader = std::io::BufReader::with_capacity(capacity, text.as_bytes());
+        let scan = match csv::scan(reader, Path::new("out"), None) {
+            Ok(s) => s,
+            Err(e) => panic!("capacity {capacity}: {e}"),
+        };
+        assert_eq!(scan.done_lines, lines(&[2, 3]), "capacity {capacity}");
+        assert_eq!(scan.records, 2, "capacity {capacity}");
+        assert_eq!(scan.keep, kept.len() as u64, "capacity {capacity}");
+    }
+}
+
+#[test]
 fn csv_last_record_group_needs_its_ledger_entry() {
     // Line 3 resolved to several parcels: its rows may stop between two of them.
     let kept = format!("{HEADER}2,a,ok,SMITH\n");

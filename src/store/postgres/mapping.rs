@@ -6,7 +6,7 @@
 //! a failed block has none and so changes nothing that is stored.
 
 use super::error::PgError;
-use super::numeric::Numeric;
+use super::numeric;
 use super::rows::{
     dedup, DocumentRow, LinkRow, PaymentRow, PropertyRow, SaleRow, TaxBillRow, ValuationRow,
 };
@@ -139,7 +139,7 @@ impl Rows {
                 lpv: v["limited_property_value"].as_i64(),
                 legal_class_code: text(v, "legal_class_code"),
                 legal_class: text(v, "legal_class"),
-                assessment_ratio: v["assessment_ratio"].as_f64().and_then(Numeric::exact),
+                assessment_ratio: v["assessment_ratio"].as_f64().and_then(numeric::exact),
                 assessed_lpv: v["assessed_lpv"].as_i64(),
                 assessed_fcv: v["assessed_fcv"].as_i64(),
                 use_code: text(v, "use_code"),
@@ -185,16 +185,16 @@ impl Rows {
                     tax_year,
                     seq,
                     paid_on: date(p, "date"),
-                    amount: p["amount"].as_f64().and_then(Numeric::cents),
+                    amount: p["amount"].as_f64().and_then(numeric::cents),
                     description: text(p, "description"),
                 })
                 .collect();
             self.tax_bills.push(TaxBillRow {
                 apn: apn.clone(),
                 tax_year,
-                billed: y["billed"].as_f64().and_then(Numeric::cents),
-                paid: y["paid"].as_f64().and_then(Numeric::cents),
-                due: y["due"].as_f64().and_then(Numeric::cents),
+                billed: y["billed"].as_f64().and_then(numeric::cents),
+                paid: y["paid"].as_f64().and_then(numeric::cents),
+                due: y["due"].as_f64().and_then(numeric::cents),
                 status: text(y, "status"),
                 lien: y["lien"].as_bool(),
                 fetched_at: Some(at),

@@ -2,9 +2,9 @@
 //! columns with their exact PostgreSQL types (binary COPY needs them) and the
 //! `ON CONFLICT` clause that merges a new row into a stored one.
 
-use super::numeric::Numeric;
 use chrono::{DateTime, NaiveDate, Utc};
 use postgres::types::{ToSql, Type};
+use rust_decimal::Decimal;
 use serde_json::Value;
 use std::collections::HashMap;
 use std::hash::Hash;
@@ -172,7 +172,7 @@ pub(crate) struct ValuationRow {
     pub lpv: Option<i64>,
     pub legal_class_code: Option<String>,
     pub legal_class: Option<String>,
-    pub assessment_ratio: Option<Numeric>,
+    pub assessment_ratio: Option<Decimal>,
     pub assessed_lpv: Option<i64>,
     pub assessed_fcv: Option<i64>,
     pub use_code: Option<String>,
@@ -243,9 +243,9 @@ pub(crate) const VALUATIONS: Table = Table {
 pub(crate) struct TaxBillRow {
     pub apn: String,
     pub tax_year: i32,
-    pub billed: Option<Numeric>,
-    pub paid: Option<Numeric>,
-    pub due: Option<Numeric>,
+    pub billed: Option<Decimal>,
+    pub paid: Option<Decimal>,
+    pub due: Option<Decimal>,
     pub status: Option<String>,
     pub lien: Option<bool>,
     pub fetched_at: Option<DateTime<Utc>>,
@@ -307,7 +307,7 @@ pub(crate) struct PaymentRow {
     pub tax_year: i32,
     pub seq: i32,
     pub paid_on: Option<NaiveDate>,
-    pub amount: Option<Numeric>,
+    pub amount: Option<Decimal>,
     pub description: Option<String>,
 }
 

@@ -498,3 +498,83 @@ fn the_benchmark_writes_both_ways_and_cleans_up() {
         .get(0);
     assert_eq!(left, 0);
 }
+
+/// Decimals reach PostgreSQL unchanged both ways they are sent (binary COPY, as the batch
+/// writer does, and as parameters), and come back as the same values.
+#[test]
+fn decimals_round_trip_through_copy_and_parameters() {
+    use postgres::binary_copy::BinaryCopyInWriter;
+    use postgres::types::Type;
+    use rust_decimal::Decimal;
+
+    let dec = |text: &str| Decimal::from_str_exact(text).unwrap();
+    // (sent, as `numeric` text, as `numeric(14, 2)` text). The hand-written encoder sent
+    // "-0.00" with its scale (reading back "0.00" from a plain `numeric`); a zero Decimal
+    // goes with scale 0. The `numeric(14, 2)` money columns read "0.00" either way.
+    let cases = [
+        (dec("12345.678"), "12345.678", "12345.68"),
+        (dec("-0.0001"), "-0.0001", "0.00"),
+        (dec("10000"), "10000", "10000.00"),
+        (dec("-0.00"), "0", "0.00"),
+        (numeric::cents(1234.5).unwrap(), "1234.50", "1234.50"),
+        (numeric::cents(-2210.5).unwrap(), "-2210.50", "-2210.50"),
+        (numeric::cents(0.0).unwrap(), "0", "0.00"),
+        (
+            numeric::cents(999_999_999_999.98).unwrap(),
+            "999999999999.98",
+            "999999999999.98",
+        ),
+        (numeric::exact(0.1).unwrap(), "0.1", "0.10"),
+        (numeric::exact(0.16).unwrap(), "0.16", "0.16"),
+        (
+            numeric::exact(1e-20).unwrap(),
+            "0.00000000000000000001",
+            "0.00",
+        ),
+        (
+            numeric::exact(123_456_789.123_456_78).unwrap(),
+            "123456789.12345678",
+            "123456789.12",
+        ),
+        (
+            dec("79228162514264337593543950335"),
+            "79228162514264337593543950335",
+            "",
+        ),
+    ];
+
+    let db = db();
+    let mut c = client(&db);
+    let mut tx = c.transaction().unwrap();
+    tx.batch_execute("CREATE TEMP TABLE d (seq int4, v numeric) ON COMMIT DROP")
+        .unwrap();
+    let sink = tx
+        .copy_in("COPY d (seq, v) FROM STDIN (FORMAT binary)")
+        .unwrap();
+    let mut writer = BinaryCopyInWriter::new(sink, &[Type::INT4, Type::NUMERIC]);
+    for (seq, (value, _, _)) in (0i32..).zip(&cases) {
+        writer.write(&[&seq, value]).unwrap();
+    }
+    assert_eq!(writer.finish().unwrap(), cases.len() as u64);
+    let copied: Vec<(String, Decimal)> = tx
+        .query("SELECT v::text, v FROM d ORDER BY seq", &[])
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    for ((value, text, money), (copied_text, copied)) in cases.iter().zip(&copied) {
+        assert_eq!(copied_text, text, "COPY of {value}");
+        assert_eq!(copied, value, "COPY of {value}");
+        let r = tx
+            .query_one(
+                "SELECT $1::numeric::text, $1::numeric, \
+                 CASE WHEN abs($1::numeric) < 1e12 THEN $1::numeric(14, 2)::text ELSE '' END",
+                &[value],
+            )
+            .unwrap();
+        assert_eq!(r.get::<_, String>(0), *text, "parameter {value}");
+        assert_eq!(r.get::<_, Decimal>(1), *value, "parameter {value}");
+        assert_eq!(r.get::<_, String>(2), *money, "parameter {value}");
+    }
+    tx.commit().unwrap();
+}

@@ -28,6 +28,7 @@ mod region;
 mod render;
 mod search;
 mod server;
+mod service;
 mod stats;
 mod treasurer;
 mod truth;
@@ -45,7 +46,8 @@ pub use recorder::{
     DEFAULT_PAGE_SIZE as RECORDER_DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE as RECORDER_MAX_PAGE_SIZE,
     TOTAL_CAP as RECORDER_TOTAL_CAP,
 };
-pub use server::{Service, Simulator};
+pub use server::Simulator;
+pub use service::Service;
 pub use stats::{SimStats, SourceStats};
 pub use treasurer::{TaxTruth, TaxYearTruth, Treasurer};
 pub use truth::{OwnerTruth, ParcelTruth, ResidentialTruth, ValuationTruth};

@@ -28,7 +28,7 @@ use super::truth::{recorder_date, DocumentTruth};
 use super::web;
 use super::WEB_PREFIX;
 use crate::county::County;
-use crate::server::Service;
+use crate::service::Service;
 use crate::wire::{percent_decode, SimRequest, SimResponse};
 
 /// Rows per page when `pageSize` is absent.

@@ -32,6 +32,7 @@ mod calendar;
 mod current;
 mod html;
 mod legacy;
+mod page_parts;
 mod session;
 mod statement;
 

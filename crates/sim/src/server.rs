@@ -26,11 +26,11 @@ use super::county::County;
 use super::faults::{spread_latency, FaultKind, Faults};
 use super::http1::serve_connection;
 use super::limit::TokenBucket;
+use super::options::SimOptions;
 use super::service::Service;
 use super::stats::{SimStats, StatsRecorder};
 use super::wire::Wire;
 use super::wire::{not_found_page, SimRequest, SimResponse};
-use super::SimOptions;
 use mps_ident::Apn;
 use mps_model::Source;
 

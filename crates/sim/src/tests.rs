@@ -8,6 +8,7 @@ use serde_json::Value;
 use super::*;
 use mps_ident::matching::owner_matches;
 use mps_ident::Apn;
+use mps_model::Source;
 
 struct Got {
     status: u16,

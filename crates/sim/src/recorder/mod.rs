@@ -49,6 +49,4 @@ pub use api::{Recorder, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, TOTAL_CAP};
 pub use parties::IndexQuery;
 pub use state::RecorderState;
 pub use truth::{DocumentTruth, Party, PartyRole};
-
-/// The path prefix (after the server strips `/recorder-web`) under which the website lives.
-pub const WEB_PREFIX: &str = "/web";
+pub use web::WEB_PREFIX;

@@ -28,6 +28,7 @@ mod service;
 mod stats;
 mod treasurer;
 mod truth;
+mod truth_rules;
 mod wire;
 
 #[cfg(test)]

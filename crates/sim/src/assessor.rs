@@ -18,6 +18,7 @@ use serde_json::{json, Value};
 use super::county::County;
 use super::render;
 use super::search::fuzzy_search;
+use super::service::Service;
 use super::wire::{not_found_page, percent_decode, SimRequest, SimResponse};
 use mps_ident::Apn;
 
@@ -112,5 +113,11 @@ impl Assessor {
             Some(_) => return not_found_page(SITE_NAME),
         };
         SimResponse::json(200, &body)
+    }
+}
+
+impl Service for Assessor {
+    fn handle(&self, req: &SimRequest) -> SimResponse {
+        Assessor::handle(self, req)
     }
 }

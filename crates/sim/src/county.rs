@@ -15,8 +15,8 @@ use super::recorder::RecorderState;
 use super::reference::{MapOverride, RefParcel, MAP_OVERRIDES, REFERENCE_PARCELS};
 use super::region::{self, map_facts, MapFacts};
 use super::truth::ParcelTruth;
-use mps_ident::matching::{address_matches, owner_matches, AddressQuery};
-use mps_ident::Apn;
+use super::truth_rules::{ownership_answers, situs_answers, AddressAsked};
+use mps_ident::{AddressQuery, Apn};
 
 /// A simulated Maricopa County.
 #[derive(Debug)]
@@ -39,7 +39,7 @@ pub struct County {
     pub(super) recorder: RecorderState,
 }
 
-/// Squashes runs of whitespace and upper-cases, the way the matching rules compare.
+/// Squashes runs of whitespace and upper-cases: the county's form of a query.
 pub(super) fn normalise(s: &str) -> String {
     s.split_whitespace()
         .collect::<Vec<_>>()
@@ -149,15 +149,22 @@ impl County {
         out
     }
 
-    /// The parcels whose situs matches `q` exactly (the client's filtering rule), sorted.
+    /// The parcels the address `q` names, sorted: the county's rule
+    /// (`truth_rules::situs_answers`) over `q` in the county's form, as the client's
+    /// `normalize_address` gives it.
     pub fn address_truth(&self, q: &AddressQuery) -> Vec<Apn> {
         let street = normalise(&q.street);
+        let asked = AddressAsked {
+            street: &q.street,
+            city: q.city.as_deref(),
+            zip: q.zip.as_deref(),
+        };
         let mut out: Vec<Apn> = self
             .keys_at_street(&street)
             .into_iter()
             .filter(|&k| {
                 let (st, city, zip) = self.situs_of(k);
-                address_matches(q, &st, &city, &zip)
+                situs_answers(&asked, &st, &city, &zip)
             })
             .map(|k| self.layout.apn(k))
             .collect();
@@ -166,7 +173,8 @@ impl County {
         out
     }
 
-    /// The parcels whose `Ownership` matches `query` (the client's filtering rule), sorted.
+    /// The parcels the owner query names, sorted: the county's rule
+    /// (`truth_rules::ownership_answers`) after upper-casing `query` and squashing its spaces.
     pub fn owner_truth(&self, query: &str) -> Vec<Apn> {
         let query = normalise(query);
         let mut words = query.split([' ', '/']).filter(|w| !w.is_empty());
@@ -176,7 +184,7 @@ impl County {
         let mut out: Vec<Apn> = self
             .owner_candidates(first, words.next())
             .into_iter()
-            .filter(|&k| owner_matches(&query, &self.ownership_of(k)))
+            .filter(|&k| ownership_answers(&query, &self.ownership_of(k)))
             .map(|k| self.layout.apn(k))
             .collect();
         out.sort();

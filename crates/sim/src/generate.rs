@@ -6,8 +6,8 @@ use super::hash::{tag, Stream};
 use super::layout::Key;
 use super::names::{EXTERIOR_WALLS, QUALITY_GRADES, ROOF_TYPES};
 use super::owner::{owner_block, OwnerContext, OwnerDraws, OwnerName};
-use super::profile::{use_description, Kind, Profile};
-use super::reference::{self, Role};
+use super::profile::{use_description, Kind, Profile, Role};
+use super::reference;
 use super::region::subdivision;
 use super::truth::{ParcelTruth, ResidentialTruth, ValuationTruth};
 

@@ -6,11 +6,6 @@
 //!   limits (429 + `Retry-After`), injected 503s, a `GET /__sim/stats` endpoint, and
 //!   `POST /__sim/record` to record a new document (so a refresh run has something new).
 
-use std::collections::BTreeMap;
-use std::time::Duration;
-
-use mps_model::Source;
-
 mod assessor;
 mod county;
 mod faults;
@@ -20,6 +15,7 @@ mod http1;
 mod layout;
 mod limit;
 mod names;
+mod options;
 mod owner;
 mod profile;
 mod recorder;
@@ -28,9 +24,11 @@ mod region;
 mod render;
 mod search;
 mod server;
+mod service;
 mod stats;
 mod treasurer;
 mod truth;
+mod truth_rules;
 mod wire;
 
 #[cfg(test)]
@@ -40,68 +38,15 @@ pub use assessor::{Assessor, PAGE_SIZE};
 pub use county::County;
 pub use faults::{DownWindow, FaultKind, UnknownFault};
 pub use generate::{LATEST_TAX_YEAR, TAX_YEARS};
+pub use options::{SimOptions, SIM_TOKEN};
 pub use recorder::{
     DocumentTruth, IndexQuery, Party, PartyRole, Recorder,
     DEFAULT_PAGE_SIZE as RECORDER_DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE as RECORDER_MAX_PAGE_SIZE,
     TOTAL_CAP as RECORDER_TOTAL_CAP,
 };
-pub use server::{Service, Simulator};
+pub use server::Simulator;
+pub use service::Service;
 pub use stats::{SimStats, SourceStats};
 pub use treasurer::{TaxTruth, TaxYearTruth, Treasurer};
 pub use truth::{OwnerTruth, ParcelTruth, ResidentialTruth, ValuationTruth};
 pub use wire::{SimRequest, SimResponse};
-
-/// The token the simulated Assessor accepts unless told otherwise.
-pub const SIM_TOKEN: &str = "mps-sim-token";
-
-/// How a simulator runs.
-#[derive(Debug, Clone)]
-pub struct SimOptions {
-    /// The county seed: the same seed always serves the same county.
-    pub seed: u64,
-    /// The port on 127.0.0.1; 0 picks a free one.
-    pub port: u16,
-    /// Added before every answer (requests wait concurrently, never in turn).
-    pub latency: Duration,
-    /// Requests per second per source; above it the answer is 429 with `Retry-After: 1`.
-    pub limits: BTreeMap<Source, f64>,
-    /// The fraction of a source's requests answered 503 (deterministic from the seed).
-    pub error_rate: BTreeMap<Source, f64>,
-    /// Further faults per source, each with its share of requests (added to `error_rate`).
-    pub faults: BTreeMap<Source, Vec<(FaultKind, f64)>>,
-    /// A window per source, from the start, during which it answers only 503.
-    pub down: BTreeMap<Source, DownWindow>,
-    /// When set above `latency`, each answer's latency is spread evenly between the two.
-    pub latency_max: Duration,
-    /// How long an answer that never comes (the `timeout` fault) keeps the connection.
-    pub hang: Duration,
-    /// The `AUTHORIZATION` value the Assessor accepts.
-    pub token: String,
-    /// The simulated "today" for the Treasurer's tax status; `None` is today's UTC date.
-    pub as_of: Option<chrono::NaiveDate>,
-    /// Every legacy Treasurer URL answers 302 to the current page (as it will one day).
-    pub treasurer_legacy_retired: bool,
-    /// Count requests per path too (for tests that ask how often one parcel or document
-    /// was fetched); off by default, as the counts grow with the paths served.
-    pub count_paths: bool,
-}
-
-impl Default for SimOptions {
-    fn default() -> SimOptions {
-        SimOptions {
-            seed: 42,
-            port: 0,
-            latency: Duration::ZERO,
-            limits: BTreeMap::new(),
-            error_rate: BTreeMap::new(),
-            faults: BTreeMap::new(),
-            down: BTreeMap::new(),
-            latency_max: Duration::ZERO,
-            hang: Duration::from_secs(60),
-            token: SIM_TOKEN.to_string(),
-            as_of: None,
-            treasurer_legacy_retired: false,
-            count_paths: false,
-        }
-    }
-}

@@ -1,7 +1,7 @@
-//! What a parcel is: its property type, legal class and use code, chosen together so they agree.
+//! What a parcel is: its property type, legal class and use code, chosen together so they agree;
+//! and the roles a reference parcel can play, each of which fixes one.
 
 use super::hash::Stream;
-use super::reference::Role;
 
 /// The Assessor's property types (title case in `/parcel`, upper case in search rows).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,6 +91,27 @@ pub fn use_description(code: &str) -> &'static str {
         "9020" | "9060" => "Prop Tax Exe, Priv-Owned",
         _ => "Miscellaneous",
     }
+}
+
+/// What a reference parcel (see `reference.rs`) is used for; it decides the generated profile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// A single-family home, owner-occupied (class 3.1).
+    Home,
+    /// A single-family home that is not a primary residence (class 4.1).
+    SecondHome,
+    /// A registered rental home (class 4.2, use 0131).
+    Rental,
+    /// A multi-family rental (class 4.2, use 0366).
+    MultiFamily,
+    Townhouse,
+    Commercial,
+    Warehouse,
+    Office,
+    /// Government-owned, tax exempt.
+    Government,
+    /// A tax-exempt home owned by a non-profit (class 2.R, use 9060): the captured 165-28-054.
+    ExemptHome,
 }
 
 /// A parcel's type, class and use.

@@ -8,28 +8,8 @@
 
 use chrono::NaiveDate;
 
+use super::profile::{use_description, Role};
 use super::truth::{OwnerTruth, ParcelTruth, ResidentialTruth, ValuationTruth};
-
-/// What a reference parcel is used for; it decides the generated profile.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Role {
-    /// A single-family home, owner-occupied (class 3.1).
-    Home,
-    /// A single-family home that is not a primary residence (class 4.1).
-    SecondHome,
-    /// A registered rental home (class 4.2, use 0131).
-    Rental,
-    /// A multi-family rental (class 4.2, use 0366).
-    MultiFamily,
-    Townhouse,
-    Commercial,
-    Warehouse,
-    Office,
-    /// Government-owned, tax exempt.
-    Government,
-    /// A tax-exempt home owned by a non-profit (class 2.R, use 9060): the captured 165-28-054.
-    ExemptHome,
-}
 
 /// One real parcel.
 #[derive(Debug, Clone, Copy)]
@@ -342,7 +322,7 @@ fn valuation(
         assessed_fcv: None,
         valuation_source: "Notice".into(),
         use_code: code.into(),
-        use_description: super::profile::use_description(code).into(),
+        use_description: use_description(code).into(),
         tax_area_code: tax_area.into(),
         notice_of_change: false,
     }

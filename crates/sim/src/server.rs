@@ -26,10 +26,11 @@ use super::county::County;
 use super::faults::{spread_latency, FaultKind, Faults};
 use super::http1::serve_connection;
 use super::limit::TokenBucket;
+use super::options::SimOptions;
+use super::service::Service;
 use super::stats::{SimStats, StatsRecorder};
 use super::wire::Wire;
 use super::wire::{not_found_page, SimRequest, SimResponse};
-use super::SimOptions;
 use mps_ident::Apn;
 use mps_model::Source;
 
@@ -39,18 +40,6 @@ const MAX_CONNECTIONS: usize = 4096;
 const STATS_PATH: &str = "/__sim/stats";
 /// Where documents are recorded (POST), at the root and under every source prefix.
 const RECORD_PATH: &str = "/__sim/record";
-
-/// A simulated county service.
-pub trait Service: Send + Sync {
-    /// Answers a request whose path is relative to the service's prefix.
-    fn handle(&self, req: &SimRequest) -> SimResponse;
-}
-
-impl Service for Assessor {
-    fn handle(&self, req: &SimRequest) -> SimResponse {
-        Assessor::handle(self, req)
-    }
-}
 
 /// The services served. A source without one would answer 404 under its prefix.
 fn services(county: &Arc<County>, opts: &SimOptions) -> BTreeMap<Source, Box<dyn Service>> {

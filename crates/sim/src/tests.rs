@@ -6,8 +6,9 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use super::*;
-use mps_ident::matching::owner_matches;
+use crate::truth_rules::ownership_answers;
 use mps_ident::Apn;
+use mps_model::Source;
 
 struct Got {
     status: u16,
@@ -354,7 +355,7 @@ fn owner_search_pages_and_contains_the_truth() {
     assert_eq!(keys(&rows[0]), SEARCH_ROW_KEYS);
     let mut exact: Vec<Apn> = rows
         .iter()
-        .filter(|r| owner_matches(query, r["Ownership"].as_str().unwrap_or_default()))
+        .filter(|r| ownership_answers(query, r["Ownership"].as_str().unwrap_or_default()))
         .filter_map(|r| Apn::parse(r["APN"].as_str().unwrap_or_default()).ok())
         .collect();
     exact.sort();

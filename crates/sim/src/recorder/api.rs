@@ -25,10 +25,9 @@ use serde_json::{json, Value};
 use super::lookup::IndexRow;
 use super::parties::IndexQuery;
 use super::truth::{recorder_date, DocumentTruth};
-use super::web;
-use super::WEB_PREFIX;
+use super::web::{self, WEB_PREFIX};
 use crate::county::County;
-use crate::server::Service;
+use crate::service::Service;
 use crate::wire::{percent_decode, SimRequest, SimResponse};
 
 /// Rows per page when `pageSize` is absent.

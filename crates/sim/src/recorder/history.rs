@@ -26,12 +26,11 @@ use chrono::{Datelike, Days, NaiveDate};
 
 use super::numbering::Numbering;
 use super::parties::{generated_parties, may_answer, ownership_parties, IndexQuery};
-use super::truth::{sorted_parties, DocumentTruth, Party, PartyRole};
+use super::truth::{sorted_parties, DocumentTruth, LastDeed, Party, PartyRole};
 use crate::county::County;
 use crate::hash::Stream;
 use crate::layout::{Key, MAP_COUNT};
 use crate::owner::OwnerName;
-use crate::truth::ParcelTruth;
 use mps_ident::Apn;
 
 /// No generated document is older (the old index aside).
@@ -102,31 +101,6 @@ pub(super) fn weighted(s: &mut Stream, table: &[(&'static str, u64)]) -> &'stati
         roll -= weight;
     }
     table.first().map_or("DEED", |t| t.0)
-}
-
-/// What a history needs from its parcel's Assessor truth: the owner and the last deed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LastDeed {
-    pub apn: Apn,
-    pub ownership: String,
-    pub deed_date: NaiveDate,
-    pub deed_type: String,
-    pub deed_number: String,
-    pub sale_price: Option<u64>,
-}
-
-impl LastDeed {
-    pub fn of(truth: &ParcelTruth) -> LastDeed {
-        let o = &truth.owner;
-        LastDeed {
-            apn: truth.apn,
-            ownership: o.ownership.clone(),
-            deed_date: o.deed_date,
-            deed_type: o.deed_type.clone(),
-            deed_number: o.deed_number.clone(),
-            sale_price: o.sale_price,
-        }
-    }
 }
 
 /// The current owner as a history names them.
@@ -284,6 +258,17 @@ impl County {
             deed_number: None,
             sale_price: draws.sale_price(latest_fcv),
         }
+    }
+
+    /// The last deed of every reference parcel, in the reference table's order (kept in the
+    /// Recorder's state once built).
+    pub(super) fn reference_deeds(&self) -> &[(Key, LastDeed)] {
+        self.recorder.reference_deeds.get_or_init(|| {
+            self.ref_keys
+                .iter()
+                .map(|&key| (key, LastDeed::of(&self.build(key))))
+                .collect()
+        })
     }
 
     /// The owner and the last deed of an existing key, as the Assessor has them.

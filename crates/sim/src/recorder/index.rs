@@ -6,58 +6,20 @@
 //! 11,000 parcels per owner slot, and telling which of them carry "SMITH JOHN" means drawing
 //! every one's name: 57,000 names per search. Drawn once per family (a few milliseconds, the
 //! first time a search needs it) and kept by bucket, a search draws only its buckets' names.
+//! This file decides what is filed where and searches it; the storage (`NameIndex`,
+//! `FamilyIndex`) is in [`super::state`], which the county holds.
 //!
 //! Memory: four bytes per (parcel, owner slot), plus one more entry per couple: about 0.25 MB a
 //! family, 80 MB if every one of the ~350 families is searched (a county has no more).
 
-use std::sync::OnceLock;
-
 use super::history::{previous_owner_key, OWNER_SLOTS};
 use super::parties::{generated_parties, may_answer, ownership_parties, IndexQuery};
+use super::state::FamilyIndex;
 use super::truth::PartyRole;
 use crate::county::County;
 use crate::layout::{Key, MAP_COUNT};
-use crate::names::{ENTITY_QUALIFIERS, ENTITY_WORDS, FIRST_NAMES, SURNAMES};
+use crate::names::{ENTITY_QUALIFIERS, FIRST_NAMES};
 use crate::owner::{Family, OwnerName, OwnerNames};
-
-/// Every family's index, each built on first use.
-pub(super) struct NameIndex {
-    families: Vec<OnceLock<FamilyIndex>>,
-}
-
-impl Default for NameIndex {
-    fn default() -> NameIndex {
-        NameIndex {
-            families: (0..SURNAMES.len() + ENTITY_WORDS.len())
-                .map(|_| OnceLock::new())
-                .collect(),
-        }
-    }
-}
-
-impl NameIndex {
-    /// Families built so far, and the bytes their entries take.
-    pub(super) fn footprint(&self) -> (usize, usize) {
-        self.families
-            .iter()
-            .filter_map(OnceLock::get)
-            .fold((0, 0), |(n, bytes), f| {
-                (n + 1, bytes + 4 * (f.keys.len() + f.starts.len()))
-            })
-    }
-
-    fn family(&self, county: &County, family: Family) -> Option<&FamilyIndex> {
-        let i = match family {
-            Family::Surname(i) => i,
-            Family::Entity(i) => SURNAMES.len() + i,
-        };
-        Some(
-            self.families
-                .get(i)?
-                .get_or_init(|| FamilyIndex::build(county, family)),
-        )
-    }
-}
 
 /// The bucket of a surname family's trusts ("SMITH FAMILY TRUST"), after the first names.
 const TRUST_BUCKET: usize = FIRST_NAMES.len();
@@ -111,92 +73,54 @@ fn wanted_buckets(family: Family, word: &str, q: &IndexQuery) -> Vec<usize> {
     }
 }
 
-/// One family: `keys[starts[s·B + b]..starts[s·B + b + 1]]` are the parcels (`map << 16 |
-/// parcel`, ascending) whose owner in slot `s` has a name of bucket `b`.
-struct FamilyIndex {
-    buckets: usize,
-    starts: Vec<u32>,
-    keys: Vec<u32>,
-}
-
-impl FamilyIndex {
-    fn build(county: &County, family: Family) -> FamilyIndex {
-        let buckets = bucket_count(family);
-        // (list, packed key) in walk order, so each list comes out ascending; the lists are
-        // then laid out by a counting sort (thousands of growing vectors cost more).
-        let mut entries: Vec<(u32, u32)> = Vec::with_capacity(80_000);
-        for slot in 0..OWNER_SLOTS {
-            let shift = slot as u32 * MAP_COUNT;
-            let mut map: Option<(u32, u64)> = None;
-            county.names.for_each_candidate_shifted(
-                family,
-                shift,
-                |g| county.layout.count(g),
-                |key| {
-                    if !county.layout.key_exists(key) {
-                        return;
+/// Files every parcel of `family` under its owner slots and buckets: the walk a family's
+/// index is built from, once.
+fn build_family(county: &County, family: Family) -> FamilyIndex {
+    let buckets = bucket_count(family);
+    // (list, packed key) in walk order, so each list comes out ascending; the lists are
+    // then laid out by a counting sort (thousands of growing vectors cost more).
+    let mut entries: Vec<(u32, u32)> = Vec::with_capacity(80_000);
+    for slot in 0..OWNER_SLOTS {
+        let shift = slot as u32 * MAP_COUNT;
+        let mut map: Option<(u32, u64)> = None;
+        county.names.for_each_candidate_shifted(
+            family,
+            shift,
+            |g| county.layout.count(g),
+            |key| {
+                if !county.layout.key_exists(key) {
+                    return;
+                }
+                // A reference parcel's current owner is not its generated name: the
+                // search checks reference owners apart, as the Assessor's owner search does.
+                if slot == 0 && county.layout.is_special(key.0) && county.refs.contains_key(&key) {
+                    return;
+                }
+                let drawn = previous_owner_key(key, slot as u32);
+                let prefix = match map {
+                    Some((g, prefix)) if g == drawn.0 => prefix,
+                    _ => {
+                        let prefix = county.names.map_prefix(drawn.0);
+                        map = Some((drawn.0, prefix));
+                        prefix
                     }
-                    // A reference parcel's current owner is not its generated name: the
-                    // search checks reference owners apart, as the Assessor's owner search does.
-                    if slot == 0
-                        && county.layout.is_special(key.0)
-                        && county.refs.contains_key(&key)
-                    {
-                        return;
-                    }
-                    let drawn = previous_owner_key(key, slot as u32);
-                    let prefix = match map {
-                        Some((g, prefix)) if g == drawn.0 => prefix,
-                        _ => {
-                            let prefix = county.names.map_prefix(drawn.0);
-                            map = Some((drawn.0, prefix));
-                            prefix
-                        }
-                    };
-                    let entities = matches!(family, Family::Entity(_));
-                    if entities && !county.names.is_company_in_map(prefix, drawn) {
-                        return;
-                    }
-                    let name = county.names.name_in_map(prefix, drawn);
-                    if !OwnerNames::in_family(&name, family) {
-                        return;
-                    }
-                    for b in buckets_of(&name).into_iter().flatten() {
-                        let list = (slot * buckets + b) as u32;
-                        entries.push((list, (key.0 << 16) | u32::from(key.1)));
-                    }
-                },
-            );
-        }
-        let mut starts = vec![0u32; OWNER_SLOTS * buckets + 1];
-        for &(list, _) in &entries {
-            starts[list as usize + 1] += 1;
-        }
-        for i in 1..starts.len() {
-            starts[i] += starts[i - 1];
-        }
-        let mut next = starts.clone();
-        let mut keys = vec![0u32; entries.len()];
-        for (list, packed) in entries {
-            let at = &mut next[list as usize];
-            keys[*at as usize] = packed;
-            *at += 1;
-        }
-        FamilyIndex {
-            buckets,
-            starts,
-            keys,
-        }
+                };
+                let entities = matches!(family, Family::Entity(_));
+                if entities && !county.names.is_company_in_map(prefix, drawn) {
+                    return;
+                }
+                let name = county.names.name_in_map(prefix, drawn);
+                if !OwnerNames::in_family(&name, family) {
+                    return;
+                }
+                for b in buckets_of(&name).into_iter().flatten() {
+                    let list = (slot * buckets + b) as u32;
+                    entries.push((list, (key.0 << 16) | u32::from(key.1)));
+                }
+            },
+        );
     }
-
-    /// The parcels whose owner in `slot` has a name of bucket `b`.
-    fn bucket(&self, slot: usize, b: usize) -> impl Iterator<Item = Key> + '_ {
-        let i = slot * self.buckets + b;
-        let range = self.starts[i] as usize..self.starts[i + 1] as usize;
-        self.keys[range]
-            .iter()
-            .map(|&packed| (packed >> 16, (packed & 0xFFFF) as u16))
-    }
+    FamilyIndex::from_entries(OWNER_SLOTS, buckets, entries)
 }
 
 impl County {
@@ -219,7 +143,11 @@ impl County {
                 }
             }
             for family in OwnerNames::families(&word) {
-                let Some(index) = self.recorder.names.family(self, family) else {
+                let Some(index) = self
+                    .recorder
+                    .names
+                    .family(family, || build_family(self, family))
+                else {
                     continue;
                 };
                 for b in wanted_buckets(family, &word, q) {

@@ -8,6 +8,7 @@
 
 use super::numbering::Numbering;
 use super::parties::IndexQuery;
+use super::state::OldIndex;
 use super::truth::{DocumentTruth, Party};
 use crate::county::County;
 
@@ -66,6 +67,11 @@ fn sort_rows(rows: &mut Vec<IndexRow>) {
 }
 
 impl County {
+    /// The 1947 index (kept in the Recorder's state once built).
+    pub(super) fn old_index(&self) -> &OldIndex {
+        self.recorder.old.get_or_init(|| OldIndex::new(self.seed))
+    }
+
     /// The document with this recording number (11 digits), if the county has one.
     pub fn document(&self, recording_number: &str) -> Option<DocumentTruth> {
         let n = recording_number.trim();

@@ -14,9 +14,10 @@
 //!
 //! The only other state ([`state`]): the 1947 index, the reference parcels' last deeds, and
 //! the documents recorded while the simulator runs ([`recorded`]), served beside the
-//! generated ones everywhere.
+//! generated ones everywhere. The county holds it, so [`state`] is storage only and imports
+//! nothing that knows the county; the files above fill it.
 //!
-//! Files: [`truth`] (the types), [`numbering`], [`parties`] (names and the index match),
+//! Files: [`truth`] (the types), [`state`] (the storage), [`numbering`], [`parties`] (names and the index match),
 //! [`history`] (a parcel's documents), [`old_index`] (the 1947 rows of unfiltered searches),
 //! [`index`] (the name index), [`lookup`] (number and name lookups), [`recorded`] (documents
 //! recorded at run time), [`api`] (the public API), [`web`] (the website). Tests keep the
@@ -49,6 +50,4 @@ pub use api::{Recorder, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, TOTAL_CAP};
 pub use parties::IndexQuery;
 pub use state::RecorderState;
 pub use truth::{DocumentTruth, Party, PartyRole};
-
-/// The path prefix (after the server strips `/recorder-web`) under which the website lives.
-pub const WEB_PREFIX: &str = "/web";
+pub use web::WEB_PREFIX;

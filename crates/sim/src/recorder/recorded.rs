@@ -11,8 +11,6 @@
 //! Deeds are refused: a new deed would change the Assessor's last deed, which this does not
 //! model.
 
-use std::sync::{PoisonError, RwLock};
-
 use chrono::{Datelike, NaiveDate};
 
 use super::history::DEED_CODES;
@@ -26,23 +24,6 @@ use mps_ident::Apn;
 pub const FIRST_RECORDED_SEQUENCE: u64 = 9_000_000;
 /// One past the last 7-digit sequence.
 const SEQUENCE_LIMIT: u64 = 10_000_000;
-
-/// The recorded documents, in recording order.
-#[derive(Debug, Default)]
-pub(super) struct Recorded {
-    docs: RwLock<Vec<DocumentTruth>>,
-}
-
-impl Recorded {
-    pub(super) fn len(&self) -> usize {
-        self.read().len()
-    }
-
-    fn read(&self) -> std::sync::RwLockReadGuard<'_, Vec<DocumentTruth>> {
-        // Documents are pushed whole; a panicked writer cannot leave one half-made.
-        self.docs.read().unwrap_or_else(PoisonError::into_inner)
-    }
-}
 
 impl County {
     /// Records a document coded `code` on the parcel `apn`, dated `date`, naming the parcel's
@@ -72,12 +53,7 @@ impl County {
         }
         let deed = self.last_deed(key);
         let parties = sorted_parties(ownership_parties(&deed.ownership, PartyRole::Party));
-        let mut docs = self
-            .recorder
-            .recorded
-            .docs
-            .write()
-            .unwrap_or_else(PoisonError::into_inner);
+        let mut docs = self.recorder.recorded.write();
         let sequence = FIRST_RECORDED_SEQUENCE + docs.len() as u64;
         if sequence >= SEQUENCE_LIMIT {
             return Err("the simulator records at most a million documents".into());

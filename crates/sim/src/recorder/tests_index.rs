@@ -5,12 +5,13 @@
 use std::collections::{BTreeSet, HashMap};
 use std::time::Duration;
 
-use super::history::{LastDeed, OWNER_SLOTS};
+use super::history::OWNER_SLOTS;
 use super::lookup::IndexRow;
 use super::numbering::Numbering;
 use super::old_index::old_documents;
 use super::parties::{generated_parties, may_answer, ownership_parties, BUSINESS_WORDS};
 use super::replaced::{Old, OldMemo};
+use super::truth::LastDeed;
 use super::*;
 use crate::county::County;
 use crate::layout::Key;

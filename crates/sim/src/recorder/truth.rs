@@ -1,4 +1,5 @@
-//! The Recorder's ground truth: one recorded document as plain typed values.
+//! The Recorder's ground truth: one recorded document as plain typed values, and the last deed
+//! of the Assessor's record a parcel's history ends with.
 //!
 //! The API's JSON (and the website's page) are rendered from these, so tests can compare what
 //! `mps` parsed with what the simulator meant. Parties carry what the service hides (their
@@ -6,6 +7,7 @@
 
 use chrono::NaiveDate;
 
+use crate::truth::ParcelTruth;
 use mps_ident::Apn;
 
 /// What a party did on a document. The service lists names without roles; the truth keeps them.
@@ -84,6 +86,31 @@ impl DocumentTruth {
     /// The recording number as a number (search rows send it so).
     pub fn number_value(&self) -> u64 {
         self.recording_number.parse().unwrap_or(0)
+    }
+}
+
+/// What a history needs from its parcel's Assessor truth: the owner and the last deed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LastDeed {
+    pub apn: Apn,
+    pub ownership: String,
+    pub deed_date: NaiveDate,
+    pub deed_type: String,
+    pub deed_number: String,
+    pub sale_price: Option<u64>,
+}
+
+impl LastDeed {
+    pub fn of(truth: &ParcelTruth) -> LastDeed {
+        let o = &truth.owner;
+        LastDeed {
+            apn: truth.apn,
+            ownership: o.ownership.clone(),
+            deed_date: o.deed_date,
+            deed_type: o.deed_type.clone(),
+            deed_number: o.deed_number.clone(),
+            sale_price: o.sale_price,
+        }
     }
 }
 

@@ -16,6 +16,9 @@ use crate::wire::{not_found_page, SimRequest, SimResponse};
 
 const SITE: &str = "Maricopa County Recorder";
 
+/// The path prefix (after the server strips `/recorder-web`) under which the website lives.
+pub const WEB_PREFIX: &str = "/web";
+
 /// Answers a website request; `rest` is the path below the site root.
 pub fn handle(county: &County, req: &SimRequest, rest: &str) -> SimResponse {
     if req.method != "GET" {

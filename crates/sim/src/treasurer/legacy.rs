@@ -1,7 +1,7 @@
 //! The legacy ASP.NET WebForms pages, rendered on the server from [`TaxTruth`]: the parcel
 //! summary (`default.aspx`, `Summary.aspx[?List=All]`), `Activities.aspx`, and the home,
 //! "No records found" and session-expired pages (`DetailedTaxStatement.aspx` is in
-//! [`super::statement`]).
+//! [`super::statement`], the parts both render in [`super::page_parts`]).
 //!
 //! Element ids are those of county-services.md 2.2 (prefix [`ID`]). Where the reference is
 //! silent the layout is ours and documented here:
@@ -17,7 +17,7 @@ use chrono::{Duration, NaiveDate};
 use super::bills::{cents, first_half, unpaid_halves, TaxTruth, TaxYearTruth};
 use super::calendar::{Calendar, SMALL_BILL_CENTS};
 use super::html::{esc, mdy, money, shell, ID};
-use super::statement::districts;
+use super::page_parts::{districts, links, name_situs_legal, parcel_head};
 use crate::hash::mix;
 use mps_model::blocks::TaxStatus;
 
@@ -68,47 +68,6 @@ pub fn session_expired_page(prefix: &str) -> String {
             "<h1>Session Expired</h1>\n<p>Your session has expired or no parcel was selected. \
              Please <a href=\"{prefix}/Parcel/default.aspx\">search for a parcel</a> again.</p>"
         ),
-    )
-}
-
-/// The owner, situs and legal block; `sub` is `""` on the summary, `dtlTaxBill_` on the bill.
-pub(super) fn name_situs_legal(t: &TaxTruth, sub: &str) -> String {
-    let lines: Vec<String> = t.owner_lines.iter().map(|l| esc(l)).collect();
-    format!(
-        "<div class=\"name-situs-legal\">\n\
-         <h4>Owner</h4><div id=\"{ID}{sub}ParcelNASitusLegal_lblNameAddress\">{}</div>\n\
-         <h4>Property (Situs) Address</h4><span id=\"{ID}{sub}ParcelNASitusLegal_lblSitusAddress\">{}</span>\n\
-         <h4>Legal Description</h4><span id=\"{ID}{sub}ParcelNASitusLegal_lblLegalDescription\">{}</span>\n\
-         </div>\n",
-        lines.join("<br>"),
-        esc(&t.situs),
-        esc(&t.legal)
-    )
-}
-
-/// The head of every parcel page: the form, the hidden view state and the parcel number.
-pub(super) fn parcel_head(prefix: &str, t: &TaxTruth, heading: &str) -> String {
-    let view_state = format!(
-        "{:016x}{:016x}",
-        mix(&[0x5653, u64::from(t.apn.book)]),
-        mix(&[u64::from(t.apn.map), u64::from(t.apn.parcel)])
-    );
-    format!(
-        "<form method=\"post\" action=\"{prefix}/Parcel/default.aspx?Parcel={compact}\" id=\"form1\">\n\
-         <input type=\"hidden\" name=\"__VIEWSTATE\" id=\"__VIEWSTATE\" value=\"/wEPDwU{view_state}\">\n\
-         <h2 id=\"{ID}headerSummary\">{heading} {dashed}</h2>\n\
-         <span class=\"parcel-num\">{dashed}</span>\n",
-        compact = t.apn.compact(),
-        dashed = t.apn.dashed(),
-    )
-}
-
-pub(super) fn links(prefix: &str) -> String {
-    format!(
-        "<p class=\"parcel-links\">\
-         <a id=\"{ID}lnkDetailedTaxStatement\" href=\"{prefix}/Parcel/DetailedTaxStatement.aspx\">Detailed Tax Statement</a> | \
-         <a id=\"{ID}lnkActivities\" href=\"{prefix}/Parcel/Activities.aspx\">Activities</a> | \
-         <a id=\"{ID}lnkAllYears\" href=\"{prefix}/Parcel/Summary.aspx?List=All\">All Tax Years</a></p>\n</form>\n"
     )
 }
 

@@ -22,7 +22,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 
 use super::county::County;
-use super::server::Service;
+use super::service::Service;
 use super::wire::{not_found_page, percent_decode, SimRequest, SimResponse};
 use mps_ident::Apn;
 use mps_model::Source;
@@ -32,6 +32,7 @@ mod calendar;
 mod current;
 mod html;
 mod legacy;
+mod page_parts;
 mod session;
 mod statement;
 

@@ -1,44 +1,8 @@
-//! `DetailedTaxStatement.aspx` and the taxing districts a bill is split into (the tax area
-//! code names them: school district, city, special districts; county-services.md 2.3).
+//! `DetailedTaxStatement.aspx`: the newest year's bill split into its taxing districts.
 
-use super::bills::{cents, TaxTruth, TaxYearTruth};
+use super::bills::{cents, TaxTruth};
 use super::html::{esc, money, shell, ID};
-use super::legacy::{links, name_situs_legal, parcel_head};
-
-/// The taxing districts of a year's bill: (name, rate per $100, cents), summing to the bill.
-/// Special districts (the tax area's last two digits) come last; "00" means none.
-pub(super) fn districts(y: &TaxYearTruth, area: &str) -> Vec<(String, f64, i64)> {
-    let part = |r: std::ops::Range<usize>| area.get(r).unwrap_or("00").to_string();
-    let mut shares: Vec<(String, i64)> = vec![
-        ("COUNTY PRIMARY".into(), 180),
-        (format!("SCHOOL DISTRICT {}", part(0..2)), 430),
-        ("COMMUNITY COLLEGE".into(), 110),
-        (format!("CITY/TOWN {}", part(2..4)), 150),
-        ("STATE EQUALIZATION".into(), 40),
-    ];
-    let special = part(4..6);
-    if special == "00" {
-        shares[1].1 += 90;
-    } else {
-        shares.push((format!("SPECIAL DISTRICTS {special}"), 90));
-    }
-    let billed = cents(y.billed);
-    let mut left = billed;
-    let last = shares.len() - 1;
-    shares
-        .into_iter()
-        .enumerate()
-        .map(|(i, (name, share))| {
-            let amount = if i == last {
-                left
-            } else {
-                billed * share / 1000
-            };
-            left -= amount;
-            (name, y.rate * share as f64 / 1000.0, amount)
-        })
-        .collect()
-}
+use super::page_parts::{districts, links, name_situs_legal, parcel_head};
 
 /// `DetailedTaxStatement.aspx`: the newest year's bill with its districts.
 pub fn statement_page(prefix: &str, t: &TaxTruth) -> String {

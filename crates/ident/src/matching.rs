@@ -1,7 +1,8 @@
 //! The exact-match rules applied to the Assessor's fuzzy search results.
 //!
 //! The Assessor's search is a loose full-text match, so every result row is filtered here.
-//! The simulator's ground truth uses the same rules, so tests compare like with like.
+//! The simulator states the county's rules on its own (`mps-sim`'s `truth_rules`), so a
+//! mistake here shows up in the tests instead of being mirrored by the ground truth.
 
 /// A normalised address query: the street part and, when the user gave them, city and ZIP.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]

@@ -416,7 +416,7 @@ fn the_ctrl_c_sweep_kills_everything_and_the_pool_recovers() {
 /// plays the mps that gets killed.
 const OWNER_ENV: &str = "MPS_TEST_BROWSER_OWNER";
 /// That test's full name, to re-run it alone with `--exact`.
-const OWNER_TEST: &str = "browser::tests::a_sigkilled_owner_takes_its_browsers_down";
+const OWNER_TEST: &str = "tests::a_sigkilled_owner_takes_its_browsers_down";
 /// Marks the child's report lines (libtest may print on the same line before them).
 const OWNER_MARK: &str = "MPS-OWNER ";
 

@@ -82,11 +82,17 @@ pub struct JobOutcome {
 }
 
 /// Decides, before any fetch, that a row needs none (`--max-age`): returns its record.
-pub type Skip = Arc<dyn Fn(&InputItem) -> Option<Record> + Send + Sync>;
+/// A row as the job's plan hands it over: to fetch, or answered already (a stored record
+/// younger than `--max-age`), so the workers only fetch.
+#[derive(Debug)]
+pub enum JobRow {
+    Fetch(InputItem),
+    Answered(Box<Record>),
+}
 
 /// What the reader, the workers and the writer share.
 pub(super) struct Shared {
-    queue: PriorityQueue<InputItem>,
+    queue: PriorityQueue<JobRow>,
     pub(super) stop: Stop,
     /// Set when fetching stops (any stop but the end of a readable input).
     halted: AtomicBool,
@@ -95,7 +101,6 @@ pub(super) struct Shared {
     popped: AtomicU64,
     spec: JobSpec,
     ctx: Arc<Context>,
-    skip: Option<Skip>,
 }
 
 impl Shared {
@@ -122,18 +127,16 @@ fn rank(p: Priority) -> u8 {
     }
 }
 
-/// Runs a job to the end of its input or until it is stopped. `skip` answers rows that need
-/// no fetch (`--max-age`).
+/// Runs a job to the end of its input or until it is stopped.
 pub fn run<I>(
     input: I,
     spec: &JobSpec,
     ctx: Arc<Context>,
     interrupt: &Interrupt,
     ports: JobPorts<'_>,
-    skip: Option<Skip>,
 ) -> JobOutcome
 where
-    I: Iterator<Item = Result<InputItem, String>> + Send + 'static,
+    I: Iterator<Item = Result<JobRow, String>> + Send + 'static,
 {
     let started = Instant::now();
     let workers = spec.workers.max(1);
@@ -146,7 +149,6 @@ where
         popped: AtomicU64::new(0),
         spec: spec.clone(),
         ctx,
-        skip,
     });
     let (tx, rx) = bounded::<Done>(workers * 2);
     if let Err(e) = spawn_reader(input, &shared).and_then(|()| spawn_workers(workers, &shared, &tx))
@@ -198,7 +200,7 @@ where
 /// The reader: streams rows into the priority window until the input ends or the job halts.
 fn spawn_reader<I>(input: I, shared: &Arc<Shared>) -> std::io::Result<()>
 where
-    I: Iterator<Item = Result<InputItem, String>> + Send + 'static,
+    I: Iterator<Item = Result<JobRow, String>> + Send + 'static,
 {
     let shared = Arc::clone(shared);
     std::thread::Builder::new()
@@ -227,19 +229,27 @@ where
         .map(|_| ())
 }
 
-/// The workers: a dedicated pool, never rayon's global one (they block on I/O). They are
-/// not joined: a worker stuck in a request when the job stops is left to the process's end.
+/// The job's one thread budget: a dedicated pool (never rayon's global one: its threads
+/// block on I/O) of `2 × workers` threads. The first `workers` run the row loops; the others
+/// stay idle to take the steps a row overlaps (`rayon::join` in `row.rs`, `tax_step.rs`),
+/// which run on the row's own thread when none is free. Each loop is broadcast to its own
+/// thread, so a thread waiting in a join can never pick up a second row loop. The threads
+/// are not joined: a worker stuck in a request when the job stops is left to the process's
+/// end.
 fn spawn_workers(workers: usize, shared: &Arc<Shared>, tx: &Sender<Done>) -> std::io::Result<()> {
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(workers)
+        .num_threads(workers * 2)
         .thread_name(|i| format!("mps-http-{i}"))
         .build()
         .map_err(std::io::Error::other)?;
-    for _ in 0..workers {
-        let (shared, tx) = (Arc::clone(shared), tx.clone());
-        pool.spawn(move || work(&shared, &tx));
-    }
-    // Dropping the handle does not wait: the threads end when their loops do.
+    let (shared, tx) = (Arc::clone(shared), tx.clone());
+    pool.spawn_broadcast(move |thread| {
+        if thread.index() < workers {
+            work(&shared, &tx);
+        }
+    });
+    // Dropping the handle does not wait: the threads end when their loops do. The
+    // broadcast (and its sender) is dropped once every loop has ended.
     Ok(())
 }
 
@@ -250,10 +260,9 @@ fn work(shared: &Shared, tx: &Sender<Done>) {
         };
         shared.popped.fetch_add(1, Ordering::SeqCst);
         let t = Instant::now();
-        let skipped = shared.skip.as_ref().and_then(|skip| skip(&item));
-        let (record, origin, fatal) = match skipped {
-            Some(record) => (record, Origin::Fetched, None),
-            None => process(item, &shared.spec, &shared.ctx, &shared.flight),
+        let (record, origin, fatal) = match item {
+            JobRow::Answered(record) => (*record, Origin::Fetched, None),
+            JobRow::Fetch(item) => process(item, &shared.spec, &shared.ctx, &shared.flight),
         };
         if let Some(msg) = fatal {
             shared.halt(StopReason::Fatal(msg));
@@ -303,8 +312,11 @@ fn keep_earlier_blocks(record: &mut Record, old: &serde_json::Value) {
     }
 }
 
-fn priority_of(item: &InputItem) -> Option<Priority> {
-    item.outcome.as_ref().ok().and_then(|row| row.priority)
+fn priority_of(row: &JobRow) -> Option<Priority> {
+    match row {
+        JobRow::Fetch(item) => item.outcome.as_ref().ok().and_then(|row| row.priority),
+        JobRow::Answered(record) => Some(record.priority),
+    }
 }
 
 /// Turns one input row into its record.
@@ -314,7 +326,12 @@ fn process(
     ctx: &Context,
     flight: &SingleFlight<RowResult>,
 ) -> (Record, Origin, Option<String>) {
-    let priority = priority_of(&item).unwrap_or(spec.default_priority);
+    let priority = item
+        .outcome
+        .as_ref()
+        .ok()
+        .and_then(|row| row.priority)
+        .unwrap_or(spec.default_priority);
     let mut record = Record {
         line: item.line,
         input: item.raw,

@@ -1,9 +1,10 @@
 //! The pipeline through its ports, with in-memory doubles for the output, the journal and
-//! the progress display: durability order, priorities, stop reasons. No row fetches
-//! anything: rows are invalid input or answered by the `skip` hook, so no host is needed.
+//! the progress display: durability order, priorities, stop reasons. Rows are invalid input
+//! or answered already by the plan, so no host is needed (but for one row that holds the
+//! worker on a host that never answers).
 
 use super::context::Context;
-use super::job::{run, JobSpec, Skip, DEFAULT_STOP_GRACE};
+use super::job::{run, JobOutcome, JobRow, JobSpec, DEFAULT_STOP_GRACE};
 use super::pages::Pages;
 use super::ports::{JobPorts, Journal, JournalError, Progress, RecordSink};
 use super::stop::{Interrupt, StopReason};
@@ -99,16 +100,22 @@ impl Progress for Silent {
     fn finish(&mut self, _: &Counts) {}
 }
 
-/// A context whose hosts are never reached: every row here is invalid or skipped.
-fn unreachable_context() -> Arc<Context> {
-    let http = HttpClient::new(HttpConfig::default()).unwrap();
-    let nowhere = "http://127.0.0.1:9";
+/// A host nothing listens on.
+const NOWHERE: &str = "http://127.0.0.1:9";
+
+/// A context whose Assessor is `assessor` (no other host is ever asked), tried once.
+fn context(assessor: &str) -> Arc<Context> {
+    let config = HttpConfig {
+        max_attempts: 1,
+        ..HttpConfig::default()
+    };
+    let http = HttpClient::new(config).unwrap();
     Arc::new(Context::new(
         Mode::Property,
         Strategy::default(),
-        AssessorClient::new(http.clone(), nowhere, "", 1),
-        TreasurerClient::new(http.clone(), nowhere),
-        RecorderClient::new(http.clone(), nowhere, nowhere, 1),
+        AssessorClient::new(http.clone(), assessor, "", 1),
+        TreasurerClient::new(http.clone(), NOWHERE),
+        RecorderClient::new(http.clone(), NOWHERE, NOWHERE, 1),
         Pages::new(PoolOptions::default(), http),
         1,
         10,
@@ -130,8 +137,8 @@ fn spec(workers: usize, flush_every: usize, max_errors: u64) -> JobSpec {
     }
 }
 
-fn valid(line: u64, apn: &str, priority: Option<Priority>) -> InputItem {
-    InputItem {
+fn valid(line: u64, apn: &str, priority: Option<Priority>) -> JobRow {
+    JobRow::Fetch(InputItem {
         line,
         raw: apn.to_string(),
         outcome: Ok(InputRow {
@@ -139,20 +146,29 @@ fn valid(line: u64, apn: &str, priority: Option<Priority>) -> InputItem {
             priority,
             search_type: SearchType::Apn,
         }),
-    }
+    })
 }
 
-fn invalid(line: u64) -> InputItem {
-    InputItem {
+fn invalid(line: u64) -> JobRow {
+    JobRow::Fetch(InputItem {
         line,
         raw: "??".into(),
         outcome: Err(InvalidRow {
             reason: format!("line {line}: not an identifier"),
         }),
-    }
+    })
 }
 
-fn record(line: u64, status: RowStatus) -> Record {
+/// A row the plan answered already, with `status`.
+fn answered(line: u64, status: RowStatus, priority: Priority) -> JobRow {
+    JobRow::Answered(Box::new(Record {
+        priority,
+        status,
+        ..record(line)
+    }))
+}
+
+fn record(line: u64) -> Record {
     Record {
         line,
         input: String::new(),
@@ -160,7 +176,7 @@ fn record(line: u64, status: RowStatus) -> Record {
         normalized: None,
         priority: Priority::Normal,
         mode: "property",
-        status,
+        status: RowStatus::Ok,
         apn: None,
         apns: Vec::new(),
         error: None,
@@ -171,20 +187,31 @@ fn record(line: u64, status: RowStatus) -> Record {
     }
 }
 
-/// Answers every row itself, with `status`.
-fn answer_all(status: RowStatus) -> Skip {
-    Arc::new(move |item: &InputItem| Some(record(item.line, status)))
+/// A host that takes connections, says so on `reached`, and holds each for `hold` without
+/// a word: a row fetched from it keeps its worker busy that long.
+fn holding_host(reached: crossbeam_channel::Sender<()>, hold: Duration) -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for conn in listener.incoming() {
+            let Ok(conn) = conn else { break };
+            let _ = reached.try_send(());
+            std::thread::sleep(hold);
+            drop(conn);
+        }
+    });
+    url
 }
 
 struct Run {
     log: Vec<Event>,
-    outcome: super::job::JobOutcome,
+    outcome: JobOutcome,
 }
 
 fn run_job(
-    items: impl Iterator<Item = InputItem> + Send + 'static,
+    items: impl Iterator<Item = JobRow> + Send + 'static,
     spec: &JobSpec,
-    skip: Option<Skip>,
+    assessor: &str,
     sink_fails: Option<(usize, io::ErrorKind)>,
     journal_fails: bool,
     interrupt: &Interrupt,
@@ -204,14 +231,7 @@ fn run_job(
         journal: &mut journal,
         progress: Box::new(Silent),
     };
-    let outcome = run(
-        items.map(Ok),
-        spec,
-        unreachable_context(),
-        interrupt,
-        ports,
-        skip,
-    );
+    let outcome = run(items.map(Ok), spec, context(assessor), interrupt, ports);
     let log = log.lock().unwrap().clone();
     Run { log, outcome }
 }
@@ -222,7 +242,7 @@ fn every_commit_follows_a_flush_of_exactly_the_records_it_commits() {
     let r = run_job(
         items.into_iter(),
         &spec(3, 4, 0),
-        None,
+        NOWHERE,
         None,
         false,
         &Interrupt::new(),
@@ -253,33 +273,28 @@ fn every_commit_follows_a_flush_of_exactly_the_records_it_commits() {
 
 #[test]
 fn waiting_rows_are_taken_by_priority() {
-    // The one worker takes the first row and is held there while the others queue up
-    // behind it: the input yields them only once that row is being processed.
-    let (taken_tx, taken_rx) = crossbeam_channel::bounded::<()>(1);
+    // The one worker takes the first row and is held on it by a host that never answers;
+    // the input yields the other rows only once that host was reached, so they wait in
+    // the queue together, and are then taken most urgent first.
+    let (reached_tx, reached_rx) = crossbeam_channel::bounded::<()>(1);
+    let assessor = holding_host(reached_tx, Duration::from_millis(300));
     let first = std::iter::once(valid(2, "123-45-678", None));
     let rest = [
-        valid(3, "123-45-679", Some(Priority::Low)),
-        valid(4, "123-45-680", Some(Priority::High)),
-        valid(5, "123-45-681", Some(Priority::Urgent)),
+        answered(3, RowStatus::Ok, Priority::Low),
+        answered(4, RowStatus::Ok, Priority::High),
+        answered(5, RowStatus::Ok, Priority::Urgent),
     ];
     let gated = first.chain(
         std::iter::once_with(move || {
-            let _ = taken_rx.recv();
+            let _ = reached_rx.recv();
             rest
         })
         .flatten(),
     );
-    let skip: Skip = Arc::new(move |item: &InputItem| {
-        if item.line == 2 {
-            let _ = taken_tx.send(());
-            std::thread::sleep(Duration::from_millis(300));
-        }
-        Some(record(item.line, RowStatus::Ok))
-    });
     let r = run_job(
         gated,
         &spec(1, 1, 0),
-        Some(skip),
+        &assessor,
         None,
         false,
         &Interrupt::new(),
@@ -293,19 +308,21 @@ fn waiting_rows_are_taken_by_priority() {
         })
         .collect();
     assert_eq!(order, vec![2, 5, 4, 3]);
-    assert_eq!(r.outcome.counts.ok, 4);
+    assert_eq!(
+        r.outcome.counts.ok, 3,
+        "the held row fails, the others were answered"
+    );
 }
 
 #[test]
 fn max_errors_stops_the_job_with_its_reason() {
     let items: Vec<_> = (2..=200)
-        .map(|l| valid(l, &format!("123-45-{l:03}"), None))
+        .map(|l| answered(l, RowStatus::Failed, Priority::Normal))
         .collect();
-    let skip = answer_all(RowStatus::Failed);
     let r = run_job(
         items.into_iter(),
         &spec(2, 1, 3),
-        Some(skip),
+        NOWHERE,
         None,
         false,
         &Interrupt::new(),
@@ -322,7 +339,7 @@ fn a_closed_output_stops_the_job_and_records_nothing_it_did_not_flush() {
     let r = run_job(
         items.into_iter(),
         &spec(1, 2, 0),
-        None,
+        NOWHERE,
         sink_fails,
         false,
         &Interrupt::new(),
@@ -349,7 +366,7 @@ fn a_failing_journal_stops_the_job_and_no_row_counts_as_done() {
     let r = run_job(
         items.into_iter(),
         &spec(1, 1, 0),
-        None,
+        NOWHERE,
         None,
         true,
         &Interrupt::new(),
@@ -371,7 +388,7 @@ fn a_signal_stops_the_job_as_interrupted() {
     let r = run_job(
         items.into_iter(),
         &spec(1, 1, 0),
-        None,
+        NOWHERE,
         None,
         false,
         &interrupt,

@@ -115,6 +115,12 @@ pub fn run(ctx: &Context, id: &Identifier) -> RowResult {
     }
 }
 
+/// Runs an overlapped step; a panic in it costs that step's block, not the worker (a panic
+/// escaping a pool thread would end the process).
+pub(crate) fn caught<T>(step: impl FnOnce() -> T) -> Option<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(step)).ok()
+}
+
 /// Runs `step` unless the resolution found nothing or failed.
 fn after_resolution(out: &RowResult, step: impl FnOnce() -> SourceBlock) -> SourceBlock {
     match out.assessor.as_ref().map(|b| b.status) {
@@ -131,11 +137,10 @@ fn full(ctx: &Context, id: &Identifier, mode: Mode) -> RowResult {
     let overlap = ctx.strategy.overlaps_steps();
     // With an APN in hand, the Treasurer does not wait for the Assessor.
     let (assessor, early_tax) = match id {
-        Identifier::Apn(apn) if wants_tax && overlap => std::thread::scope(|s| {
-            let tax = s.spawn(|| tax_step::run(ctx, &[*apn]));
-            let a = assessor_step::run(&ctx.assessor, Mode::Property, id, pages);
-            (a, tax.join().ok())
-        }),
+        Identifier::Apn(apn) if wants_tax && overlap => rayon::join(
+            || assessor_step::run(&ctx.assessor, Mode::Property, id, pages),
+            || caught(|| tax_step::run(ctx, &[*apn])),
+        ),
         _ => (
             assessor_step::run(&ctx.assessor, Mode::Property, id, pages),
             None,
@@ -152,11 +157,11 @@ fn full(ctx: &Context, id: &Identifier, mode: Mode) -> RowResult {
     let wants_sales = matches!(mode, Mode::Sales | Mode::Comprehensive);
     let wants_docs = matches!(mode, Mode::Documents | Mode::Comprehensive);
     let (sales, documents) = if overlap && wants_sales && wants_docs {
-        std::thread::scope(|s| {
-            let docs = s.spawn(|| after_resolution(&out, || documents_step::run(ctx, &parcels)));
-            let sales = after_resolution(&out, || sales_step::run(ctx, &parcels));
-            (Some(sales), docs.join().ok())
-        })
+        let (sales, docs) = rayon::join(
+            || after_resolution(&out, || sales_step::run(ctx, &parcels)),
+            || caught(|| after_resolution(&out, || documents_step::run(ctx, &parcels))),
+        );
+        (Some(sales), docs)
     } else {
         (
             wants_sales.then(|| after_resolution(&out, || sales_step::run(ctx, &parcels))),

@@ -114,11 +114,10 @@ fn current(ctx: &Context, apn: &Apn, tally: &mut Tally) -> Result<Found<TaxRecor
 /// Both paths at once; the first complete answer wins, the other is a fallback.
 fn parallel(ctx: &Context, apn: &Apn, tally: &mut Tally) -> Result<Found<TaxRecord>, SourceError> {
     let (mut t1, mut t2) = (Tally::default(), Tally::default());
-    let (http, page) = std::thread::scope(|s| {
-        let page = s.spawn(|| current(ctx, apn, &mut t2));
-        let http = legacy(ctx, apn, &mut t1);
-        (http, page.join())
-    });
+    let (http, page) = rayon::join(
+        || legacy(ctx, apn, &mut t1),
+        || crate::row::caught(|| current(ctx, apn, &mut t2)).ok_or(()),
+    );
     for t in [&t1, &t2] {
         if tally.first_url.is_none() {
             tally.first_url = t.first_url.clone();

@@ -1,22 +1,26 @@
 //! The `mps` binary: parse the command line, run, print errors, exit with a meaningful code.
 
 use clap::Parser;
+use mps::commands::exit::{self, Exit};
 use std::io::Write;
+use std::process::ExitCode;
 
-fn main() {
+fn main() -> ExitCode {
     let cli = mps::cli::Cli::parse();
-    let code = match mps::commands::run(cli) {
-        Ok(code) => code,
-        // The reader of our standard output has gone (`| head`): quietly done.
-        Err(err) if mps::commands::report::is_closed_pipe(&err) => mps::commands::exit::OK,
+    let exit = match mps::commands::run(cli) {
+        Ok(exit) => exit,
         Err(err) => {
-            let _ = writeln!(
-                std::io::stderr(),
-                "mps: error: {}",
-                mps::commands::report::chain(&err)
-            );
-            mps::commands::exit::USAGE
+            let exit = exit::for_error(&err);
+            // The reader of our standard output has gone (`| head`): quietly done.
+            if exit != Exit::Ok {
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "mps: error: {}",
+                    mps::commands::report::chain(&err)
+                );
+            }
+            exit
         }
     };
-    std::process::exit(code);
+    exit.into()
 }

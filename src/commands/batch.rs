@@ -9,16 +9,19 @@
 use super::batch_output::{self, Output};
 use super::csv_tables;
 use super::earlier::{self, Earlier, EarlierLedger, Run};
+use super::exit::{Exit, OutputFailed};
+use super::job_plan::{self, RowPlan};
 use super::job_settings::{self, JobSettings};
 use super::{exit, setup, signals};
 use crate::cache::Facts;
 use crate::cli::BatchArgs;
 use crate::config::duration::parse_duration;
-use crate::engine::job::{Skip, DEFAULT_STOP_GRACE};
+use crate::engine::context::Context as JobContext;
+use crate::engine::job::DEFAULT_STOP_GRACE;
 use crate::engine::{job, JobOutcome, JobSpec};
 use crate::engine::{JobPorts, Journal};
-use crate::ident::{Identifier, SearchType};
-use crate::input::{InputItem, InputOptions, InputReader, InputRow};
+use crate::ident::SearchType;
+use crate::input::{InputOptions, InputReader};
 use crate::journal::{JobJournal, Ledger};
 use crate::ledger::{self, FileLedger, JobId, JobMeta};
 use crate::progress::{HostLine, HostProbe, ProgressDisplay, ProgressMode, ProgressSetup};
@@ -27,7 +30,6 @@ use crate::store::postgres::{JobLock, PgFacts, PgStore};
 use crate::store::{self, Format};
 use crate::summary::Summary;
 use anyhow::{bail, Context};
-use mps_model::record::{Record, RowStatus};
 use mps_model::Mode;
 use mps_model::Priority;
 use std::collections::BTreeSet;
@@ -41,6 +43,9 @@ pub fn parse_mode(text: &str) -> anyhow::Result<Mode> {
     Ok(text.parse::<Mode>()?)
 }
 
+/// A `--retry-failed --source S` row's earlier record, by line.
+type EarlierRecords = std::collections::HashMap<u64, serde_json::Value>;
+
 /// The rows a run must process, and what its ledger says.
 struct Ledgered {
     ledger: Ledger,
@@ -52,47 +57,158 @@ struct Ledgered {
     _lock: Option<JobLock>,
 }
 
-pub fn run(mut args: BatchArgs) -> anyhow::Result<i32> {
+/// The batch's settings, resolved once: flags over the environment over the config file
+/// over the defaults (restored from the job's metadata on `--resume`).
+struct Resolved {
+    mode: Mode,
+    search_type: SearchType,
+    priority: Priority,
+    max_runtime: Option<Duration>,
+    max_age: Option<Duration>,
+    format: Format,
+    progress: ProgressMode,
+    database_wait: Duration,
+    output_path: Option<PathBuf>,
+    /// The input path, `-` for stdin and for `--from-db`.
+    input: String,
+    csv_tables: Option<PathBuf>,
+    /// What the job's metadata stores, so `--resume` runs with the same settings.
+    settings: JobSettings,
+}
+
+pub fn run(mut args: BatchArgs) -> anyhow::Result<Exit> {
     let interrupt = signals::install().context("cannot install the signal handlers")?;
     let state_dir = ledger::default_state_dir()?;
     let (run, id) = run_kind(&args)?;
-    let mut earlier = match &run {
-        Run::New => None,
-        _ => {
-            let url = args
-                .database_url
-                .as_deref()
-                .filter(|u| !u.trim().is_empty());
-            Some(Earlier::load(&id, url, &state_dir)?)
-        }
-    };
-    if let Some(e) = &earlier {
-        job_settings::restore_definition(&e.meta, &mut args)?;
-        JobSettings::stored(&e.meta).fill_in(&mut args);
-    }
+    let earlier = restore_earlier(&run, &id, &mut args, &state_dir)?;
     let store = match earlier.as_ref().map(|e| &e.ledger) {
         Some(EarlierLedger::Db(store)) => Some(store.clone()),
         _ => connect(args.database_url.as_deref())?,
     };
-
     let mode = parse_mode(args.mode.as_deref().unwrap_or("property"))?;
-    let search_type: SearchType = parse(args.search_type.as_deref(), "auto", "--search-type")?;
-    let priority: Priority = parse(args.priority.as_deref(), "normal", "--priority")?;
-    let max_runtime = duration(args.max_runtime.as_deref(), "--max-runtime")?;
+    let services = setup::services(&args.common, mode)?;
+    let r = resolve(&args, &run, mode, &services, store.is_some())?;
+
+    // The input first: an input rejected here (missing, a directory, a bad header) creates
+    // no job and leaves an earlier job untouched.
+    let reader = match args.from_db {
+        true => None,
+        false => Some(InputReader::open(
+            &r.input,
+            InputOptions {
+                column: args.column.clone(),
+                default_search_type: r.search_type,
+                ..InputOptions::default()
+            },
+        )?),
+    };
+    let headerless = reader
+        .as_ref()
+        .is_some_and(|r| r.identifier_column().is_none());
+    let meta = job_meta(&id, &args, &r, &services, store.is_some())?;
+    let (ledgered, output, done) = open_job(&run, meta, earlier, store.as_ref(), &state_dir, &r)?;
+    announce(
+        &args,
+        &r.settings,
+        &run,
+        &id,
+        &r.input,
+        &done,
+        ledgered.only.as_ref(),
+    );
+    if !args.common.quiet {
+        eprintln!("mps: {}", politeness(&services.config));
+    }
+
+    let (previous, only_source) = retry_source(&run, &ledgered, &output, &r)?;
+    let mut services = services;
+    services.context.only = only_source;
+    // With a database, its tables are the cache: shared by every process and machine.
+    if let (Some(store), true) = (&store, services.context.facts.enabled()) {
+        services.context.facts = Facts::new(Some(Box::new(PgFacts(store.clone()))));
+    }
+    let ctx = Arc::new(services.context);
+    let total_hint = match r.progress.shows_total() && !args.from_db {
+        false => None,
+        true => estimate_rows(&r.input, headerless).map(|n| match &ledgered.only {
+            Some(o) => o.len() as u64,
+            None => n.saturating_sub(done.len() as u64),
+        }),
+    };
+    let spec = job_spec(&args, &services.config, &r, previous);
+    let display = ProgressDisplay::new(ProgressSetup {
+        mode: Some(r.progress),
+        total: total_hint,
+        job: Some(id.to_string()),
+        hosts: Some(host_probe(&services.http)),
+    });
+    let plan = RowPlan {
+        reader,
+        done,
+        only: ledgered.only.clone(),
+        fresh_from: store.clone().zip(r.max_age),
+    };
+    let rows = job_plan::rows(plan, store.as_ref(), mode)?;
+    let mut sink = store::sink(r.format, mode, output.writer, output.appending);
+    if let Some(dir) = &r.csv_tables {
+        sink = Box::new(WithTables::open(sink, dir, mode, run != Run::New)?);
+    }
+    // The lock (a database job's) is held until the run ends.
+    let Ledgered { ledger, _lock, .. } = ledgered;
+    let mut journal =
+        JobJournal::new(ledger).with_outage_limit(r.database_wait, Arc::clone(&interrupt));
+
+    signals::start_draining();
+    let ports = JobPorts {
+        sink,
+        journal: &mut journal,
+        progress: Box::new(display),
+    };
+    let outcome = job::run(rows, &spec, Arc::clone(&ctx), &interrupt, ports);
+    let (summary, exit) = finish(&r, &id, &ctx, &services.http, &mut journal, &outcome)?;
+    if matches!(run, Run::RetryFailed { .. }) && outcome.stop.is_none() {
+        batch_output::keep_newest(r.output_path.as_deref(), r.format)?;
+    }
+    report(&args, &summary, &outcome, &id, &r.input, &r.settings)?;
+    Ok(exit)
+}
+
+/// `--resume`, `--retry-failed`: the job's earlier runs, whose settings the flags not given
+/// take back.
+fn restore_earlier(
+    run: &Run,
+    id: &JobId,
+    args: &mut BatchArgs,
+    state_dir: &Path,
+) -> anyhow::Result<Option<Earlier>> {
+    if *run == Run::New {
+        return Ok(None);
+    }
+    let url = args
+        .database_url
+        .as_deref()
+        .filter(|u| !u.trim().is_empty());
+    let earlier = Earlier::load(id, url, state_dir)?;
+    job_settings::restore_definition(&earlier.meta, args)?;
+    JobSettings::stored(&earlier.meta).fill_in(args);
+    Ok(Some(earlier))
+}
+
+/// Parses and checks every setting of the run, before anything is opened.
+fn resolve(
+    args: &BatchArgs,
+    run: &Run,
+    mode: Mode,
+    services: &setup::Services,
+    has_store: bool,
+) -> anyhow::Result<Resolved> {
+    let cfg = &services.config;
     let max_age = duration(args.max_age.as_deref(), "--max-age")?;
-    if max_age.is_some() && store.is_none() {
+    if max_age.is_some() && !has_store {
         bail!(
             "--max-age compares with stored records: give --database-url URL (or MPS_DATABASE_URL)"
         );
     }
-    let services = setup::services(&args.common, mode)?;
-    let cfg = services.config.clone();
-    let format: Format = parse(args.format.as_deref(), &cfg.batch.format, "--format")?;
-    let progress: ProgressMode =
-        parse(args.progress.as_deref(), &cfg.batch.progress, "--progress")?;
-    let database_wait = duration(args.database_wait.as_deref(), "--database-wait")?
-        .unwrap_or(cfg.batch.database_wait);
-    let settings = JobSettings::capture(&args, &cfg, services.browsers);
     let output_path = batch_output::path_of(args.output.as_deref());
     let input = if args.from_db {
         "-".to_string()
@@ -100,46 +216,19 @@ pub fn run(mut args: BatchArgs) -> anyhow::Result<i32> {
         args.input.clone().unwrap_or_default()
     };
     batch_output::refuse_same_file(&input, output_path.as_deref())?;
-    if output_path.is_none()
-        && args
-            .summary_json
-            .as_deref()
-            .is_some_and(|p| p.as_os_str() == "-")
-    {
+    let summary_to_stdout = args
+        .summary_json
+        .as_deref()
+        .is_some_and(|p| p.as_os_str() == "-");
+    if output_path.is_none() && summary_to_stdout {
         bail!(
             "--summary-json - and the records would both go to standard output, where a reader \
              could not tell them apart; write the records elsewhere with -o FILE"
         );
     }
-    if let (Some(dir), Run::New) = (&args.csv_tables, &run) {
+    if let (Some(dir), Run::New) = (&args.csv_tables, run) {
         csv_tables::refuse_overlap(dir, mode, &input, output_path.as_deref())?;
     }
-
-    // The input first: an input rejected here (missing, a directory, a bad header) creates
-    // no job and leaves an earlier job untouched.
-    let reader = match args.from_db {
-        true => None,
-        false => Some(InputReader::open(
-            &input,
-            InputOptions {
-                column: args.column.clone(),
-                default_search_type: search_type,
-                ..InputOptions::default()
-            },
-        )?),
-    };
-
-    let headerless = reader
-        .as_ref()
-        .is_some_and(|r| r.identifier_column().is_none());
-    let mut meta = JobMeta::new(id.clone(), PathBuf::from(&input));
-    meta.column = args.column.clone();
-    meta.search_type = search_type.as_str().into();
-    meta.mode = mode.as_str().into();
-    meta.strategy = services.context.strategy.as_str().into();
-    meta.priority = priority.as_str().into();
-    meta.format = format_name(format).into();
-    meta.output = output_path.clone();
     let csv_tables =
         match &args.csv_tables {
             Some(dir) => Some(std::path::absolute(dir).with_context(|| {
@@ -147,149 +236,165 @@ pub fn run(mut args: BatchArgs) -> anyhow::Result<i32> {
             })?),
             None => None,
         };
-    meta.csv_tables = csv_tables.clone();
-    meta.database_url_set = store.is_some();
-    meta.args = serde_json::to_value(&settings)?;
-    if run == Run::New {
-        batch_output::probe(output_path.as_deref())?;
-    }
-    if let Some(dir) = &csv_tables {
-        store::csv::tables::probe(dir, mode)?;
-    }
-    let mut ledgered = open_ledger(&run, meta, earlier.take(), store.as_ref(), &state_dir)?;
+    Ok(Resolved {
+        mode,
+        search_type: parse(args.search_type.as_deref(), "auto", "--search-type")?,
+        priority: parse(args.priority.as_deref(), "normal", "--priority")?,
+        max_runtime: duration(args.max_runtime.as_deref(), "--max-runtime")?,
+        max_age,
+        format: parse(args.format.as_deref(), &cfg.batch.format, "--format")?,
+        progress: parse(args.progress.as_deref(), &cfg.batch.progress, "--progress")?,
+        database_wait: duration(args.database_wait.as_deref(), "--database-wait")?
+            .unwrap_or(cfg.batch.database_wait),
+        output_path,
+        input,
+        csv_tables,
+        settings: JobSettings::capture(args, cfg, services.browsers),
+    })
+}
 
-    let output = match &run {
-        Run::New => batch_output::create(output_path.as_deref())?,
+/// The job's metadata: what it reads, how, and where it writes.
+fn job_meta(
+    id: &JobId,
+    args: &BatchArgs,
+    r: &Resolved,
+    services: &setup::Services,
+    has_store: bool,
+) -> anyhow::Result<JobMeta> {
+    let mut meta = JobMeta::new(id.clone(), PathBuf::from(&r.input));
+    meta.column = args.column.clone();
+    meta.search_type = r.search_type.as_str().into();
+    meta.mode = r.mode.as_str().into();
+    meta.strategy = services.context.strategy.as_str().into();
+    meta.priority = r.priority.as_str().into();
+    meta.format = format_name(r.format).into();
+    meta.output = r.output_path.clone();
+    meta.csv_tables = r.csv_tables.clone();
+    meta.database_url_set = has_store;
+    meta.args = serde_json::to_value(&r.settings)?;
+    Ok(meta)
+}
+
+/// Creates or takes over the job's ledger and output, and finds the lines already done.
+fn open_job(
+    run: &Run,
+    meta: JobMeta,
+    earlier: Option<Earlier>,
+    store: Option<&Arc<PgStore>>,
+    state_dir: &Path,
+    r: &Resolved,
+) -> anyhow::Result<(Ledgered, Output, BTreeSet<u64>)> {
+    if *run == Run::New {
+        batch_output::probe(r.output_path.as_deref())?;
+    }
+    if let Some(dir) = &r.csv_tables {
+        store::csv::tables::probe(dir, r.mode)?;
+    }
+    let mut ledgered = open_ledger(run, meta, earlier, store, state_dir)?;
+    let output = match run {
+        Run::New => batch_output::create(r.output_path.as_deref())?,
         _ => batch_output::reopen(
-            output_path.as_deref(),
-            format,
-            &run,
+            r.output_path.as_deref(),
+            r.format,
+            run,
             &ledgered.ledger_done,
             store.is_some(),
         )?,
     };
-    let done = done_lines(&run, &mut ledgered, &output, output_path.as_deref(), format)?;
-    if let (Some(dir), false) = (&csv_tables, run == Run::New) {
+    let done = done_lines(
+        run,
+        &mut ledgered,
+        &output,
+        r.output_path.as_deref(),
+        r.format,
+    )?;
+    if let (Some(dir), false) = (&r.csv_tables, *run == Run::New) {
         // Keep the rows of the lines the output holds and this run will not fetch again.
         let held = output.lines.as_ref().unwrap_or(&ledgered.ledger_done);
         let again = ledgered.only.clone().unwrap_or_default();
         let done = held.iter().filter(|l| !again.contains(l)).count();
-        csv_tables::reconcile(dir, mode, done, &|l| {
+        csv_tables::reconcile(dir, r.mode, done, &|l| {
             held.contains(&l) && !again.contains(&l)
         })?;
     }
-    announce(
-        &args,
-        &settings,
-        &run,
-        &id,
-        &input,
-        &done,
-        ledgered.only.as_ref(),
-    );
-    if !args.common.quiet {
-        eprintln!("mps: {}", politeness(&cfg));
-    }
+    Ok((ledgered, output, done))
+}
 
-    // `--retry-failed --source S`: refetch only that source of the failed rows and keep the
-    // other blocks of their earlier records (which a CSV output cannot hold whole, nor an
-    // output that cannot be read back: there the rows are refetched entirely).
-    let mut previous = None;
-    let mut ctx_only = None;
-    if let (
+/// `--retry-failed --source S`: refetch only that source of the failed rows and keep the
+/// other blocks of their earlier records (which a CSV output cannot hold whole, nor an
+/// output that cannot be read back: there the rows are refetched entirely).
+fn retry_source(
+    run: &Run,
+    ledgered: &Ledgered,
+    output: &Output,
+    r: &Resolved,
+) -> anyhow::Result<(Option<Arc<EarlierRecords>>, Option<String>)> {
+    let (
         Run::RetryFailed {
             source: Some(source),
         },
         Some(lines),
-    ) = (&run, &ledgered.only)
-    {
-        if !["assessor", "tax", "sales", "documents"].contains(&source.as_str()) {
-            bail!("--source {source}: expected assessor, tax, sales or documents");
-        }
-        if let (Some(path), false, Some(_)) = (&output_path, format == Format::Csv, &output.lines) {
-            previous = Some(Arc::new(super::backfill::records_from_output(
-                path, format, lines,
-            )?));
-            ctx_only = Some(source.clone());
-        }
-    }
-    let mut services = services;
-    services.context.only = ctx_only;
-    // With a database, its tables are the cache: shared by every process and machine.
-    if let (Some(store), true) = (&store, services.context.facts.enabled()) {
-        services.context.facts = Facts::new(Some(Box::new(PgFacts(store.clone()))));
-    }
-    let ctx = Arc::new(services.context);
-
-    let total_hint = match progress.shows_total() && !args.from_db {
-        false => None,
-        true => estimate_rows(&input, headerless).map(|n| match &ledgered.only {
-            Some(o) => o.len() as u64,
-            None => n.saturating_sub(done.len() as u64),
-        }),
+    ) = (run, &ledgered.only)
+    else {
+        return Ok((None, None));
     };
-    let spec = JobSpec {
-        mode,
+    if !["assessor", "tax", "sales", "documents"].contains(&source.as_str()) {
+        bail!("--source {source}: expected assessor, tax, sales or documents");
+    }
+    match (&r.output_path, r.format == Format::Csv, &output.lines) {
+        (Some(path), false, Some(_)) => Ok((
+            Some(Arc::new(super::backfill::records_from_output(
+                path, r.format, lines,
+            )?)),
+            Some(source.clone()),
+        )),
+        _ => Ok((None, None)),
+    }
+}
+
+/// How the engine runs this job.
+fn job_spec(
+    args: &BatchArgs,
+    cfg: &crate::config::Config,
+    r: &Resolved,
+    previous: Option<Arc<EarlierRecords>>,
+) -> JobSpec {
+    JobSpec {
+        mode: r.mode,
         workers: cfg.batch_processing.max_concurrent_per_job,
-        default_priority: priority,
+        default_priority: r.priority,
         max_errors: args.max_errors.unwrap_or(cfg.batch.max_errors),
-        max_runtime: max_runtime.or(cfg.batch.max_runtime),
+        max_runtime: r.max_runtime.or(cfg.batch.max_runtime),
         flush_every: cfg.batch_processing.api_batch_size,
         search_max_pages: cfg.batch.search_max_pages,
         dedupe_capacity: 10_000,
         previous,
         stop_grace: DEFAULT_STOP_GRACE,
-    };
-    let display = ProgressDisplay::new(ProgressSetup {
-        mode: Some(progress),
-        total: total_hint,
-        job: Some(id.to_string()),
-        hosts: Some(host_probe(&services.http)),
-    });
-    let rows = rows(reader, store.as_ref(), max_age, done, ledgered.only.clone())?;
-    let skip = match (args.from_db, &store, max_age) {
-        (false, Some(store), Some(age)) => Some(skipper(store.clone(), age, mode)),
-        _ => None,
-    };
-    let mut sink = store::sink(format, mode, output.writer, output.appending);
-    if let Some(dir) = &csv_tables {
-        let continuing = run != Run::New;
-        sink = Box::new(WithTables::open(sink, dir, mode, continuing)?);
     }
-    let mut journal =
-        JobJournal::new(ledgered.ledger).with_outage_limit(database_wait, Arc::clone(&interrupt));
+}
 
-    signals::start_draining();
-    let outcome = job::run(
-        rows,
-        &spec,
-        Arc::clone(&ctx),
-        &interrupt,
-        JobPorts {
-            sink,
-            journal: &mut journal,
-            progress: Box::new(display),
-        },
-        skip,
-    );
-
+/// After the job: the browsers closed, the summary made and the end recorded in the ledger.
+fn finish(
+    r: &Resolved,
+    id: &JobId,
+    ctx: &JobContext,
+    http: &crate::http::HttpClient,
+    journal: &mut JobJournal,
+    outcome: &JobOutcome,
+) -> anyhow::Result<(Summary, Exit)> {
     let browser_stats = ctx.pages.stats();
     ctx.pages.close();
-    let code = exit::for_job(&outcome);
-    let mut summary = Summary::new(mode.as_str(), &outcome, host_stats(&services.http), code);
+    let exit = exit::for_job(outcome);
+    let mut summary = Summary::new(r.mode.as_str(), outcome, host_stats(http), exit.code());
     summary.strategy = ctx.strategy.as_str().to_string();
     summary.job = Some(id.to_string());
-    summary.resumable = input != "-";
+    summary.resumable = r.input != "-";
     summary.browsers = browser_stats.and_then(|s| serde_json::to_value(s).ok());
     summary.cache = ctx.facts.enabled().then(|| ctx.facts.stats());
-    if let Err(e) = journal.finish(run_status(&outcome), &serde_json::to_value(&summary)?) {
+    if let Err(e) = journal.finish(run_status(outcome), &serde_json::to_value(&summary)?) {
         eprintln!("mps: warning: could not record the end of job {id}: {e}");
     }
-    if matches!(run, Run::RetryFailed { .. }) && outcome.stop.is_none() {
-        batch_output::keep_newest(output_path.as_deref(), format)?;
-    }
-    report(&args, &summary, &outcome, &id, &input, &settings)?;
-    Ok(code)
+    Ok((summary, exit))
 }
 
 /// New job, resume or retry, and the job's id.
@@ -514,83 +619,6 @@ fn resume_command(id: &JobId, settings: &JobSettings) -> String {
     }
 }
 
-/// The rows to process: the input (or the stored parcels), less what is already done.
-fn rows(
-    reader: Option<InputReader>,
-    store: Option<&Arc<PgStore>>,
-    max_age: Option<Duration>,
-    done: BTreeSet<u64>,
-    only: Option<BTreeSet<u64>>,
-) -> anyhow::Result<Box<dyn Iterator<Item = Result<InputItem, String>> + Send>> {
-    let Some(reader) = reader else {
-        let store = store.context("--from-db needs --database-url")?;
-        let age = max_age.unwrap_or(Duration::ZERO);
-        return Ok(Box::new(store.apns_older_than(age).enumerate().map(
-            |(i, apn)| {
-                let apn = apn.map_err(|e| e.to_string())?;
-                Ok(InputItem {
-                    line: i as u64 + 1,
-                    outcome: crate::ident::classify(&apn, SearchType::Apn)
-                        .map(|identifier| InputRow {
-                            identifier,
-                            priority: None,
-                            search_type: SearchType::Apn,
-                        })
-                        .map_err(|e| crate::input::InvalidRow {
-                            reason: format!("stored APN {apn:?}: {e}"),
-                        }),
-                    raw: apn,
-                })
-            },
-        )));
-    };
-    Ok(Box::new(
-        reader
-            .into_results()
-            .map(|r| r.map_err(|e| e.to_string()))
-            .filter(move |r| match r {
-                Ok(item) => {
-                    !done.contains(&item.line)
-                        && only.as_ref().is_none_or(|o| o.contains(&item.line))
-                }
-                Err(_) => true,
-            }),
-    ))
-}
-
-/// `--max-age`: rows whose stored record is young enough are reported, not fetched.
-fn skipper(store: Arc<PgStore>, age: Duration, mode: Mode) -> Skip {
-    Arc::new(move |item: &InputItem| {
-        let Ok(row) = &item.outcome else { return None };
-        let Identifier::Apn(apn) = &row.identifier else {
-            return None;
-        };
-        let fresh = store
-            .stale_or_missing(&[apn.dashed()], age)
-            .ok()
-            .is_some_and(|stale| stale.is_empty());
-        fresh.then(|| Record {
-            line: item.line,
-            input: item.raw.clone(),
-            search_type: Some("apn"),
-            normalized: Some(apn.dashed()),
-            priority: row.priority.unwrap_or_default(),
-            mode: mode.as_str(),
-            status: RowStatus::Skipped,
-            apn: Some(*apn),
-            apns: vec![*apn],
-            error: Some(format!(
-                "skipped: the stored record is younger than --max-age {}",
-                humantime::format_duration(age)
-            )),
-            assessor: None,
-            tax: None,
-            sales: None,
-            documents: None,
-        })
-    })
-}
-
 /// The HTTP client's per-host counters, for the progress display.
 fn host_probe(http: &crate::http::HttpClient) -> HostProbe {
     let http = http.clone();
@@ -651,10 +679,12 @@ fn report(
         if path.as_os_str() == "-" {
             // `-` is standard output, as for -o and --input.
             std::io::Write::write_all(&mut std::io::stdout().lock(), text.as_bytes())
-                .context("cannot write the summary to standard output")?;
+                .map_err(OutputFailed::of("the summary to standard output"))?;
         } else {
-            std::fs::write(path, text)
-                .with_context(|| format!("cannot write the summary to {}", path.display()))?;
+            std::fs::write(path, text).map_err(OutputFailed::of(format!(
+                "the summary to {}",
+                path.display()
+            )))?;
         }
     }
     Ok(())

@@ -1,6 +1,7 @@
 //! `mps cache stats|clear`: the cache of recorded documents and sales-chain steps, in the
 //! SQLite file or (with a database URL) in PostgreSQL.
 
+use super::exit::Exit;
 use crate::cache::{sqlite, FactStore};
 use crate::cli::{CacheArgs, CacheCommand};
 use crate::ledger;
@@ -9,7 +10,7 @@ use anyhow::anyhow;
 use std::io::Write;
 use std::sync::Arc;
 
-pub fn run(args: CacheArgs) -> anyhow::Result<i32> {
+pub fn run(args: CacheArgs) -> anyhow::Result<Exit> {
     let store: Box<dyn FactStore> = match args
         .database_url
         .as_deref()
@@ -42,5 +43,5 @@ pub fn run(args: CacheArgs) -> anyhow::Result<i32> {
             )?;
         }
     }
-    Ok(0)
+    Ok(Exit::Ok)
 }

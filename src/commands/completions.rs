@@ -1,12 +1,13 @@
 //! `mps completions SHELL`: the shell completion script, generated from the command line
 //! definition itself so it never falls behind a new flag.
 
+use super::exit::Exit;
 use crate::cli::Cli;
 use clap::CommandFactory;
 use std::io::Write;
 
 /// Writes the completion script for `shell` to stdout.
-pub fn run(shell: clap_complete::Shell) -> anyhow::Result<i32> {
+pub fn run(shell: clap_complete::Shell) -> anyhow::Result<Exit> {
     let mut cmd = Cli::command();
     // The name the script completes is the binary's name as users type it, not argv[0]
     // (which may be a path).
@@ -18,5 +19,5 @@ pub fn run(shell: clap_complete::Shell) -> anyhow::Result<i32> {
     let mut out = std::io::stdout().lock();
     out.write_all(&script)?;
     out.flush()?;
-    Ok(crate::commands::exit::OK)
+    Ok(Exit::Ok)
 }

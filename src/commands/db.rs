@@ -1,10 +1,11 @@
 //! `mps db migrate`: create or upgrade the PostgreSQL schema.
 
+use super::exit::Exit;
 use crate::cli::{DbArgs, DbCommand};
 use crate::store::postgres::PgStore;
 use anyhow::bail;
 
-pub fn run(args: DbArgs) -> anyhow::Result<i32> {
+pub fn run(args: DbArgs) -> anyhow::Result<Exit> {
     let DbCommand::Migrate = args.command;
     let Some(url) = args.database_url.filter(|u| !u.trim().is_empty()) else {
         bail!("no database: give --database-url URL or set MPS_DATABASE_URL");
@@ -26,5 +27,5 @@ pub fn run(args: DbArgs) -> anyhow::Result<i32> {
             store.target()
         );
     }
-    Ok(0)
+    Ok(Exit::Ok)
 }

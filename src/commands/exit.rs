@@ -1,4 +1,5 @@
-//! Exit codes (DESIGN section 8) and how a job's outcome maps to one.
+//! Exit codes (DESIGN section 8): one typed [`Exit`] that every command returns, and how a
+//! job's outcome or an error maps to one.
 
 use crate::engine::{JobOutcome, StopReason};
 
@@ -15,23 +16,87 @@ pub const STOPPED: i32 = 3;
 /// Interrupted by SIGINT (Ctrl-C); SIGTERM gives 143 and SIGHUP 129 (128 + the signal).
 pub const INTERRUPTED: i32 = 130;
 
-/// The exit code for a finished (or stopped) job.
-pub fn for_job(job: &JobOutcome) -> i32 {
+/// How a command ended, as the process reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    Ok,
+    RowsFailed,
+    Usage,
+    Stopped,
+    /// Ended by a signal: 128 + its number.
+    Signal(i32),
+}
+
+impl Exit {
+    pub fn code(self) -> i32 {
+        match self {
+            Exit::Ok => OK,
+            Exit::RowsFailed => ROWS_FAILED,
+            Exit::Usage => USAGE,
+            Exit::Stopped => STOPPED,
+            Exit::Signal(n) => 128 + n,
+        }
+    }
+}
+
+impl From<Exit> for std::process::ExitCode {
+    fn from(exit: Exit) -> Self {
+        std::process::ExitCode::from(u8::try_from(exit.code()).unwrap_or(u8::MAX))
+    }
+}
+
+/// Writing a command's output failed (disk full, a read-only file system): the command's
+/// work may be done, but its result did not all reach the user. Exit 3, not 2: nothing was
+/// wrong with how mps was called.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot write {what}")]
+pub struct OutputFailed {
+    pub what: String,
+    #[source]
+    pub source: std::io::Error,
+}
+
+impl OutputFailed {
+    /// Wraps an I/O error from writing `what` (the output, the summary, …).
+    pub fn of(what: impl Into<String>) -> impl FnOnce(std::io::Error) -> OutputFailed {
+        let what = what.into();
+        move |source| OutputFailed { what, source }
+    }
+}
+
+/// The exit for a command that failed with `err`: a reader of the output that went away
+/// (`| head`) is no failure; an output that could not be written stops (3); anything else
+/// is bad usage, config or input (2).
+pub fn for_error(err: &anyhow::Error) -> Exit {
+    if super::report::is_closed_pipe(err) {
+        Exit::Ok
+    } else if err
+        .chain()
+        .any(|c| c.downcast_ref::<OutputFailed>().is_some())
+    {
+        Exit::Stopped
+    } else {
+        Exit::Usage
+    }
+}
+
+/// The exit for a finished (or stopped) job.
+pub fn for_job(job: &JobOutcome) -> Exit {
     match &job.stop {
-        Some(StopReason::Fatal(_) | StopReason::InputError(_)) => USAGE,
+        Some(StopReason::Fatal(_) | StopReason::InputError(_)) => Exit::Usage,
         Some(
             StopReason::OutputError(_)
             | StopReason::HostUnavailable(_)
             | StopReason::StoreError(_)
             | StopReason::MaxErrors(_)
             | StopReason::MaxRuntime(_),
-        ) => STOPPED,
-        Some(StopReason::Interrupted(signal)) => 128 + signal,
+        ) => Exit::Stopped,
+        Some(StopReason::Interrupted(signal)) => Exit::Signal(*signal),
         Some(StopReason::OutputClosed) | None => {
             if job.counts.failed + job.counts.invalid > 0 {
-                ROWS_FAILED
+                Exit::RowsFailed
             } else {
-                OK
+                Exit::Ok
             }
         }
     }
@@ -46,6 +111,21 @@ mod tests {
             stop: Some(reason),
             ..JobOutcome::default()
         })
+        .code()
+    }
+
+    #[test]
+    fn an_output_that_cannot_be_written_stops_and_a_closed_pipe_is_no_failure() {
+        let full = std::io::Error::from_raw_os_error(28);
+        let err = anyhow::Error::new(OutputFailed::of("the summary")(full));
+        assert_eq!(for_error(&err), Exit::Stopped);
+        let pipe = std::io::Error::from(std::io::ErrorKind::BrokenPipe);
+        let err = anyhow::Error::new(OutputFailed::of("the records")(pipe));
+        assert_eq!(for_error(&err), Exit::Ok);
+        assert_eq!(
+            for_error(&anyhow::anyhow!("--mode x: unknown")),
+            Exit::Usage
+        );
     }
 
     #[test]

@@ -1,13 +1,14 @@
 //! `mps man [SUBCOMMAND]`: the man page (roff), generated from the command line definition
 //! so it always describes the flags this binary has.
 
+use super::exit::Exit;
 use crate::cli::Cli;
 use anyhow::bail;
 use clap::CommandFactory;
 use std::io::Write;
 
 /// Writes the man page of `mps`, or of one of its subcommands (`mps-batch(1)`), to stdout.
-pub fn run(subcommand: Option<&str>) -> anyhow::Result<i32> {
+pub fn run(subcommand: Option<&str>) -> anyhow::Result<Exit> {
     let mut cmd = Cli::command();
     // Building fills in what the page shows of a subcommand: its full name (`mps-batch`) and
     // the global flags it inherits.
@@ -39,5 +40,5 @@ pub fn run(subcommand: Option<&str>) -> anyhow::Result<i32> {
     let mut out = std::io::stdout().lock();
     out.write_all(&roff)?;
     out.flush()?;
-    Ok(crate::commands::exit::OK)
+    Ok(Exit::Ok)
 }

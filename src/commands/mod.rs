@@ -10,6 +10,7 @@ pub mod db;
 pub mod earlier;
 pub mod exit;
 pub mod job_facts;
+pub mod job_plan;
 pub mod job_settings;
 pub mod jobs;
 pub mod jobs_list;
@@ -26,8 +27,9 @@ pub mod table;
 
 use crate::cli::{Cli, Command};
 
-/// Runs the parsed command line; returns the process exit code.
-pub fn run(cli: Cli) -> anyhow::Result<i32> {
+/// Runs the parsed command line; returns how it ended (errors are mapped by
+/// [`exit::for_error`]).
+pub fn run(cli: Cli) -> anyhow::Result<exit::Exit> {
     match cli.command {
         Command::Batch(args) => batch::run(*args),
         Command::Search(args) => search::run(*args),

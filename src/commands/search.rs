@@ -1,8 +1,10 @@
 //! `mps search ID`: one identifier through the batch pipeline, pretty JSON on stdout.
 
 use super::batch::parse_mode;
+use super::exit::{Exit, OutputFailed};
 use super::{exit, setup};
 use crate::cli::SearchArgs;
+use crate::engine::job::JobRow;
 use crate::engine::stop::Interrupt;
 use crate::engine::RecordSink;
 use crate::engine::{job, JobSpec};
@@ -34,7 +36,7 @@ impl RecordSink for Collect {
     }
 }
 
-pub fn run(args: SearchArgs) -> anyhow::Result<i32> {
+pub fn run(args: SearchArgs) -> anyhow::Result<Exit> {
     let mode = parse_mode(&args.mode)?;
     let search_type: SearchType = args
         .search_type
@@ -69,7 +71,7 @@ pub fn run(args: SearchArgs) -> anyhow::Result<i32> {
     };
     let ctx = Arc::new(services.context);
     let outcome = job::run(
-        std::iter::once(Ok(item)),
+        std::iter::once(Ok(JobRow::Fetch(item))),
         &spec,
         Arc::clone(&ctx),
         &Interrupt::new(),
@@ -78,7 +80,6 @@ pub fn run(args: SearchArgs) -> anyhow::Result<i32> {
             journal: &mut NoJournal,
             progress: Box::new(ProgressDisplay::new(ProgressSetup::default())),
         },
-        None,
     );
     ctx.pages.close();
     let records = records
@@ -86,8 +87,10 @@ pub fn run(args: SearchArgs) -> anyhow::Result<i32> {
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     let mut stdout = io::stdout().lock();
     for r in records.iter() {
-        serde_json::to_writer_pretty(&mut stdout, r)?;
-        writeln!(stdout)?;
+        serde_json::to_writer_pretty(&mut stdout, r)
+            .map_err(io::Error::from)
+            .and_then(|()| writeln!(stdout))
+            .map_err(OutputFailed::of("the record to standard output"))?;
     }
     if let Some(stop) = &outcome.stop {
         eprintln!("mps: {stop}");

@@ -1,5 +1,6 @@
 //! `mps sim`: serve the simulated county on 127.0.0.1 until interrupted.
 
+use super::exit::Exit;
 use super::setup::parse_pairs;
 use super::sim_scenario;
 use crate::cli::SimArgs;
@@ -22,13 +23,13 @@ fn error_rates(
     Ok(rates)
 }
 
-pub fn run(args: SimArgs) -> anyhow::Result<i32> {
+pub fn run(args: SimArgs) -> anyhow::Result<Exit> {
     let mut stdout = std::io::stdout().lock();
     if let Some(n) = args.sample {
         for apn in County::new(args.seed).sample(n) {
             writeln!(stdout, "{apn}")?;
         }
-        return Ok(0);
+        return Ok(Exit::Ok);
     }
     let mut opts = SimOptions {
         seed: args.seed,
@@ -70,5 +71,5 @@ pub fn run(args: SimArgs) -> anyhow::Result<i32> {
     );
     let _ = rx.recv();
     sim.stop();
-    Ok(0)
+    Ok(Exit::Ok)
 }

@@ -54,34 +54,29 @@ pub struct JobJournal {
     gave_up: bool,
 }
 
-/// The ledger rows of one record: its row item, then one per source block.
+/// The ledger rows of one record: its row item, then one per source block (the file
+/// ledger's [`RowEntry`] and [`SourceEntry`](crate::ledger::SourceEntry), as table rows).
 pub fn job_items(record: &Record) -> Vec<JobItem> {
-    let mut items = vec![JobItem {
+    let row = JobItem {
         line: record.line,
         source: "row".into(),
         state: record.status.as_str().into(),
         attempts: record.blocks().iter().map(|b| b.requests).sum(),
         last_error: record.error.clone(),
         input: record.input.clone(),
-    }];
-    for (name, block) in [
-        ("assessor", &record.assessor),
-        ("tax", &record.tax),
-        ("sales", &record.sales),
-        ("documents", &record.documents),
-    ] {
-        if let Some(b) = block {
-            items.push(JobItem {
-                line: record.line,
-                source: name.into(),
-                state: b.status.as_str().into(),
-                attempts: b.requests,
-                last_error: b.error.clone(),
-                input: record.input.clone(),
-            });
+    };
+    let blocks = record.named_blocks().map(|(name, block)| {
+        let entry = crate::ledger::SourceEntry::from_block(block);
+        JobItem {
+            line: record.line,
+            source: name.into(),
+            state: entry.state,
+            attempts: entry.attempts,
+            last_error: entry.error,
+            input: record.input.clone(),
         }
-    }
-    items
+    });
+    std::iter::once(row).chain(blocks).collect()
 }
 
 impl JobJournal {

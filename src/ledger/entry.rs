@@ -39,28 +39,22 @@ pub struct SourceEntry {
     pub error: Option<String>,
 }
 
+impl SourceEntry {
+    pub fn from_block(block: &SourceBlock) -> SourceEntry {
+        SourceEntry {
+            state: block.status.as_str().to_string(),
+            attempts: block.requests,
+            error: block.error.clone(),
+        }
+    }
+}
+
 impl RowEntry {
     /// The entry for a record just written to the output. `at` is left for `append`.
     pub fn from_record(record: &Record) -> RowEntry {
-        let blocks: [(&str, &Option<SourceBlock>); 4] = [
-            ("assessor", &record.assessor),
-            ("tax", &record.tax),
-            ("sales", &record.sales),
-            ("documents", &record.documents),
-        ];
-        let sources = blocks
-            .into_iter()
-            .filter_map(|(name, block)| {
-                let block = block.as_ref()?;
-                Some((
-                    name.to_string(),
-                    SourceEntry {
-                        state: block.status.as_str().to_string(),
-                        attempts: block.requests,
-                        error: block.error.clone(),
-                    },
-                ))
-            })
+        let sources = record
+            .named_blocks()
+            .map(|(name, block)| (name.to_string(), SourceEntry::from_block(block)))
             .collect();
         RowEntry {
             line: record.line,

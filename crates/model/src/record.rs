@@ -83,6 +83,19 @@ pub struct Record {
 
 impl Record {
     /// The source blocks the record carries.
+    /// Each block the record has, by the name the ledger and the tables give it, in output
+    /// order: the one place that says which field is which named block.
+    pub fn named_blocks(&self) -> impl Iterator<Item = (&'static str, &SourceBlock)> {
+        [
+            ("assessor", &self.assessor),
+            ("tax", &self.tax),
+            ("sales", &self.sales),
+            ("documents", &self.documents),
+        ]
+        .into_iter()
+        .filter_map(|(name, block)| Some((name, block.as_ref()?)))
+    }
+
     pub fn blocks(&self) -> Vec<&SourceBlock> {
         [&self.assessor, &self.tax, &self.sales, &self.documents]
             .into_iter()

@@ -19,7 +19,7 @@ use crate::config::duration::parse_duration;
 use crate::engine::context::Context as JobContext;
 use crate::engine::job::DEFAULT_STOP_GRACE;
 use crate::engine::{job, JobOutcome, JobSpec};
-use crate::engine::{JobPorts, Journal};
+use crate::engine::{JobPorts, Journal, RecordSink};
 use crate::ident::SearchType;
 use crate::input::{InputOptions, InputReader};
 use crate::journal::{JobJournal, Ledger};
@@ -102,23 +102,10 @@ pub fn run(mut args: BatchArgs) -> anyhow::Result<Exit> {
             },
         )?),
     };
-    let headerless = reader
-        .as_ref()
-        .is_some_and(|r| r.identifier_column().is_none());
     let meta = job_meta(&id, &args, &r, &services, store.is_some())?;
     let (ledgered, output, done) = open_job(&run, meta, earlier, store.as_ref(), &state_dir, &r)?;
-    announce(
-        &args,
-        &r.settings,
-        &run,
-        &id,
-        &r.input,
-        &done,
-        ledgered.only.as_ref(),
-    );
-    if !args.common.quiet {
-        eprintln!("mps: {}", politeness(&services.config));
-    }
+    let only = ledgered.only.as_ref();
+    announce(&args, &r, &run, &id, &done, only, &services.config);
 
     let (previous, only_source) = retry_source(&run, &ledgered, &output, &r)?;
     let mut services = services;
@@ -128,17 +115,10 @@ pub fn run(mut args: BatchArgs) -> anyhow::Result<Exit> {
         services.context.facts = Facts::new(Some(Box::new(PgFacts(store.clone()))));
     }
     let ctx = Arc::new(services.context);
-    let total_hint = match r.progress.shows_total() && !args.from_db {
-        false => None,
-        true => estimate_rows(&r.input, headerless).map(|n| match &ledgered.only {
-            Some(o) => o.len() as u64,
-            None => n.saturating_sub(done.len() as u64),
-        }),
-    };
     let spec = job_spec(&args, &services.config, &r, previous);
     let display = ProgressDisplay::new(ProgressSetup {
         mode: Some(r.progress),
-        total: total_hint,
+        total: total_hint(&r, reader.as_ref(), &done, ledgered.only.as_ref()),
         job: Some(id.to_string()),
         hosts: Some(host_probe(&services.http)),
     });
@@ -149,10 +129,7 @@ pub fn run(mut args: BatchArgs) -> anyhow::Result<Exit> {
         fresh_from: store.clone().zip(r.max_age),
     };
     let rows = job_plan::rows(plan, store.as_ref(), mode)?;
-    let mut sink = store::sink(r.format, mode, output.writer, output.appending);
-    if let Some(dir) = &r.csv_tables {
-        sink = Box::new(WithTables::open(sink, dir, mode, run != Run::New)?);
-    }
+    let sink = sink(&r, &run, output)?;
     // The lock (a database job's) is held until the run ends.
     let Ledgered { ledger, _lock, .. } = ledgered;
     let mut journal =
@@ -352,6 +329,15 @@ fn retry_source(
     }
 }
 
+/// The output in its format, with `--csv-tables` beside it.
+fn sink(r: &Resolved, run: &Run, output: Output) -> anyhow::Result<Box<dyn RecordSink>> {
+    let sink = store::sink(r.format, r.mode, output.writer, output.appending);
+    Ok(match &r.csv_tables {
+        Some(dir) => Box::new(WithTables::open(sink, dir, r.mode, *run != Run::New)?),
+        None => sink,
+    })
+}
+
 /// How the engine runs this job.
 fn job_spec(
     args: &BatchArgs,
@@ -457,28 +443,9 @@ fn open_ledger(
     let mut lock = None;
     let ledger = match (store, earlier) {
         (Some(store), earlier) => {
-            lock = Some(store.try_lock_job(id.as_str())?.with_context(|| {
-                format!("job {id} is already running in another mps process; wait for it or stop it, then retry")
-            })?);
-            let params = serde_json::to_value(&meta)?;
-            store.create_job(id.as_str(), &meta.mode, &meta.strategy, &params)?;
-            if earlier.is_none() {
-                let url = serde_json::from_value::<JobSettings>(args)
-                    .ok()
-                    .and_then(|s| s.database_url)
-                    .unwrap_or_default();
-                ledger::register_database_job(
-                    &id,
-                    meta.output.clone(),
-                    url,
-                    meta.created_at,
-                    state_dir,
-                )?;
-            }
-            Ledger::Db {
-                store: store.clone(),
-                job: id.to_string(),
-            }
+            let (ledger, held) = db_ledger(store, &meta, earlier.is_none(), state_dir)?;
+            lock = Some(held);
+            ledger
         }
         (None, None) => Ledger::File(FileLedger::create(meta, state_dir)?),
         (
@@ -533,6 +500,34 @@ fn open_ledger(
     })
 }
 
+/// A database job's ledger, locked for this process; a new one is registered in the state
+/// directory too, so `mps jobs` finds it without `--database-url`.
+fn db_ledger(
+    store: &Arc<PgStore>,
+    meta: &JobMeta,
+    new: bool,
+    state_dir: &Path,
+) -> anyhow::Result<(Ledger, JobLock)> {
+    let id = &meta.id;
+    let lock = store.try_lock_job(id.as_str())?.with_context(|| {
+        format!("job {id} is already running in another mps process; wait for it or stop it, then retry")
+    })?;
+    let params = serde_json::to_value(meta)?;
+    store.create_job(id.as_str(), &meta.mode, &meta.strategy, &params)?;
+    if new {
+        let url = serde_json::from_value::<JobSettings>(meta.args.clone())
+            .ok()
+            .and_then(|s| s.database_url)
+            .unwrap_or_default();
+        ledger::register_database_job(id, meta.output.clone(), url, meta.created_at, state_dir)?;
+    }
+    let ledger = Ledger::Db {
+        store: store.clone(),
+        job: id.to_string(),
+    };
+    Ok((ledger, lock))
+}
+
 /// The lines this run does not fetch again. A reopened regular output is the truth about
 /// what was written: its lines are done (and with a file ledger, those the crash left
 /// without an entry get one now); otherwise the ledger says.
@@ -580,18 +575,20 @@ fn politeness(cfg: &crate::config::Config) -> String {
 }
 
 /// Says which job this is and how to resume it, on stderr.
+/// Then each host's politeness limit.
 fn announce(
     args: &BatchArgs,
-    settings: &JobSettings,
+    r: &Resolved,
     run: &Run,
     id: &JobId,
-    input: &str,
     done: &BTreeSet<u64>,
     only: Option<&BTreeSet<u64>>,
+    cfg: &crate::config::Config,
 ) {
     if args.common.quiet {
         return;
     }
+    let (settings, input) = (&r.settings, r.input.as_str());
     match run {
         Run::New if input == "-" => eprintln!(
             "mps: job {id} (its input is {}, which cannot be read again: this job cannot be resumed)",
@@ -604,6 +601,7 @@ fn announce(
             only.map_or(0, BTreeSet::len)
         ),
     }
+    eprintln!("mps: {}", politeness(cfg));
 }
 
 /// The command that finishes job `id`, as it works when pasted: the job keeps its settings
@@ -688,6 +686,22 @@ fn report(
         }
     }
     Ok(())
+}
+
+/// The rows the progress display expects, when they can be counted up front (a regular
+/// input file; not `--from-db`).
+fn total_hint(
+    r: &Resolved,
+    reader: Option<&InputReader>,
+    done: &BTreeSet<u64>,
+    only: Option<&BTreeSet<u64>>,
+) -> Option<u64> {
+    let reader = reader.filter(|_| r.progress.shows_total())?;
+    let headerless = reader.identifier_column().is_none();
+    estimate_rows(&r.input, headerless).map(|n| match only {
+        Some(o) => o.len() as u64,
+        None => n.saturating_sub(done.len() as u64),
+    })
 }
 
 /// Rows in a regular input file, counted by newlines (for the progress bar's ETA only); the

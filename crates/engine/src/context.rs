@@ -4,17 +4,18 @@
 use super::dedupe::SingleFlight;
 use super::pages::Pages;
 use super::recorder_options::RecorderOptions;
-use super::recorder_search;
 use crate::cache::Facts;
 use mps_http::Cancel;
-use mps_model::blocks::TaxRecord;
+use mps_model::blocks::{Document, TaxRecord};
 use mps_model::mode::Mode;
 use mps_model::strategy::Strategy;
 use mps_sources::assessor::AssessorClient;
+use mps_sources::recorder::NameSearch;
 use mps_sources::recorder::RecorderClient;
 use mps_sources::treasurer::TreasurerClient;
 use mps_sources::Found;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 /// Name searches a batch keeps for other rows (a search holds up to 501 index rows, about
 /// 60 KB): rows sharing an owner are usually near each other in an input.
@@ -22,6 +23,12 @@ const SEARCHES_KEPT: usize = 512;
 
 /// Documents a batch keeps for other rows and steps (about 300 bytes each).
 const DOCUMENTS_KEPT: usize = 4096;
+
+/// A name search as the rows of a batch share it (the error as text: errors are not Clone).
+pub type SharedSearch = Result<Arc<NameSearch>, String>;
+
+/// A Recorder document as the steps and rows of a batch share it.
+pub type SharedDocument = Result<Found<Document>, String>;
 
 pub struct Context {
     pub mode: Mode,
@@ -36,9 +43,9 @@ pub struct Context {
     /// Documents and sales steps remembered across rows, runs and jobs.
     pub facts: Facts,
     /// Name searches shared by the rows of this batch.
-    pub searches: SingleFlight<recorder_search::Shared>,
+    pub searches: SingleFlight<SharedSearch>,
     /// Recorder documents shared by the steps and rows of this batch.
-    pub documents: SingleFlight<super::recorder_docs::Shared>,
+    pub documents: SingleFlight<SharedDocument>,
     /// Treasurer reads shared by the rows of this batch (with the requests they cost).
     pub taxes: SingleFlight<Result<(Found<TaxRecord>, u32), String>>,
     /// `--retry-failed --source S`: run only that source's step (and what it needs).

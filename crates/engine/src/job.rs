@@ -19,13 +19,12 @@ use super::dedupe::{Origin, SingleFlight};
 use super::ports::JobPorts;
 use super::priority::PriorityQueue;
 use super::row::{self, RowResult};
+pub use super::spec::{JobOutcome, JobSpec, DEFAULT_STOP_GRACE};
 use super::stop::{Interrupt, Stop};
 use super::writer::{Done, Writer};
 use crate::input::InputItem;
 use crossbeam_channel::{bounded, RecvTimeoutError, Sender};
 use mps_model::blocks::SourceStatus;
-use mps_model::counts::Counts;
-use mps_model::mode::Mode;
 use mps_model::record::{Record, RowStatus, SourceBlock};
 use mps_model::Priority;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -39,49 +38,6 @@ pub use super::stop::StopReason;
 /// however long the input and large the records. A duplicate further apart is fetched again.
 const DEDUPE_BYTES: usize = 8 * 1024 * 1024;
 
-/// How long a stopping job waits for the rows in flight by default.
-pub const DEFAULT_STOP_GRACE: Duration = Duration::from_secs(3);
-
-/// How to run a job.
-#[derive(Debug, Clone)]
-pub struct JobSpec {
-    pub mode: Mode,
-    pub workers: usize,
-    pub default_priority: Priority,
-    /// Stop after this many failed rows (0: never).
-    pub max_errors: u64,
-    pub max_runtime: Option<Duration>,
-    /// Records between output flushes.
-    pub flush_every: usize,
-    pub search_max_pages: u32,
-    /// Distinct identifiers whose results are kept for duplicate rows.
-    pub dedupe_capacity: usize,
-    /// `--retry-failed --source S`: the rows' earlier records, whose other blocks are kept.
-    pub previous: Option<Arc<std::collections::HashMap<u64, serde_json::Value>>>,
-    /// How long a stopping job waits for its rows in flight before it finishes without them.
-    pub stop_grace: Duration,
-}
-
-/// What a job did.
-#[derive(Debug, Clone, Default)]
-pub struct JobOutcome {
-    /// Rows whose records are durable: in the output and, with one, the ledger and database.
-    pub counts: Counts,
-    /// Rows that finished but could not be made durable (the output or the database failed):
-    /// `--resume` fetches them again.
-    pub unwritten: u64,
-    /// Rows in flight when the job stopped: neither written nor recorded, fetched again by
-    /// `--resume`.
-    pub interrupted: u64,
-    pub wall: Duration,
-    /// Sum of the time rows spent being processed.
-    pub row_time: Duration,
-    /// Rows answered from another row's fetch of the same identifier.
-    pub shared: u64,
-    pub stop: Option<StopReason>,
-}
-
-/// Decides, before any fetch, that a row needs none (`--max-age`): returns its record.
 /// A row as the job's plan hands it over: to fetch, or answered already (a stored record
 /// younger than `--max-age`), so the workers only fetch.
 #[derive(Debug)]
@@ -161,6 +117,7 @@ where
     drop(tx);
 
     let mut writer = Writer::new(ports, spec);
+    let halt = |reason| shared.halt(reason);
     let mut stopping_since: Option<Instant> = None;
     loop {
         if let Some(signal) = interrupt.signal() {
@@ -182,12 +139,12 @@ where
         }
         writer.tick();
         match rx.recv_timeout(wait) {
-            Ok(done) => writer.take(done, &shared),
-            Err(RecvTimeoutError::Timeout) => writer.flush_if_idle(&shared),
+            Ok(done) => writer.take(done, &halt),
+            Err(RecvTimeoutError::Timeout) => writer.flush_if_idle(&halt),
             Err(RecvTimeoutError::Disconnected) => break,
         }
     }
-    let mut outcome = writer.finish(&shared);
+    let mut outcome = writer.finish(&halt);
     // Rows a worker took but whose record never reached the writer (stuck past the grace).
     let received = outcome.counts.done() + outcome.unwritten + outcome.interrupted;
     let taken = shared.popped.load(Ordering::SeqCst);

@@ -12,9 +12,6 @@ use mps_model::Source;
 use mps_sources::recorder::{parse_document_page, DOCUMENT_PAGE_SCRIPT};
 use mps_sources::{Found, SourceError, Tally};
 
-/// What a shared read holds (failures are not shared).
-pub type Shared = Result<Found<Document>, String>;
-
 /// Fetches a document's full metadata.
 pub fn fetch(
     ctx: &Context,

@@ -10,9 +10,6 @@ use mps_sources::recorder::{NameQuery, NameSearch};
 use mps_sources::{SourceError, Tally};
 use std::sync::Arc;
 
-/// What a shared search holds: the result, or the failure (not shared: see `keep`).
-pub type Shared = Result<Arc<NameSearch>, String>;
-
 /// The index rows for `q`, every page up to the year `through` (all pages when `None`).
 pub fn search(
     ctx: &Context,

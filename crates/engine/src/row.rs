@@ -4,6 +4,7 @@
 use super::assessor_step::{self, AssessorResult};
 use super::block;
 use super::context::Context;
+use super::overlap::caught;
 use super::{documents_step, sales_step, tax_step};
 use mps_ident::{Apn, Identifier};
 use mps_model::blocks::SourceStatus;
@@ -113,12 +114,6 @@ pub fn run(ctx: &Context, id: &Identifier) -> RowResult {
         }
         Mode::Sales | Mode::Documents | Mode::Comprehensive => full(ctx, id, mode),
     }
-}
-
-/// Runs an overlapped step; a panic in it costs that step's block, not the worker (a panic
-/// escaping a pool thread would end the process).
-pub(crate) fn caught<T>(step: impl FnOnce() -> T) -> Option<T> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(step)).ok()
 }
 
 /// Runs `step` unless the resolution found nothing or failed.

@@ -116,7 +116,7 @@ fn parallel(ctx: &Context, apn: &Apn, tally: &mut Tally) -> Result<Found<TaxReco
     let (mut t1, mut t2) = (Tally::default(), Tally::default());
     let (http, page) = rayon::join(
         || legacy(ctx, apn, &mut t1),
-        || crate::row::caught(|| current(ctx, apn, &mut t2)).ok_or(()),
+        || crate::overlap::caught(|| current(ctx, apn, &mut t2)).ok_or(()),
     );
     for t in [&t1, &t2] {
         if tally.first_url.is_none() {

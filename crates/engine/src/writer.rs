@@ -10,8 +10,9 @@
 //! ledger never claims a row the output (or the database) does not hold.
 
 use super::dedupe::Origin;
-use super::job::{JobOutcome, JobSpec, Shared, StopReason};
 use super::ports::{JobPorts, Journal, JournalError, Progress, RecordSink};
+use super::spec::{JobOutcome, JobSpec};
+use super::stop::StopReason;
 use mps_model::record::{Record, RowStatus};
 use std::io;
 use std::time::{Duration, Instant};
@@ -62,7 +63,7 @@ impl<'a> Writer<'a> {
     }
 
     /// Takes one finished row.
-    pub(super) fn take(&mut self, done: Done, shared: &Shared) {
+    pub(super) fn take(&mut self, done: Done, halt: &dyn Fn(StopReason)) {
         self.outcome.row_time += done.took;
         if done.interrupted {
             self.outcome.interrupted += 1;
@@ -74,7 +75,7 @@ impl<'a> Writer<'a> {
         if done.record.status == RowStatus::Failed {
             self.failed_seen += 1;
             if self.max_errors > 0 && self.failed_seen >= self.max_errors {
-                shared.halt(StopReason::MaxErrors(self.max_errors));
+                halt(StopReason::MaxErrors(self.max_errors));
             }
         }
         if !self.writing {
@@ -86,12 +87,12 @@ impl<'a> Writer<'a> {
             Ok(()) => self.pending.push(done.record),
             Err(e) => {
                 self.outcome.unwritten += 1;
-                self.output_failed(&e, shared);
+                self.output_failed(&e, halt);
                 return;
             }
         }
         if self.pending.len() >= self.flush_every || self.last_flush.elapsed() >= FLUSH_INTERVAL {
-            self.make_durable(shared);
+            self.make_durable(halt);
         }
     }
 
@@ -102,17 +103,17 @@ impl<'a> Writer<'a> {
     }
 
     /// Called when no row came for a while: makes what was written durable.
-    pub(super) fn flush_if_idle(&mut self, shared: &Shared) {
-        self.make_durable(shared);
+    pub(super) fn flush_if_idle(&mut self, halt: &dyn Fn(StopReason)) {
+        self.make_durable(halt);
     }
 
     /// Closes the output (the `]` of a JSON array), makes the last records durable and
     /// returns the counts (wall time and stop reason are the caller's to fill in).
-    pub(super) fn finish(mut self, shared: &Shared) -> JobOutcome {
+    pub(super) fn finish(mut self, halt: &dyn Fn(StopReason)) -> JobOutcome {
         if self.writing {
             match self.sink.finish() {
-                Ok(()) => self.commit(shared),
-                Err(e) => self.output_failed(&e, shared),
+                Ok(()) => self.commit(halt),
+                Err(e) => self.output_failed(&e, halt),
             }
         }
         self.outcome.unwritten += self.pending.len() as u64;
@@ -122,19 +123,19 @@ impl<'a> Writer<'a> {
     }
 
     /// Flushes the output, then commits the flushed records.
-    fn make_durable(&mut self, shared: &Shared) {
+    fn make_durable(&mut self, halt: &dyn Fn(StopReason)) {
         self.last_flush = Instant::now();
         if !self.writing || self.pending.is_empty() {
             return;
         }
         match self.sink.flush() {
-            Ok(()) => self.commit(shared),
-            Err(e) => self.output_failed(&e, shared),
+            Ok(()) => self.commit(halt),
+            Err(e) => self.output_failed(&e, halt),
         }
     }
 
     /// Commits the pending records (already flushed) to the ledger and the database.
-    fn commit(&mut self, shared: &Shared) {
+    fn commit(&mut self, halt: &dyn Fn(StopReason)) {
         match self.journal.commit(&self.pending) {
             Ok(()) => {
                 for record in self.pending.drain(..) {
@@ -149,18 +150,18 @@ impl<'a> Writer<'a> {
                 match e {
                     // The signal is already (or about to be) the stop reason.
                     JournalError::Interrupted => {}
-                    other => shared.halt(StopReason::StoreError(other.to_string())),
+                    other => halt(StopReason::StoreError(other.to_string())),
                 }
             }
         }
     }
 
     /// The output failed: nothing more is written, and nothing pending becomes done.
-    fn output_failed(&mut self, e: &io::Error, shared: &Shared) {
+    fn output_failed(&mut self, e: &io::Error, halt: &dyn Fn(StopReason)) {
         self.writing = false;
         self.outcome.unwritten += self.pending.len() as u64;
         self.pending.clear();
-        shared.halt(if e.kind() == io::ErrorKind::BrokenPipe {
+        halt(if e.kind() == io::ErrorKind::BrokenPipe {
             StopReason::OutputClosed
         } else {
             StopReason::OutputError(e.to_string())

@@ -7,9 +7,9 @@
 //! Any failure is returned with its reason: a test that cannot get a database fails, it
 //! never passes silently.
 
+use crate::pg_error::describe;
 use postgres::config::Host;
 use postgres::{Config, NoTls};
-use std::fmt::Write;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::OnceLock;
 
@@ -93,24 +93,6 @@ fn admin_config() -> Result<Config, SetupError> {
         .admin_dsn
         .parse()
         .map_err(|e: postgres::Error| SetupError(describe(&e)))
-}
-
-/// The server's message, detail and hint, or the client-side error with its causes.
-pub(crate) fn describe(e: &postgres::Error) -> String {
-    if let Some(db) = e.as_db_error() {
-        let mut s = format!("{}: {}", db.severity(), db.message());
-        if let Some(hint) = db.hint() {
-            let _ = write!(s, " (hint: {hint})");
-        }
-        return s;
-    }
-    let mut s = e.to_string();
-    let mut cause = std::error::Error::source(e);
-    while let Some(c) = cause {
-        let _ = write!(s, ": {c}");
-        cause = c.source();
-    }
-    s
 }
 
 /// A `key=value` DSN for `config`, quoting every value.

@@ -192,7 +192,7 @@ fn wait_until_ready(dsn: &str, dir: &Path) -> Result<(), String> {
                 return Err(format!(
                     "the test PostgreSQL server in {} did not accept connections within 30 s: {}",
                     dir.display(),
-                    super::testdb::describe(&e)
+                    crate::pg_error::describe(&e)
                 ))
             }
             Err(_) => std::thread::sleep(Duration::from_millis(100)),

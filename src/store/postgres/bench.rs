@@ -2,11 +2,11 @@
 //! (one property and five valuations each, distinct APNs) written both ways, each into a
 //! fresh schema of its own, in batches the size the writer uses.
 
+use super::connect::{connect, describe_target};
 use super::error::PgError;
 use super::load::Method;
 use super::mapping::Rows;
 use super::migrate::migrate;
-use super::store::{connect, describe_target};
 use super::write::write;
 use chrono::Utc;
 use postgres::{Client, Config};

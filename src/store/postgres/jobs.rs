@@ -237,7 +237,7 @@ pub(crate) fn try_lock(
     target: &str,
     id: &str,
 ) -> Result<Option<JobLock>, PgError> {
-    let mut client = super::store::connect(config, target)?;
+    let mut client = super::connect::connect(config, target)?;
     let row = client
         .query_one(
             "SELECT pg_try_advisory_lock($1, hashtext($2))",

@@ -12,6 +12,7 @@
 
 #[cfg(any(test, feature = "bench"))]
 mod bench;
+mod connect;
 mod error;
 mod facts;
 mod freshness;

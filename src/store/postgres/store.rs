@@ -1,7 +1,8 @@
 //! `PgStore`: a pool of connections to one database, checked and migrated when opened,
 //! and every operation mps performs on it.
 
-use super::error::{connect_hint, describe, scrub, PgError};
+use super::connect::{connect, describe_target};
+use super::error::{describe, scrub, PgError};
 use super::freshness::{self, StaleApns};
 use super::jobs::{self, JobItem, JobLock, JobRow};
 use super::load::Method;
@@ -10,7 +11,6 @@ use super::migrate;
 use super::write::{self, BatchCounts};
 use chrono::Utc;
 use mps_model::record::Record;
-use postgres::config::Host;
 use postgres::{Config, NoTls};
 use r2d2::Pool;
 use r2d2_postgres::PostgresConnectionManager;
@@ -232,42 +232,6 @@ impl PgStore {
     fn client(&self) -> Result<r2d2::PooledConnection<PostgresConnectionManager<NoTls>>, PgError> {
         self.pool.get().map_err(|e| PgError::pool(&e))
     }
-}
-
-/// One direct connection, failing with the server's message and what to do about it.
-pub(crate) fn connect(config: &Config, target: &str) -> Result<postgres::Client, PgError> {
-    let password = config
-        .get_password()
-        .map(|p| String::from_utf8_lossy(p).into_owned());
-    config.connect(NoTls).map_err(|e| {
-        let message = scrub(&describe(&e), password.as_deref());
-        PgError::Connect {
-            target: target.to_string(),
-            hint: connect_hint(&message).to_string(),
-            message,
-        }
-    })
-}
-
-/// `user@host:port/dbname`, from the parsed config (so never with a password).
-pub(crate) fn describe_target(config: &Config) -> String {
-    let hosts: Vec<String> = config
-        .get_hosts()
-        .iter()
-        .map(|h| match h {
-            Host::Tcp(name) => name.clone(),
-            Host::Unix(path) => path.display().to_string(),
-        })
-        .collect();
-    let host = if hosts.is_empty() {
-        "localhost".to_string()
-    } else {
-        hosts.join(",")
-    };
-    let port = config.get_ports().first().copied().unwrap_or(5432);
-    let user = config.get_user().unwrap_or("(no user)");
-    let db = config.get_dbname().unwrap_or(user);
-    format!("{user}@{host}:{port}/{db}")
 }
 
 /// `url` without its password (URL or `key=value` form), and whether there was one: what

@@ -36,74 +36,9 @@ pub fn apply(
     config: &mut Config,
     lookup: impl Fn(&str) -> Option<String>,
 ) -> Result<(), ConfigError> {
-    let bad = |var: &str, value: &str, reason: &str| ConfigError::Env {
-        var: var.to_string(),
-        value: value.to_string(),
-        reason: reason.to_string(),
-    };
-    for s in Source::ALL {
-        let up = s.as_str().to_ascii_uppercase();
-        let var = format!("MPS_{up}_URL");
-        if let Some(v) = lookup(&var).filter(|v| !v.trim().is_empty()) {
-            if !(v.starts_with("http://") || v.starts_with("https://")) {
-                return Err(bad(&var, &v, "must start with http:// or https://"));
-            }
-            config.sources.get_mut(s).url = v.trim().to_string();
-        }
-        let var = format!("MPS_{up}_RATE");
-        if let Some(v) = lookup(&var).filter(|v| !v.trim().is_empty()) {
-            let rate = v
-                .trim()
-                .parse::<f64>()
-                .ok()
-                .filter(|r| r.is_finite() && *r >= 0.0)
-                .ok_or_else(|| {
-                    bad(
-                        &var,
-                        &v,
-                        "must be a number of requests per second (0 = no limit)",
-                    )
-                })?;
-            config.sources.get_mut(s).rate = Some(rate);
-        }
-    }
-    if let Some(v) = lookup("MPS_RECORDER_WEB_URL").filter(|v| !v.trim().is_empty()) {
-        if !(v.starts_with("http://") || v.starts_with("https://")) {
-            return Err(bad(
-                "MPS_RECORDER_WEB_URL",
-                &v,
-                "must start with http:// or https://",
-            ));
-        }
-        config.sources.recorder.web_url = Some(v.trim().to_string());
-    }
-    if let Some(v) = lookup("MPS_CHROMIUM").filter(|v| !v.trim().is_empty()) {
-        config.browser.chromium = Some(v.trim().into());
-    }
-    if let Some(v) = lookup("MPS_STRATEGY").filter(|v| !v.trim().is_empty()) {
-        config.batch.strategy = v.trim().to_string();
-    }
-    if let Some(v) = lookup("MPS_ASSESSOR_TOKEN").filter(|v| !v.trim().is_empty()) {
-        config.sources.assessor.token = Some(Secret::new(v.trim()));
-    }
-    if let Some(v) = lookup("MPS_WORKERS").filter(|v| !v.trim().is_empty()) {
-        let n = v
-            .trim()
-            .parse::<usize>()
-            .ok()
-            .filter(|n| *n > 0)
-            .ok_or_else(|| bad("MPS_WORKERS", &v, "must be a whole number, 1 or more"))?;
-        config.batch_processing.max_concurrent_per_job = n;
-    }
-    if let Some(v) = lookup("MPS_TIMEOUT").filter(|v| !v.trim().is_empty()) {
-        config.http.timeout = parse_duration(&v).map_err(|e| bad("MPS_TIMEOUT", &v, &e))?;
-    }
-    if let Some(v) = lookup("MPS_FORMAT").filter(|v| !v.trim().is_empty()) {
-        config.batch.format = v.trim().to_string();
-    }
-    if let Some(v) = lookup("MPS_PROGRESS").filter(|v| !v.trim().is_empty()) {
-        config.batch.progress = v.trim().to_string();
-    }
+    let given = |var: &str| lookup(var).filter(|v| !v.trim().is_empty());
+    apply_sources(config, &given)?;
+    apply_settings(config, &given)?;
     // A value the variables above only stored is checked with the rest of the config; name
     // the variable and its value, not the key it landed in.
     const STORED: &[(&str, &str)] = &[
@@ -121,6 +56,94 @@ pub fn apply(
             None => bad(&format!("MPS_* ({key})"), "", &reason),
         }
     })
+}
+
+/// The error for variable `var` holding `value`.
+fn bad(var: &str, value: &str, reason: &str) -> ConfigError {
+    ConfigError::Env {
+        var: var.to_string(),
+        value: value.to_string(),
+        reason: reason.to_string(),
+    }
+}
+
+/// `MPS_<SOURCE>_URL`, `MPS_<SOURCE>_RATE` and `MPS_RECORDER_WEB_URL`.
+fn apply_sources(
+    config: &mut Config,
+    given: &impl Fn(&str) -> Option<String>,
+) -> Result<(), ConfigError> {
+    for s in Source::ALL {
+        let up = s.as_str().to_ascii_uppercase();
+        let var = format!("MPS_{up}_URL");
+        if let Some(v) = given(&var) {
+            if !(v.starts_with("http://") || v.starts_with("https://")) {
+                return Err(bad(&var, &v, "must start with http:// or https://"));
+            }
+            config.sources.get_mut(s).url = v.trim().to_string();
+        }
+        let var = format!("MPS_{up}_RATE");
+        if let Some(v) = given(&var) {
+            let rate = v
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|r| r.is_finite() && *r >= 0.0)
+                .ok_or_else(|| {
+                    bad(
+                        &var,
+                        &v,
+                        "must be a number of requests per second (0 = no limit)",
+                    )
+                })?;
+            config.sources.get_mut(s).rate = Some(rate);
+        }
+    }
+    if let Some(v) = given("MPS_RECORDER_WEB_URL") {
+        if !(v.starts_with("http://") || v.starts_with("https://")) {
+            return Err(bad(
+                "MPS_RECORDER_WEB_URL",
+                &v,
+                "must start with http:// or https://",
+            ));
+        }
+        config.sources.recorder.web_url = Some(v.trim().to_string());
+    }
+    Ok(())
+}
+
+/// The other variables: browser, strategy, token, workers, timeout, format, progress.
+fn apply_settings(
+    config: &mut Config,
+    given: &impl Fn(&str) -> Option<String>,
+) -> Result<(), ConfigError> {
+    if let Some(v) = given("MPS_CHROMIUM") {
+        config.browser.chromium = Some(v.trim().into());
+    }
+    if let Some(v) = given("MPS_STRATEGY") {
+        config.batch.strategy = v.trim().to_string();
+    }
+    if let Some(v) = given("MPS_ASSESSOR_TOKEN") {
+        config.sources.assessor.token = Some(Secret::new(v.trim()));
+    }
+    if let Some(v) = given("MPS_WORKERS") {
+        let n = v
+            .trim()
+            .parse::<usize>()
+            .ok()
+            .filter(|n| *n > 0)
+            .ok_or_else(|| bad("MPS_WORKERS", &v, "must be a whole number, 1 or more"))?;
+        config.batch_processing.max_concurrent_per_job = n;
+    }
+    if let Some(v) = given("MPS_TIMEOUT") {
+        config.http.timeout = parse_duration(&v).map_err(|e| bad("MPS_TIMEOUT", &v, &e))?;
+    }
+    if let Some(v) = given("MPS_FORMAT") {
+        config.batch.format = v.trim().to_string();
+    }
+    if let Some(v) = given("MPS_PROGRESS") {
+        config.batch.progress = v.trim().to_string();
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -302,6 +302,13 @@ impl Config {
 
     /// Checks values that parse but make no sense; `Err` holds (key, reason).
     pub fn check(&self) -> Result<(), (String, String)> {
+        self.check_sources()?;
+        self.check_batch_processing()?;
+        self.check_batch()
+    }
+
+    /// Each source's rate, concurrency, burst and URL.
+    fn check_sources(&self) -> Result<(), (String, String)> {
         let bad = |k: &str, why: &str| Err((k.to_string(), why.to_string()));
         for s in Source::ALL {
             let src = self.sources.get(s);
@@ -327,6 +334,13 @@ impl Config {
                 );
             }
         }
+        Ok(())
+    }
+
+    /// The seed system's `batch_processing` keys, with the bounds of `--workers` and
+    /// `--browsers`.
+    fn check_batch_processing(&self) -> Result<(), (String, String)> {
+        let bad = |k: &str, why: &str| Err((k.to_string(), why.to_string()));
         let bp = &self.batch_processing;
         if !(bp.api_rate_limit.is_finite() && bp.api_rate_limit >= 0.0) {
             return bad(
@@ -372,6 +386,12 @@ impl Config {
         if bp.scraper_pool_size as u64 > crate::cli::MAX_BROWSERS {
             return bad("batch_processing.scraper_pool_size", "must be at most 32");
         }
+        Ok(())
+    }
+
+    /// `batch`, `http` and `browser` keys.
+    fn check_batch(&self) -> Result<(), (String, String)> {
+        let bad = |k: &str, why: &str| Err((k.to_string(), why.to_string()));
         if self.http.max_attempts == 0 {
             return bad("http.max_attempts", "must be at least 1");
         }

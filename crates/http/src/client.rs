@@ -111,7 +111,7 @@ impl HttpClient {
             .iter()
             .map(|s| {
                 let host = Host {
-                    limiter: HostLimiter::new(*s, &config.host(*s), cancel.clone()),
+                    limiter: HostLimiter::new(&config.host(*s), cancel.clone()),
                     counters: Counters::default(),
                 };
                 (*s, host)

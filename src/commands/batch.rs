@@ -592,7 +592,7 @@ fn skipper(store: Arc<PgStore>, age: Duration, mode: Mode) -> Skip {
 }
 
 /// The HTTP client's per-host counters, for the progress display.
-fn host_probe(http: &crate::http::HttpClient) -> HostProbe {
+fn host_probe(http: &crate::source::Http) -> HostProbe {
     let http = http.clone();
     Arc::new(move || {
         http.stats()
@@ -609,9 +609,7 @@ fn host_probe(http: &crate::http::HttpClient) -> HostProbe {
     })
 }
 
-fn host_stats(
-    http: &crate::http::HttpClient,
-) -> std::collections::BTreeMap<String, serde_json::Value> {
+fn host_stats(http: &crate::source::Http) -> std::collections::BTreeMap<String, serde_json::Value> {
     http.stats()
         .into_iter()
         .map(|(s, st)| (s.to_string(), serde_json::to_value(st).unwrap_or_default()))

@@ -9,14 +9,14 @@ use super::ports::{JobPorts, Journal, JournalError, Progress, RecordSink};
 use super::stop::{Interrupt, StopReason};
 use crate::input::{InputItem, InputRow, InvalidRow};
 use mps_browser::PoolOptions;
-use mps_http::{HttpClient, HttpConfig};
 use mps_ident::{classify, SearchType};
 use mps_model::counts::Counts;
 use mps_model::record::{Record, RowStatus};
-use mps_model::{Mode, Priority, Strategy};
+use mps_model::{Mode, Priority, Source, Strategy};
 use mps_sources::assessor::AssessorClient;
 use mps_sources::recorder::RecorderClient;
 use mps_sources::treasurer::TreasurerClient;
+use mps_sources::{Http, HttpConfig};
 use serde_json::Value;
 use std::io;
 use std::sync::{Arc, Mutex};
@@ -101,7 +101,7 @@ impl Progress for Silent {
 
 /// A context whose hosts are never reached: every row here is invalid or skipped.
 fn unreachable_context() -> Arc<Context> {
-    let http = HttpClient::new(HttpConfig::default()).unwrap();
+    let http = Http::new(HttpConfig::new(Source::ALL)).unwrap();
     let nowhere = "http://127.0.0.1:9";
     Arc::new(Context::new(
         Mode::Property,

@@ -364,7 +364,7 @@ fn finish(
     r: &Resolved,
     id: &JobId,
     ctx: &JobContext,
-    http: &crate::http::HttpClient,
+    http: &crate::source::Http,
     journal: &mut JobJournal,
     outcome: &JobOutcome,
 ) -> anyhow::Result<(Summary, Exit)> {
@@ -618,7 +618,7 @@ fn resume_command(id: &JobId, settings: &JobSettings) -> String {
 }
 
 /// The HTTP client's per-host counters, for the progress display.
-fn host_probe(http: &crate::http::HttpClient) -> HostProbe {
+fn host_probe(http: &crate::source::Http) -> HostProbe {
     let http = http.clone();
     Arc::new(move || {
         http.stats()
@@ -635,9 +635,7 @@ fn host_probe(http: &crate::http::HttpClient) -> HostProbe {
     })
 }
 
-fn host_stats(
-    http: &crate::http::HttpClient,
-) -> std::collections::BTreeMap<String, serde_json::Value> {
+fn host_stats(http: &crate::source::Http) -> std::collections::BTreeMap<String, serde_json::Value> {
     http.stats()
         .into_iter()
         .map(|(s, st)| (s.to_string(), serde_json::to_value(st).unwrap_or_default()))

@@ -8,12 +8,13 @@ use crate::config::{self, Config, ConfigError, Secret};
 use crate::engine::context::Context;
 use crate::engine::pages::Pages;
 use crate::engine::recorder_options::RecorderOptions;
-use crate::http::{HostPolicy, HttpClient, HttpConfig};
+use crate::http::HostPolicy;
 use crate::ledger;
 use crate::sim::{SimOptions, Simulator};
 use crate::source::assessor::AssessorClient;
 use crate::source::recorder::RecorderClient;
 use crate::source::treasurer::TreasurerClient;
+use crate::source::{Http, HttpConfig};
 use anyhow::{bail, Context as _};
 use mps_model::strategy::Strategy;
 use mps_model::Mode;
@@ -142,7 +143,7 @@ pub fn http_config(cfg: &Config) -> HttpConfig {
 /// Everything a command needs to fetch.
 pub struct Services {
     pub config: Config,
-    pub http: HttpClient,
+    pub http: Http,
     pub context: Context,
     /// Kept alive for the command's lifetime when `--sim` is given.
     pub sim: Option<Simulator>,
@@ -202,7 +203,7 @@ pub fn services(common: &Common, mode: Mode) -> anyhow::Result<Services> {
             cfg.batch_processing.max_concurrent_per_job
         );
     }
-    let http = HttpClient::new(http_config(&cfg)).context("cannot set up the HTTP client")?;
+    let http = Http::new(http_config(&cfg)).context("cannot set up the HTTP client")?;
     let assessor = AssessorClient::new(
         http.clone(),
         &cfg.sources.assessor.url,

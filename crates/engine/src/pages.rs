@@ -2,9 +2,8 @@
 //! need, with each page load passing through its host's limiter.
 
 use mps_browser::{BrowserError, BrowserPool, PoolOptions};
-use mps_http::HttpClient;
 use mps_model::Source;
-use mps_sources::{SourceError, Tally};
+use mps_sources::{Http, SourceError, Tally};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -25,13 +24,13 @@ enum State {
 pub struct Pages {
     options: PoolOptions,
     state: Mutex<State>,
-    http: HttpClient,
+    http: Http,
     /// Set when the job stops: no page is started after, and pages in flight are abandoned.
     cancelled: AtomicBool,
 }
 
 impl Pages {
-    pub fn new(options: PoolOptions, http: HttpClient) -> Self {
+    pub fn new(options: PoolOptions, http: Http) -> Self {
         Pages {
             options,
             state: Mutex::new(State::Idle),
@@ -182,6 +181,7 @@ impl Pages {
             let permit = self
                 .http
                 .limiter(source)
+                .ok_or_else(|| page_error(format!("{source}: no HTTP host configured")))?
                 .acquire()
                 .map_err(|e| page_error(format!("{source} limiter: {e}")))?;
             let deadline = Instant::now() + self.options.page_timeout;

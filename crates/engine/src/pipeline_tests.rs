@@ -10,14 +10,14 @@ use super::ports::{JobPorts, Journal, JournalError, Progress, RecordSink};
 use super::stop::{Interrupt, StopReason};
 use crate::input::{InputItem, InputRow, InvalidRow};
 use mps_browser::PoolOptions;
-use mps_http::{HttpClient, HttpConfig};
 use mps_ident::{classify, SearchType};
 use mps_model::counts::Counts;
 use mps_model::record::{Record, RowStatus};
-use mps_model::{Mode, Priority, Strategy};
+use mps_model::{Mode, Priority, Source, Strategy};
 use mps_sources::assessor::AssessorClient;
 use mps_sources::recorder::RecorderClient;
 use mps_sources::treasurer::TreasurerClient;
+use mps_sources::{Http, HttpConfig};
 use serde_json::Value;
 use std::io;
 use std::sync::{Arc, Mutex};
@@ -107,9 +107,9 @@ const NOWHERE: &str = "http://127.0.0.1:9";
 fn context(assessor: &str) -> Arc<Context> {
     let config = HttpConfig {
         max_attempts: 1,
-        ..HttpConfig::default()
+        ..HttpConfig::new(Source::ALL)
     };
-    let http = HttpClient::new(config).unwrap();
+    let http = Http::new(config).unwrap();
     Arc::new(Context::new(
         Mode::Property,
         Strategy::default(),

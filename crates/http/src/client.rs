@@ -19,23 +19,30 @@ use super::retry::{
     classify, is_transient_status, parse_retry_after, Delay, RetryPolicy, TransportClass,
 };
 use super::stats::{add, Counters, HostStats};
-use mps_model::Source;
+use super::HostKey;
 
 /// Idle connections kept per host when a host's concurrency is uncapped.
 const UNCAPPED_POOL: usize = 32;
 
-/// The shared HTTP client. Cheap to clone; all clones share the agent, limiters,
-/// statistics and cancel flag.
-#[derive(Clone)]
-pub struct HttpClient {
-    inner: Arc<Inner>,
+/// The shared HTTP client for the hosts its [`HttpConfig`] lists, named by `K`. Cheap to
+/// clone; all clones share the agent, limiters, statistics and cancel flag.
+pub struct HttpClient<K> {
+    inner: Arc<Inner<K>>,
 }
 
-struct Inner {
+impl<K> Clone for HttpClient<K> {
+    fn clone(&self) -> Self {
+        Self {
+            inner: Arc::clone(&self.inner),
+        }
+    }
+}
+
+struct Inner<K> {
     agent: ureq::Agent,
     max_body_bytes: u64,
     retry: RetryPolicy,
-    hosts: BTreeMap<Source, Host>,
+    hosts: BTreeMap<K, Host>,
     cancel: Cancel,
 }
 
@@ -44,7 +51,7 @@ struct Host {
     counters: Counters,
 }
 
-impl fmt::Debug for HttpClient {
+impl<K> fmt::Debug for HttpClient<K> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("HttpClient")
             .field("retry", &self.inner.retry)
@@ -54,8 +61,8 @@ impl fmt::Debug for HttpClient {
 }
 
 /// One `get` call: what every hop and error needs to know.
-struct Call<'a> {
-    source: Source,
+struct Call<'a, K> {
+    source: K,
     host: &'a Host,
     url: &'a str,
     /// `url` redacted, for errors.
@@ -72,7 +79,7 @@ struct Hop {
 }
 
 /// Why an attempt did not produce a final reply.
-enum Failure {
+enum Failure<K> {
     /// Worth another attempt.
     Retryable {
         status: Option<u16>,
@@ -81,20 +88,20 @@ enum Failure {
         timeout: bool,
     },
     /// Final: return this error now.
-    Fatal(HttpError),
+    Fatal(HttpError<K>),
 }
 
-impl HttpClient {
+impl<K: HostKey> HttpClient<K> {
     /// Build the client and its single agent. The agent returns every status as a value
     /// (so 429/503 headers can be read), follows no redirects itself (each hop must pass
     /// the limiter), and keeps enough idle connections per host for that host's
     /// concurrency (ureq's default of 3 makes wider pools churn sockets).
-    pub fn new(config: HttpConfig) -> Result<Self, ConfigError> {
+    pub fn new(config: HttpConfig<K>) -> Result<Self, ConfigError<K>> {
         Self::with_cancel(config, Cancel::new())
     }
 
     /// As [`new`](Self::new), sharing an existing cancel flag.
-    pub fn with_cancel(config: HttpConfig, cancel: Cancel) -> Result<Self, ConfigError> {
+    pub fn with_cancel(config: HttpConfig<K>, cancel: Cancel) -> Result<Self, ConfigError<K>> {
         let retry = config.retry_policy();
         Self::with_retry(config, retry, cancel)
     }
@@ -102,19 +109,20 @@ impl HttpClient {
     /// As [`with_cancel`](Self::with_cancel), with a retry policy of its own (for example a
     /// shorter `max_retry_after`) instead of the one `config` describes.
     pub fn with_retry(
-        config: HttpConfig,
+        config: HttpConfig<K>,
         retry: RetryPolicy,
         cancel: Cancel,
-    ) -> Result<Self, ConfigError> {
+    ) -> Result<Self, ConfigError<K>> {
         config.validate()?;
-        let hosts = Source::ALL
+        let hosts = config
+            .hosts
             .iter()
-            .map(|s| {
+            .map(|(key, policy)| {
                 let host = Host {
-                    limiter: HostLimiter::new(*s, &config.host(*s), cancel.clone()),
+                    limiter: HostLimiter::new(policy, cancel.clone()),
                     counters: Counters::default(),
                 };
-                (*s, host)
+                (*key, host)
             })
             .collect();
         Ok(Self {
@@ -130,13 +138,14 @@ impl HttpClient {
 
     /// GET `url` from `source`'s host. Returns any final status as a [`Response`] (404 is
     /// an answer, not an error); retries transient failures per the retry policy, each
-    /// attempt and redirect hop passing the host's limiter.
+    /// attempt and redirect hop passing the host's limiter. A host the config did not list
+    /// fails as an invalid request.
     pub fn get(
         &self,
-        source: Source,
+        source: K,
         url: &str,
         headers: &[(&str, &str)],
-    ) -> Result<Response, HttpError> {
+    ) -> Result<Response, HttpError<K>> {
         self.get_checked(source, url, headers, &|_| true)
     }
 
@@ -145,14 +154,21 @@ impl HttpClient {
     /// after the last attempt it is returned as it is, for the caller to report.
     pub fn get_checked(
         &self,
-        source: Source,
+        source: K,
         url: &str,
         headers: &[(&str, &str)],
         usable: &dyn Fn(&Response) -> bool,
-    ) -> Result<Response, HttpError> {
+    ) -> Result<Response, HttpError<K>> {
+        let Some(host) = self.inner.hosts.get(&source) else {
+            return Err(HttpError::InvalidRequest {
+                source,
+                url: redact_url(url),
+                message: "no such host is configured".into(),
+            });
+        };
         let call = Call {
             source,
-            host: self.host(source),
+            host,
             url,
             shown: redact_url(url),
             headers,
@@ -231,7 +247,7 @@ impl HttpClient {
     }
 
     /// A snapshot of every host's counters.
-    pub fn stats(&self) -> BTreeMap<Source, HostStats> {
+    pub fn stats(&self) -> BTreeMap<K, HostStats> {
         self.inner
             .hosts
             .iter()
@@ -245,26 +261,23 @@ impl HttpClient {
     }
 
     /// A host that a request gave up on after waiting `http.host_down_wait` for it.
-    pub fn unavailable_host(&self) -> Option<Source> {
-        Source::ALL
+    pub fn unavailable_host(&self) -> Option<K> {
+        self.inner
+            .hosts
             .iter()
-            .copied()
-            .find(|s| self.host(*s).limiter.gave_up())
+            .find(|(_, h)| h.limiter.gave_up())
+            .map(|(s, _)| *s)
     }
 
     /// The limiter of `source`'s host, for work that reaches the host another way (browser
-    /// page loads) and must share its politeness budget.
-    pub fn limiter(&self, source: Source) -> &HostLimiter {
-        &self.host(source).limiter
-    }
-
-    fn host(&self, source: Source) -> &Host {
-        // Every Source is inserted in `with_cancel`.
-        &self.inner.hosts[&source]
+    /// page loads) and must share its politeness budget; `None` for a host the config did
+    /// not list.
+    pub fn limiter(&self, source: K) -> Option<&HostLimiter> {
+        self.inner.hosts.get(&source).map(|h| &h.limiter)
     }
 
     /// One attempt: send, following redirects hop by hop.
-    fn attempt(&self, call: &Call<'_>, attempt: u32) -> Result<Response, Failure> {
+    fn attempt(&self, call: &Call<'_, K>, attempt: u32) -> Result<Response, Failure<K>> {
         let mut url = call.url.to_string();
         let mut headers: Vec<(String, String)> = call
             .headers
@@ -325,11 +338,11 @@ impl HttpClient {
     /// and the counters before the permit is released.
     fn send_hop(
         &self,
-        call: &Call<'_>,
+        call: &Call<'_, K>,
         url: &str,
         headers: &[(String, String)],
         attempt: u32,
-    ) -> Result<Hop, Failure> {
+    ) -> Result<Hop, Failure<K>> {
         let host = call.host;
         let _permit = host
             .limiter
@@ -389,7 +402,7 @@ impl HttpClient {
     }
 
     /// Classify a send or body-read error, and record it.
-    fn transport_failure(&self, call: &Call<'_>, err: &ureq::Error, attempt: u32) -> Failure {
+    fn transport_failure(&self, call: &Call<'_, K>, err: &ureq::Error, attempt: u32) -> Failure<K> {
         let counters = &call.host.counters;
         match classify(err) {
             TransportClass::Invalid { message } => Failure::Fatal(HttpError::InvalidRequest {
@@ -436,9 +449,9 @@ impl HttpClient {
     }
 }
 
-impl Call<'_> {
+impl<K: Copy> Call<'_, K> {
     /// `sent`: attempts that reached the network before this one was stopped.
-    fn cancelled(&self, sent: u32) -> HttpError {
+    fn cancelled(&self, sent: u32) -> HttpError<K> {
         HttpError::Cancelled {
             source: self.source,
             url: self.shown.clone(),
@@ -446,7 +459,7 @@ impl Call<'_> {
         }
     }
 
-    fn status_error(&self, status: u16, attempts: u32) -> HttpError {
+    fn status_error(&self, status: u16, attempts: u32) -> HttpError<K> {
         HttpError::Status {
             source: self.source,
             url: self.shown.clone(),
@@ -455,7 +468,7 @@ impl Call<'_> {
         }
     }
 
-    fn transport(&self, message: String, attempts: u32) -> HttpError {
+    fn transport(&self, message: String, attempts: u32) -> HttpError<K> {
         HttpError::Transport {
             source: self.source,
             url: self.shown.clone(),
@@ -464,7 +477,7 @@ impl Call<'_> {
         }
     }
 
-    fn timeout(&self, message: String, attempts: u32) -> HttpError {
+    fn timeout(&self, message: String, attempts: u32) -> HttpError<K> {
         HttpError::Timeout {
             source: self.source,
             url: self.shown.clone(),
@@ -473,7 +486,7 @@ impl Call<'_> {
         }
     }
 
-    fn acquire_error(&self, err: AcquireError, attempt: u32) -> HttpError {
+    fn acquire_error(&self, err: AcquireError, attempt: u32) -> HttpError<K> {
         let sent = attempt - 1;
         match err {
             AcquireError::Cancelled => self.cancelled(sent),
@@ -493,10 +506,11 @@ impl Call<'_> {
     }
 }
 
-fn build_agent(config: &HttpConfig) -> ureq::Agent {
-    let widest = Source::ALL
-        .iter()
-        .map(|s| match config.host(*s).concurrency {
+fn build_agent<K>(config: &HttpConfig<K>) -> ureq::Agent {
+    let widest = config
+        .hosts
+        .values()
+        .map(|policy| match policy.concurrency {
             0 => UNCAPPED_POOL,
             n => n,
         })
@@ -505,7 +519,7 @@ fn build_agent(config: &HttpConfig) -> ureq::Agent {
     let (per_host, total) = match config.pool_size {
         0 => (0, 0),
         // Room for every host at its concurrency, plus one host reached by redirects.
-        n => (widest, n.max(widest * (Source::ALL.len() + 1))),
+        n => (widest, n.max(widest * (config.hosts.len() + 1))),
     };
     let agent_config = ureq::Agent::config_builder()
         .http_status_as_error(false)

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use super::retry::RetryPolicy;
-use mps_model::Source;
+use super::HostKey;
 
 /// Politeness settings for one county host.
 #[derive(Debug, Clone, PartialEq)]
@@ -54,9 +54,9 @@ impl HostPolicy {
     }
 }
 
-/// Settings for the shared [`HttpClient`](super::HttpClient).
+/// Settings for the shared [`HttpClient`](super::HttpClient), its hosts named by `K`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct HttpConfig {
+pub struct HttpConfig<K> {
     /// Connection setup limit (DNS, TCP, TLS). Zero disables it.
     pub timeout_connect: Duration,
     /// Whole-request limit, body included. Zero disables it.
@@ -64,8 +64,9 @@ pub struct HttpConfig {
     /// A response body larger than this is a non-transient error.
     pub max_body_bytes: u64,
     pub user_agent: String,
-    /// Per-host politeness; a source missing here gets [`HostPolicy::default`].
-    pub hosts: BTreeMap<Source, HostPolicy>,
+    /// The hosts the client serves, each with its politeness. A request to a host missing
+    /// here fails as an invalid request.
+    pub hosts: BTreeMap<K, HostPolicy>,
     /// Attempts per request in all, the first included (1 = never retry).
     pub max_attempts: u32,
     /// First backoff ceiling; doubles per attempt (full jitter below it) ...
@@ -78,7 +79,21 @@ pub struct HttpConfig {
     pub pool_size: usize,
 }
 
-impl Default for HttpConfig {
+impl<K: HostKey> HttpConfig<K> {
+    /// The default settings for `hosts`, each with the default [`HostPolicy`].
+    pub fn new(hosts: impl IntoIterator<Item = K>) -> Self {
+        Self {
+            hosts: hosts
+                .into_iter()
+                .map(|host| (host, HostPolicy::default()))
+                .collect(),
+            ..Self::default()
+        }
+    }
+}
+
+impl<K> Default for HttpConfig<K> {
+    /// The default settings with no hosts yet: fill in `hosts` (or use [`HttpConfig::new`]).
     fn default() -> Self {
         let retry = RetryPolicy::default();
         Self {
@@ -86,10 +101,7 @@ impl Default for HttpConfig {
             timeout_global: Duration::from_secs(60),
             max_body_bytes: 8 * 1024 * 1024,
             user_agent: concat!("mps/", env!("CARGO_PKG_VERSION")).to_string(),
-            hosts: Source::ALL
-                .iter()
-                .map(|s| (*s, HostPolicy::default()))
-                .collect(),
+            hosts: BTreeMap::new(),
             max_attempts: retry.max_attempts,
             backoff_base: retry.base,
             backoff_cap: retry.cap,
@@ -100,23 +112,20 @@ impl Default for HttpConfig {
 
 /// A setting the client cannot work with.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum ConfigError {
+pub enum ConfigError<K> {
     #[error("http: the user agent {0:?} is not a valid header value")]
     UserAgent(String),
     #[error("http: rate for {host} must be a number of requests per second ≥ 0 (0 = unlimited), got {rate}")]
-    Rate { host: Source, rate: f64 },
+    Rate { host: K, rate: f64 },
+    #[error("http: no hosts are configured")]
+    NoHosts,
     #[error("http: max_attempts must be at least 1")]
     NoAttempts,
     #[error("http: max_body_bytes must be more than 0")]
     NoBody,
 }
 
-impl HttpConfig {
-    /// The policy for `source` (the default when it is not configured).
-    pub fn host(&self, source: Source) -> HostPolicy {
-        self.hosts.get(&source).cloned().unwrap_or_default()
-    }
-
+impl<K: HostKey> HttpConfig<K> {
     /// The retry policy these settings describe. The longest `Retry-After` waited out is
     /// the built-in [`RetryPolicy::default`] maximum (120 s).
     pub fn retry_policy(&self) -> RetryPolicy {
@@ -129,14 +138,17 @@ impl HttpConfig {
     }
 
     /// Reject settings that would make every request fail or the limiter misbehave.
-    pub fn validate(&self) -> Result<(), ConfigError> {
+    pub fn validate(&self) -> Result<(), ConfigError<K>> {
         if ureq::http::HeaderValue::from_str(&self.user_agent).is_err() {
             return Err(ConfigError::UserAgent(self.user_agent.clone()));
         }
-        for source in Source::ALL {
-            let rate = self.host(source).rate;
+        if self.hosts.is_empty() {
+            return Err(ConfigError::NoHosts);
+        }
+        for (host, policy) in &self.hosts {
+            let rate = policy.rate;
             if !rate.is_finite() || rate < 0.0 {
-                return Err(ConfigError::Rate { host: source, rate });
+                return Err(ConfigError::Rate { host: *host, rate });
             }
         }
         if self.max_attempts == 0 {
@@ -152,27 +164,35 @@ impl HttpConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_host::TestHost;
 
     #[test]
     fn defaults_are_valid_and_polite() {
-        let c = HttpConfig::default();
+        let c = HttpConfig::new(TestHost::ALL);
         assert_eq!(c.validate(), Ok(()));
-        for s in Source::ALL {
-            assert_eq!((c.host(s).rate, c.host(s).concurrency), (2.0, 2));
+        assert_eq!(c.hosts.keys().copied().collect::<Vec<_>>(), TestHost::ALL);
+        for policy in c.hosts.values() {
+            assert_eq!((policy.rate, policy.concurrency), (2.0, 2));
         }
         assert_eq!(c.retry_policy(), RetryPolicy::default());
+    }
+
+    #[test]
+    fn no_hosts_is_an_error() {
+        let c = HttpConfig::<TestHost>::default();
+        assert_eq!(c.validate(), Err(ConfigError::NoHosts));
     }
 
     #[test]
     fn bad_settings_are_named() {
         let mut c = HttpConfig {
             user_agent: "mps\r\nX-Evil: 1".into(),
-            ..HttpConfig::default()
+            ..HttpConfig::new(TestHost::ALL)
         };
         assert!(matches!(c.validate(), Err(ConfigError::UserAgent(_))));
         c.user_agent = "mps".into();
         c.hosts.insert(
-            Source::Recorder,
+            TestHost::Recorder,
             HostPolicy {
                 rate: -1.0,
                 ..HostPolicy::default()

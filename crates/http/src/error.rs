@@ -1,50 +1,48 @@
-//! `HttpError`: why a request finally failed, naming the source and the (redacted) URL.
+//! `HttpError`: why a request finally failed, naming the host and the (redacted) URL.
 
 use std::fmt;
 use std::time::Duration;
-
-use mps_model::Source;
 
 /// A request that did not produce a usable reply. Every URL in here has been through
 /// [`redact_url`](super::redact_url), and no variant carries request header values, so the
 /// Display of any error is safe to log.
 ///
 /// `Display` and `Error` are written by hand rather than with thiserror because thiserror
-/// treats a field named `source` as the error's cause, and `source: Source` is the name
-/// the rest of the crate expects.
+/// treats a field named `source` as the error's cause, and `source` (the host key `K`)
+/// is the name the rest of the crate expects.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum HttpError {
+pub enum HttpError<K> {
     /// A transient status (429, 5xx) still came back on the last attempt.
     Status {
-        source: Source,
+        source: K,
         url: String,
         status: u16,
         attempts: u32,
     },
     /// Connect refused or reset, truncated body, DNS failure, TLS or protocol trouble.
     Transport {
-        source: Source,
+        source: K,
         url: String,
         message: String,
         attempts: u32,
     },
     /// A connect, read or whole-request timeout on the last attempt.
     Timeout {
-        source: Source,
+        source: K,
         url: String,
         message: String,
         attempts: u32,
     },
     /// The body is larger than the configured limit (never retried).
     TooLarge {
-        source: Source,
+        source: K,
         url: String,
         limit: u64,
         attempts: u32,
     },
     /// The server asked (`Retry-After`) for a longer wait than the configured maximum.
     RetryAfterTooLong {
-        source: Source,
+        source: K,
         url: String,
         status: u16,
         requested: Duration,
@@ -53,7 +51,7 @@ pub enum HttpError {
     },
     /// The host's circuit breaker is open after repeated failures; nothing was sent.
     CircuitOpen {
-        source: Source,
+        source: K,
         url: String,
         retry_in: Duration,
         /// Attempts sent before the circuit opened (0 if it was open from the start).
@@ -61,29 +59,29 @@ pub enum HttpError {
     },
     /// The host's circuit stayed open for as long as a request may wait for it.
     HostUnavailable {
-        source: Source,
+        source: K,
         url: String,
         waited: Duration,
         attempts: u32,
     },
     /// The run is being cancelled (Ctrl-C).
     Cancelled {
-        source: Source,
+        source: K,
         url: String,
         /// Attempts sent before the cancel.
         attempts: u32,
     },
     /// The request could not be built (malformed URL or header).
     InvalidRequest {
-        source: Source,
+        source: K,
         url: String,
         message: String,
     },
 }
 
-impl HttpError {
-    /// The county service the request was for.
-    pub fn service(&self) -> Source {
+impl<K: Copy> HttpError<K> {
+    /// The host the request was for.
+    pub fn service(&self) -> K {
         match self {
             Self::Status { source, .. }
             | Self::Transport { source, .. }
@@ -155,7 +153,7 @@ fn secs(d: Duration) -> humantime::FormattedDuration {
     humantime::format_duration(whole)
 }
 
-impl fmt::Display for HttpError {
+impl<K: fmt::Display> fmt::Display for HttpError<K> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Status {
@@ -241,16 +239,17 @@ impl fmt::Display for HttpError {
     }
 }
 
-impl std::error::Error for HttpError {}
+impl<K: fmt::Debug + fmt::Display> std::error::Error for HttpError<K> {}
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_host::TestHost;
 
     #[test]
     fn messages_name_source_and_url() {
         let e = HttpError::Status {
-            source: Source::Treasurer,
+            source: TestHost::Treasurer,
             url: "http://h/p".into(),
             status: 503,
             attempts: 4,
@@ -260,7 +259,7 @@ mod tests {
             "treasurer: GET http://h/p: HTTP 503 after 4 attempts"
         );
         let e = HttpError::RetryAfterTooLong {
-            source: Source::Assessor,
+            source: TestHost::Assessor,
             url: "http://h/p".into(),
             status: 429,
             requested: Duration::from_secs(3600),
@@ -272,7 +271,7 @@ mod tests {
             "assessor: GET http://h/p: HTTP 429 with Retry-After 1h, longer than the 2m \
              maximum; gave up after 1 attempt"
         );
-        assert_eq!(e.service(), Source::Assessor);
+        assert_eq!(e.service(), TestHost::Assessor);
         assert_eq!(e.status(), Some(429));
     }
 }

@@ -10,7 +10,6 @@ use super::cancel::{Cancel, Cancelled};
 use super::circuit::{CircuitBreaker, Pass};
 use super::config::HostPolicy;
 use super::semaphore::{lock, Semaphore, Slot};
-use mps_model::Source;
 
 /// Why [`HostLimiter::acquire`] gave no permit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -32,7 +31,6 @@ impl From<Cancelled> for AcquireError {
 /// The politeness gate of one host, shared by all workers.
 #[derive(Debug)]
 pub struct HostLimiter {
-    source: Source,
     bucket: Mutex<TokenBucket>,
     slots: Semaphore,
     circuit: Mutex<CircuitBreaker>,
@@ -63,10 +61,9 @@ impl Drop for Permit<'_> {
 }
 
 impl HostLimiter {
-    /// A limiter for `source` under `policy`; waits end early once `cancel` is set.
-    pub fn new(source: Source, policy: &HostPolicy, cancel: Cancel) -> Self {
+    /// A limiter for one host under `policy`; waits end early once `cancel` is set.
+    pub fn new(policy: &HostPolicy, cancel: Cancel) -> Self {
         Self {
-            source,
             bucket: Mutex::new(TokenBucket::new(policy.rate, policy.burst, policy.adaptive)),
             slots: Semaphore::new(policy.concurrency, &cancel),
             circuit: Mutex::new(CircuitBreaker::new(
@@ -77,10 +74,6 @@ impl HostLimiter {
             down_wait: policy.down_wait,
             gave_up: std::sync::atomic::AtomicBool::new(false),
         }
-    }
-
-    pub fn source(&self) -> Source {
-        self.source
     }
 
     /// Block until this host may start one more request: a concurrency slot is free and
@@ -223,7 +216,7 @@ mod tests {
     #[test]
     fn token_bucket_never_exceeds_the_ceiling() {
         let (rate, burst, n) = (20.0, 1, 40);
-        let limiter = HostLimiter::new(Source::Assessor, &policy(rate, burst, 0), Cancel::new());
+        let limiter = HostLimiter::new(&policy(rate, burst, 0), Cancel::new());
         let t0 = Instant::now();
         let starts = Mutex::new(Vec::new());
         std::thread::scope(|s| {
@@ -252,7 +245,7 @@ mod tests {
 
     #[test]
     fn burst_starts_at_once_then_spaces_out() {
-        let limiter = HostLimiter::new(Source::Recorder, &policy(50.0, 5, 0), Cancel::new());
+        let limiter = HostLimiter::new(&policy(50.0, 5, 0), Cancel::new());
         let t0 = Instant::now();
         for _ in 0..5 {
             assert!(limiter.acquire().is_ok());
@@ -268,7 +261,7 @@ mod tests {
     #[test]
     fn concurrency_cap_is_never_exceeded() {
         let cap = 3;
-        let limiter = HostLimiter::new(Source::Treasurer, &policy(0.0, 1, cap), Cancel::new());
+        let limiter = HostLimiter::new(&policy(0.0, 1, cap), Cancel::new());
         let in_flight = AtomicUsize::new(0);
         let max_seen = AtomicUsize::new(0);
         std::thread::scope(|s| {
@@ -295,7 +288,7 @@ mod tests {
 
     #[test]
     fn retry_after_pauses_every_new_start() {
-        let limiter = HostLimiter::new(Source::Assessor, &policy(0.0, 1, 0), Cancel::new());
+        let limiter = HostLimiter::new(&policy(0.0, 1, 0), Cancel::new());
         limiter.on_throttled(Some(Duration::from_millis(200)));
         let t0 = Instant::now();
         assert!(limiter.acquire().is_ok());
@@ -308,7 +301,7 @@ mod tests {
             adaptive: true,
             ..policy(10.0, 1, 0)
         };
-        let limiter = HostLimiter::new(Source::Assessor, &p, Cancel::new());
+        let limiter = HostLimiter::new(&p, Cancel::new());
         limiter.on_throttled(None);
         assert_eq!(limiter.current_rate(), Some(5.0));
         for _ in 0..1000 {
@@ -325,7 +318,7 @@ mod tests {
             down_wait: Duration::ZERO,
             ..policy(0.0, 1, 0)
         };
-        let limiter = HostLimiter::new(Source::Recorder, &p, Cancel::new());
+        let limiter = HostLimiter::new(&p, Cancel::new());
         assert!(!limiter.on_failure());
         assert!(limiter.on_failure());
         assert!(matches!(
@@ -348,11 +341,7 @@ mod tests {
     #[test]
     fn cancel_stops_a_waiting_acquire() {
         let cancel = Cancel::new();
-        let limiter = Arc::new(HostLimiter::new(
-            Source::Assessor,
-            &policy(0.5, 1, 0),
-            cancel.clone(),
-        ));
+        let limiter = Arc::new(HostLimiter::new(&policy(0.5, 1, 0), cancel.clone()));
         assert!(limiter.acquire().is_ok());
         let t0 = Instant::now();
         let waiter = {

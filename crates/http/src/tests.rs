@@ -6,13 +6,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use super::test_host::TestHost;
 use super::test_server::{raw_server, refused_url, write_raw, Reply, TestServer};
 use super::*;
-use mps_model::Source;
 
 const TOKEN: &str = "tok-9f8e7d-secret";
 
-fn config(policy: HostPolicy) -> HttpConfig {
+fn config(policy: HostPolicy) -> HttpConfig<TestHost> {
     HttpConfig {
         timeout_connect: Duration::from_secs(1),
         timeout_global: Duration::from_secs(2),
@@ -20,30 +20,30 @@ fn config(policy: HostPolicy) -> HttpConfig {
         max_attempts: 4,
         backoff_base: Duration::from_millis(10),
         backoff_cap: Duration::from_millis(40),
-        hosts: Source::ALL.iter().map(|s| (*s, policy.clone())).collect(),
+        hosts: TestHost::ALL.iter().map(|s| (*s, policy.clone())).collect(),
         ..HttpConfig::default()
     }
 }
 
-fn build(config: HttpConfig) -> HttpClient {
+fn build(config: HttpConfig<TestHost>) -> HttpClient<TestHost> {
     match HttpClient::new(config) {
         Ok(c) => c,
         Err(e) => panic!("{e}"),
     }
 }
 
-fn client() -> HttpClient {
+fn client() -> HttpClient<TestHost> {
     build(config(HostPolicy::unlimited()))
 }
 
-fn stats(c: &HttpClient, s: Source) -> HostStats {
+fn stats(c: &HttpClient<TestHost>, s: TestHost) -> HostStats {
     c.stats().get(&s).copied().unwrap_or_default()
 }
 
 #[test]
 fn client_is_shareable() {
     fn assert_traits<T: Clone + Send + Sync + 'static>() {}
-    assert_traits::<HttpClient>();
+    assert_traits::<HttpClient<TestHost>>();
 }
 
 #[test]
@@ -53,7 +53,7 @@ fn transient_503s_are_retried_until_success() {
         _ => Reply::new(200, "{\"ok\":true}").header("Content-Type", "application/json"),
     });
     let c = client();
-    let resp = c.get(Source::Treasurer, &server.url("/p"), &[]);
+    let resp = c.get(TestHost::Treasurer, &server.url("/p"), &[]);
     let Ok(resp) = resp else {
         panic!("{resp:?}");
     };
@@ -61,17 +61,17 @@ fn transient_503s_are_retried_until_success() {
     assert_eq!(resp.text(), "{\"ok\":true}");
     assert_eq!(resp.content_type.as_deref(), Some("application/json"));
     assert_eq!(resp.url, server.url("/p"));
-    let s = stats(&c, Source::Treasurer);
+    let s = stats(&c, TestHost::Treasurer);
     assert_eq!((s.requests, s.retries, s.errors), (3, 2, 2));
     assert_eq!(s.bytes, 4 + 4 + 11);
-    assert_eq!(stats(&c, Source::Assessor), HostStats::default());
+    assert_eq!(stats(&c, TestHost::Assessor), HostStats::default());
 }
 
 #[test]
 fn not_found_is_an_answer_not_retried() {
     let server = TestServer::start(|_| Reply::new(404, "<html>no</html>"));
     let c = client();
-    let resp = c.get(Source::Assessor, &server.url("/parcel/x"), &[]);
+    let resp = c.get(TestHost::Assessor, &server.url("/parcel/x"), &[]);
     assert!(
         matches!(
             resp,
@@ -94,7 +94,7 @@ fn retry_after_is_honoured() {
     });
     let c = client();
     let started = Instant::now();
-    let resp = c.get(Source::Recorder, &server.url("/documents/1"), &[]);
+    let resp = c.get(TestHost::Recorder, &server.url("/documents/1"), &[]);
     assert!(
         matches!(
             resp,
@@ -111,7 +111,7 @@ fn retry_after_is_honoured() {
         "{:?}",
         started.elapsed()
     );
-    assert_eq!(stats(&c, Source::Recorder).status_429, 1);
+    assert_eq!(stats(&c, TestHost::Recorder).status_429, 1);
 }
 
 #[test]
@@ -119,7 +119,7 @@ fn retry_after_beyond_the_maximum_gives_up_clearly() {
     let server = TestServer::start(|_| Reply::new(429, "").header("Retry-After", "3600"));
     let c = client();
     let started = Instant::now();
-    let err = c.get(Source::Recorder, &server.url("/q"), &[]);
+    let err = c.get(TestHost::Recorder, &server.url("/q"), &[]);
     let Err(err @ HttpError::RetryAfterTooLong { .. }) = err else {
         panic!("{err:?}");
     };
@@ -136,7 +136,7 @@ fn retry_after_beyond_the_maximum_gives_up_clearly() {
 fn connection_refused_fails_after_max_attempts_naming_the_url() {
     let url = refused_url("/parcel/123-45-678");
     let c = client();
-    let err = c.get(Source::Assessor, &url, &[]);
+    let err = c.get(TestHost::Assessor, &url, &[]);
     let Err(err @ HttpError::Transport { attempts: 4, .. }) = err else {
         panic!("{err:?}");
     };
@@ -145,7 +145,7 @@ fn connection_refused_fails_after_max_attempts_naming_the_url() {
         text.starts_with("assessor: GET ") && text.contains(&url),
         "{text}"
     );
-    let s = stats(&c, Source::Assessor);
+    let s = stats(&c, TestHost::Assessor);
     assert_eq!((s.requests, s.retries, s.errors), (4, 3, 4));
 }
 
@@ -153,7 +153,7 @@ fn connection_refused_fails_after_max_attempts_naming_the_url() {
 fn an_oversized_body_is_too_large_and_not_retried() {
     let server = TestServer::start(|_| Reply::new(200, &"x".repeat(2000)));
     let c = client();
-    let err = c.get(Source::Assessor, &server.url("/big"), &[]);
+    let err = c.get(TestHost::Assessor, &server.url("/big"), &[]);
     let Err(err @ HttpError::TooLarge { limit: 1024, .. }) = err else {
         panic!("{err:?}");
     };
@@ -171,7 +171,7 @@ fn a_truncated_body_is_retried() {
         };
         write_raw(stream, text);
     });
-    let resp = client().get(Source::Treasurer, &url, &[]);
+    let resp = client().get(TestHost::Treasurer, &url, &[]);
     let Ok(resp) = resp else {
         panic!("{resp:?}");
     };
@@ -190,7 +190,7 @@ fn a_silent_server_times_out() {
     let mut cfg = config(HostPolicy::unlimited());
     cfg.timeout_global = Duration::from_millis(150);
     cfg.max_attempts = 2;
-    let err = build(cfg).get(Source::Recorder, &url, &[]);
+    let err = build(cfg).get(TestHost::Recorder, &url, &[]);
     assert!(
         matches!(err, Err(HttpError::Timeout { attempts: 2, .. })),
         "{err:?}"
@@ -218,19 +218,19 @@ fn the_token_never_appears_in_responses_or_errors() {
     let headers = [("AUTHORIZATION", TOKEN)];
 
     // 401 flow: an answer, returned as a value.
-    let resp = c.get(Source::Assessor, &server.url("/unauthorized"), &headers);
+    let resp = c.get(TestHost::Assessor, &server.url("/unauthorized"), &headers);
     assert!(matches!(resp, Ok(Response { status: 401, .. })));
     assert!(saw_token.load(Ordering::SeqCst), "the header was sent");
     assert!(!format!("{resp:?}").contains(TOKEN));
 
     // Error flows: a status error, a transport error, credentials in the URL.
-    let mut errors = vec![c.get(Source::Assessor, &server.url("/fail"), &headers)];
-    errors.push(c.get(Source::Assessor, &refused_url("/x"), &headers));
+    let mut errors = vec![c.get(TestHost::Assessor, &server.url("/fail"), &headers)];
+    errors.push(c.get(TestHost::Assessor, &refused_url("/x"), &headers));
     let with_userinfo = server
         .url("/fail?token=")
         .replace("http://", &format!("http://user:{TOKEN}@"))
         + TOKEN;
-    errors.push(c.get(Source::Assessor, &with_userinfo, &headers));
+    errors.push(c.get(TestHost::Assessor, &with_userinfo, &headers));
     for result in errors {
         let Err(err) = result else {
             panic!("expected an error: {result:?}");
@@ -264,14 +264,14 @@ fn circuit_opens_fails_fast_and_half_opens_after_cooldown() {
     let c = build(cfg);
     let url = server.url("/p");
     for _ in 0..3 {
-        let err = c.get(Source::Treasurer, &url, &[]);
+        let err = c.get(TestHost::Treasurer, &url, &[]);
         assert!(
             matches!(err, Err(HttpError::Status { status: 500, .. })),
             "{err:?}"
         );
     }
     let started = Instant::now();
-    let err = c.get(Source::Treasurer, &url, &[]);
+    let err = c.get(TestHost::Treasurer, &url, &[]);
     assert!(
         matches!(err, Err(HttpError::CircuitOpen { attempts: 0, .. })),
         "{err:?}"
@@ -280,18 +280,21 @@ fn circuit_opens_fails_fast_and_half_opens_after_cooldown() {
     assert_eq!(server.hits(), 3, "nothing sent while open");
     // Other hosts are unaffected.
     assert!(c
-        .get(Source::Recorder, &url, &[])
+        .get(TestHost::Recorder, &url, &[])
         .is_err_and(|e| e.status() == Some(500)));
 
     down.store(false, Ordering::SeqCst);
     std::thread::sleep(Duration::from_millis(320));
-    let probe = c.get(Source::Treasurer, &url, &[]);
+    let probe = c.get(TestHost::Treasurer, &url, &[]);
     assert!(
         matches!(probe, Ok(Response { status: 200, .. })),
         "{probe:?}"
     );
-    assert!(c.get(Source::Treasurer, &url, &[]).is_ok(), "closed again");
-    assert_eq!(stats(&c, Source::Treasurer).circuit_opened, 1);
+    assert!(
+        c.get(TestHost::Treasurer, &url, &[]).is_ok(),
+        "closed again"
+    );
+    assert_eq!(stats(&c, TestHost::Treasurer).circuit_opened, 1);
 }
 
 #[test]
@@ -304,14 +307,14 @@ fn cancel_stops_backoff_and_new_requests() {
         canceller.cancel();
     });
     let started = Instant::now();
-    let err = c.get(Source::Assessor, &server.url("/p"), &[]);
+    let err = c.get(TestHost::Assessor, &server.url("/p"), &[]);
     assert!(
         matches!(err, Err(HttpError::Cancelled { attempts: 1, .. })),
         "{err:?}"
     );
     assert!(started.elapsed() < Duration::from_secs(1));
     let _ = t.join();
-    let again = c.get(Source::Recorder, &server.url("/p"), &[]);
+    let again = c.get(TestHost::Recorder, &server.url("/p"), &[]);
     assert!(again.is_err_and(|e| e.is_cancelled() && e.attempts() == 0));
     assert_eq!(server.hits(), 1);
 }
@@ -335,7 +338,7 @@ fn redirects_pass_the_limiter_and_keep_the_session_cookie() {
     });
     let c = client();
     let resp = c.get(
-        Source::Treasurer,
+        TestHost::Treasurer,
         &server.url("/parcel/default.aspx?Parcel=1"),
         &[],
     );
@@ -345,11 +348,15 @@ fn redirects_pass_the_limiter_and_keep_the_session_cookie() {
     assert_eq!(resp.text(), "cookie=[ASP.NET_SessionId=abc]");
     assert_eq!(resp.url, server.url("/parcel/Summary.aspx?List=All"));
     assert!(resp.header("set-cookie").is_some_and(|v| v.contains("abc")));
-    assert_eq!(stats(&c, Source::Treasurer).requests, 2, "each hop counted");
+    assert_eq!(
+        stats(&c, TestHost::Treasurer).requests,
+        2,
+        "each hop counted"
+    );
 
     // Credentials never follow a redirect to another origin.
     let resp = c.get(
-        Source::Assessor,
+        TestHost::Assessor,
         &server.url("/moved"),
         &[("Authorization", TOKEN)],
     );
@@ -373,7 +380,7 @@ fn the_rate_ceiling_holds_across_threads() {
         for _ in 0..4 {
             s.spawn(|| {
                 for _ in 0..5 {
-                    assert!(c.get(Source::Assessor, &url, &[]).is_ok());
+                    assert!(c.get(TestHost::Assessor, &url, &[]).is_ok());
                 }
             });
         }
@@ -390,7 +397,7 @@ fn the_rate_ceiling_holds_across_threads() {
 #[test]
 fn stats_serialize_per_source() {
     let c = client();
-    let map: BTreeMap<Source, HostStats> = c.stats();
+    let map: BTreeMap<TestHost, HostStats> = c.stats();
     let json = serde_json::to_value(&map).unwrap_or_default();
     assert_eq!(json["assessor"]["requests"], 0);
     assert_eq!(json["recorder"]["circuit_opened"], 0);
@@ -404,7 +411,35 @@ fn works_with_connection_reuse_turned_off() {
         ..config(HostPolicy::unlimited())
     });
     for _ in 0..3 {
-        assert!(c.get(Source::Assessor, &server.url("/x"), &[]).is_ok());
+        assert!(c.get(TestHost::Assessor, &server.url("/x"), &[]).is_ok());
     }
     assert_eq!(server.hits(), 3);
+}
+
+#[test]
+fn a_host_the_config_does_not_list_is_an_invalid_request() {
+    let server = TestServer::start(|_| Reply::new(200, "ok"));
+    let mut cfg = config(HostPolicy::unlimited());
+    cfg.hosts.remove(&TestHost::Recorder);
+    let c = build(cfg);
+    let err = c.get(TestHost::Recorder, &server.url("/x"), &[]);
+    let Err(err @ HttpError::InvalidRequest { .. }) = err else {
+        panic!("{err:?}");
+    };
+    assert_eq!(err.service(), TestHost::Recorder);
+    assert!(
+        err.to_string().starts_with("recorder: GET http://"),
+        "{err}"
+    );
+    assert_eq!(server.hits(), 0);
+    assert!(c.limiter(TestHost::Recorder).is_none());
+    assert!(c.limiter(TestHost::Assessor).is_some());
+    let hosts: Vec<_> = c.stats().into_keys().collect();
+    assert_eq!(hosts, [TestHost::Assessor, TestHost::Treasurer]);
+}
+
+#[test]
+fn a_config_without_hosts_is_refused() {
+    let err = HttpClient::<TestHost>::new(HttpConfig::default()).err();
+    assert_eq!(err, Some(ConfigError::NoHosts));
 }

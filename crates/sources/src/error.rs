@@ -1,6 +1,6 @@
 //! Errors a source can end a fetch with; each names the source and the URL.
 
-use mps_http::HttpError;
+use crate::HttpError;
 
 /// Why a fetch from a county service failed (as opposed to finding nothing).
 #[derive(Debug, thiserror::Error)]

@@ -3,7 +3,8 @@
 use super::parse::{is_empty_parcel, parse_parcel, parse_search_page, SearchPage};
 use crate::error::SourceError;
 use crate::tally::{Found, Tally};
-use mps_http::{HttpClient, Response};
+use crate::Http;
+use mps_http::Response;
 use mps_ident::Apn;
 use mps_model::blocks::{ParcelRecord, SearchMatch};
 use mps_model::Source;
@@ -24,14 +25,14 @@ pub struct SearchOutcome {
 /// A client for one Assessor base URL and token.
 #[derive(Clone)]
 pub struct AssessorClient {
-    http: HttpClient,
+    http: Http,
     base: String,
     token: String,
     max_search_pages: u32,
 }
 
 impl AssessorClient {
-    pub fn new(http: HttpClient, base: &str, token: &str, max_search_pages: u32) -> Self {
+    pub fn new(http: Http, base: &str, token: &str, max_search_pages: u32) -> Self {
         AssessorClient {
             http,
             base: base.trim_end_matches('/').to_string(),

@@ -9,7 +9,8 @@ use super::names::NameQuery;
 use super::parse::{parse_document, parse_search_page, ParseError, SearchPage, SearchRow};
 use crate::error::SourceError;
 use crate::tally::{Found, Tally};
-use mps_http::{HttpClient, Response};
+use crate::Http;
+use mps_http::Response;
 use mps_model::blocks::Document;
 use mps_model::Source;
 
@@ -34,7 +35,7 @@ pub struct NameSearch {
 /// A client for the Recorder's API and website base URLs.
 #[derive(Clone)]
 pub struct RecorderClient {
-    http: HttpClient,
+    http: Http,
     api_base: String,
     web_base: String,
     max_pages: u32,
@@ -52,7 +53,7 @@ impl std::fmt::Debug for RecorderClient {
 
 impl RecorderClient {
     /// `max_pages` bounds the pages one search reads (at least 1; 3 pages reach the cap).
-    pub fn new(http: HttpClient, api_base: &str, web_base: &str, max_pages: u32) -> Self {
+    pub fn new(http: Http, api_base: &str, web_base: &str, max_pages: u32) -> Self {
         RecorderClient {
             http,
             api_base: api_base.trim_end_matches('/').to_string(),

@@ -3,12 +3,13 @@
 
 use super::*;
 use crate::{Found, SourceError, Tally};
-use mps_http::{HostPolicy, HttpClient, HttpConfig};
+use crate::{Http, HttpConfig};
+use mps_http::HostPolicy;
 use mps_model::blocks::Document;
 use mps_model::Source;
 use mps_sim::{DocumentTruth, IndexQuery, SimOptions, Simulator};
 
-fn http() -> HttpClient {
+fn http() -> Http {
     let config = HttpConfig {
         hosts: Source::ALL
             .iter()
@@ -17,7 +18,7 @@ fn http() -> HttpClient {
         max_attempts: 1,
         ..HttpConfig::default()
     };
-    HttpClient::new(config).expect("HTTP client")
+    Http::new(config).expect("HTTP client")
 }
 
 fn start() -> (Simulator, RecorderClient) {

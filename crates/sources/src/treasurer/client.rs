@@ -12,7 +12,8 @@ use super::legacy::{check_parcel, page_kind, parse_all_years, parse_payments, Pa
 use super::rows::record;
 use crate::error::SourceError;
 use crate::tally::Tally;
-use mps_http::{HttpClient, Response};
+use crate::Http;
+use mps_http::Response;
 use mps_ident::Apn;
 use mps_model::blocks::TaxRecord;
 use mps_model::Source;
@@ -34,7 +35,7 @@ pub enum Legacy {
 /// A client for one Treasurer base URL.
 #[derive(Clone)]
 pub struct TreasurerClient {
-    http: HttpClient,
+    http: Http,
     base: String,
 }
 
@@ -54,7 +55,7 @@ fn is_retired(resp: &Response) -> bool {
 }
 
 impl TreasurerClient {
-    pub fn new(http: HttpClient, base_url: &str) -> Self {
+    pub fn new(http: Http, base_url: &str) -> Self {
         TreasurerClient {
             http,
             base: base_url.trim_end_matches('/').to_string(),

@@ -7,8 +7,9 @@ use std::time::Duration;
 use chrono::NaiveDate;
 
 use super::*;
+use crate::{Http, HttpConfig};
 use crate::{SourceError, Tally};
-use mps_http::{HostPolicy, HttpClient, HttpConfig};
+use mps_http::HostPolicy;
 use mps_ident::Apn;
 use mps_model::Source;
 use mps_sim::{County, SimOptions, Simulator, TaxTruth};
@@ -17,7 +18,7 @@ fn as_of() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 29).expect("valid date")
 }
 
-fn http() -> HttpClient {
+fn http() -> Http {
     let config = HttpConfig {
         timeout_global: Duration::from_secs(10),
         max_attempts: 2,
@@ -29,7 +30,7 @@ fn http() -> HttpClient {
             .collect(),
         ..HttpConfig::default()
     };
-    HttpClient::new(config).unwrap_or_else(|e| panic!("{e}"))
+    Http::new(config).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn start(retired: bool) -> (Simulator, TreasurerClient) {

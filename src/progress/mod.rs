@@ -301,3 +301,25 @@ fn make_bar(total: Option<u64>, on_terminal: bool) -> ProgressBar {
     bar.enable_steady_tick(Duration::from_millis(if on_terminal { 200 } else { 1000 }));
     bar
 }
+
+#[cfg(test)]
+mod tests {
+    use super::ProgressMode;
+
+    #[test]
+    fn progress_modes_parse_and_refuse_with_the_choices() {
+        for (text, want) in [
+            ("auto", ProgressMode::Auto),
+            (" Bar", ProgressMode::Bar),
+            ("JSONL ", ProgressMode::Jsonl),
+            ("none", ProgressMode::None),
+        ] {
+            assert_eq!(text.parse(), Ok(want), "{text:?}");
+        }
+        assert_eq!(
+            "Loud".parse::<ProgressMode>().unwrap_err().to_string(),
+            "unknown progress mode \"Loud\": expected auto, bar, jsonl or none"
+        );
+        assert!("ndjson".parse::<ProgressMode>().is_err());
+    }
+}

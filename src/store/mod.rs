@@ -51,3 +51,28 @@ pub fn sink(
         Format::Csv => Box::new(csv::CsvSink::new(out, mode, appending)),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Format;
+
+    #[test]
+    fn formats_parse_with_their_alias_and_refuse_with_the_choices() {
+        for (text, want) in [
+            ("jsonl", Format::Jsonl),
+            ("ndjson", Format::Jsonl),
+            (" NDJSON ", Format::Jsonl),
+            ("CSV", Format::Csv),
+            ("Json\n", Format::Json),
+        ] {
+            assert_eq!(text.parse(), Ok(want), "{text:?}");
+        }
+        assert_eq!(
+            " yaml".parse::<Format>().unwrap_err().to_string(),
+            "unknown format \" yaml\": expected jsonl, csv or json"
+        );
+        for bad in ["", "nd-json", "jsonlines", "js"] {
+            assert!(bad.parse::<Format>().is_err(), "{bad:?}");
+        }
+    }
+}

@@ -114,4 +114,39 @@ mod tests {
         );
         assert!("2020-13-01".parse::<DocumentsSince>().is_err());
     }
+
+    #[test]
+    fn options_print_and_refuse_as_before() {
+        for (text, want) in [
+            ("index", DocumentDetail::Index),
+            (" FULL ", DocumentDetail::Full),
+        ] {
+            assert_eq!(text.parse(), Ok(want));
+        }
+        assert_eq!(
+            (
+                DocumentDetail::Index.as_str(),
+                DocumentDetail::Full.as_str()
+            ),
+            ("index", "full")
+        );
+        assert_eq!(
+            " Fuller ".parse::<DocumentDetail>(),
+            Err("\"fuller\": expected index or full".to_string())
+        );
+        let date = NaiveDate::from_ymd_opt(2020, 1, 31).expect("date");
+        for (since, text) in [
+            (DocumentsSince::Acquisition, "acquisition"),
+            (DocumentsSince::All, "all"),
+            (DocumentsSince::Date(date), "2020-01-31"),
+        ] {
+            assert_eq!(since.to_string(), text);
+            assert_eq!(text.parse(), Ok(since));
+        }
+        assert_eq!(" Acquisition ".parse(), Ok(DocumentsSince::Acquisition));
+        assert_eq!(
+            " Yesterday".parse::<DocumentsSince>(),
+            Err("\" Yesterday\": expected acquisition, all or a date (YYYY-MM-DD)".to_string())
+        );
+    }
 }

@@ -15,3 +15,6 @@ pub use priority::{Priority, PriorityError};
 pub use record::{Record, RowStatus, SourceBlock};
 pub use service::Source;
 pub use strategy::Strategy;
+
+#[cfg(test)]
+mod tests;

@@ -140,7 +140,21 @@ mod tests {
     #[test]
     fn kinds_parse_and_windows_cover_their_span() {
         assert_eq!("Reset".parse::<FaultKind>(), Ok(FaultKind::Reset));
-        assert!("teapot".parse::<FaultKind>().is_err());
+        for (name, kind) in [
+            ("500", FaultKind::Status500),
+            (" 502", FaultKind::Status502),
+            ("503 ", FaultKind::Status503),
+            ("TIMEOUT", FaultKind::Timeout),
+            ("truncated", FaultKind::Truncated),
+            ("Html", FaultKind::Html),
+        ] {
+            assert_eq!(name.parse(), Ok(kind), "{name:?}");
+        }
+        assert_eq!(
+            "teapot".parse::<FaultKind>().unwrap_err().to_string(),
+            "unknown fault \"teapot\": expected 500, 502, 503, reset, timeout, truncated or html"
+        );
+        assert!("5000".parse::<FaultKind>().is_err());
         let w = DownWindow {
             start: Duration::from_secs(2),
             length: Duration::from_secs(3),

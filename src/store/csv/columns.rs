@@ -322,6 +322,18 @@ mod tests {
     }
 
     #[test]
+    fn sources_are_named_and_numbered_in_column_order() {
+        let named: Vec<(&str, usize)> = Source::of_mode(Mode::Comprehensive)
+            .iter()
+            .map(|s| (s.name(), s.index()))
+            .collect();
+        assert_eq!(
+            named,
+            [("assessor", 0), ("tax", 1), ("sales", 2), ("documents", 3)]
+        );
+    }
+
+    #[test]
     fn the_property_header_is_unchanged() {
         let names: Vec<String> = for_mode(Mode::Property)
             .into_iter()

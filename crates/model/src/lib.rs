@@ -4,6 +4,7 @@
 pub mod blocks;
 pub mod counts;
 pub mod mode;
+pub mod names;
 pub mod priority;
 pub mod record;
 pub mod service;

@@ -3,6 +3,7 @@
 
 use crate::blocks::SourceStatus;
 use crate::{Mode, Priority, RowStatus, Source, Strategy};
+use strum::VariantArray;
 
 const MODES: [(Mode, &str); 7] = [
     (Mode::Search, "search"),
@@ -44,6 +45,7 @@ fn each_name_prints_and_parses_back() {
         Source::ALL,
         [Source::Assessor, Source::Treasurer, Source::Recorder]
     );
+    assert_eq!(Source::ALL, Source::VARIANTS);
     for s in Source::ALL {
         assert_eq!(serde_json::to_value(s).unwrap(), s.as_str());
     }
@@ -62,13 +64,17 @@ fn each_name_prints_and_parses_back() {
 
 #[test]
 fn statuses_print_as_serde_writes_them() {
-    for (s, name) in [
+    for ((s, name), every) in [
         (RowStatus::Ok, "ok"),
         (RowStatus::NotFound, "not_found"),
         (RowStatus::Failed, "failed"),
         (RowStatus::Invalid, "invalid"),
         (RowStatus::Skipped, "skipped"),
-    ] {
+    ]
+    .into_iter()
+    .zip(RowStatus::VARIANTS)
+    {
+        assert_eq!(s, *every);
         assert_eq!(s.as_str(), name);
         assert_eq!(serde_json::to_value(s).unwrap(), name);
     }

@@ -3,40 +3,48 @@
 //! lists at most.
 
 use chrono::NaiveDate;
-use std::fmt;
 use std::str::FromStr;
 
 /// `--documents`: the owners' documents from the name index alone (one search page per
 /// owner, usually), or each one read in full (a request per document, unless cached).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+    strum::EnumMessage,
+)]
+#[strum(serialize_all = "lowercase")]
 pub enum DocumentDetail {
     #[default]
     Index,
     Full,
 }
 
+/// Case-insensitive, surrounding whitespace ignored.
 impl FromStr for DocumentDetail {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "index" => Ok(DocumentDetail::Index),
-            "full" => Ok(DocumentDetail::Full),
-            other => Err(format!("{other:?}: expected index or full")),
-        }
+        mps_model::names::parse_name(s).ok_or_else(|| {
+            let other = s.trim().to_ascii_lowercase();
+            format!("{other:?}: expected index or full")
+        })
     }
 }
 
 impl DocumentDetail {
     pub fn as_str(self) -> &'static str {
-        match self {
-            DocumentDetail::Index => "index",
-            DocumentDetail::Full => "full",
-        }
+        self.into()
     }
 }
 
 /// `--documents-since`: the first recording date the documents block lists.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, strum::Display)]
+#[strum(serialize_all = "lowercase")]
 pub enum DocumentsSince {
     /// The current owners' acquisition: the date of the Assessor's last deed (every
     /// document when the parcel has none).
@@ -44,6 +52,8 @@ pub enum DocumentsSince {
     Acquisition,
     /// Every document indexed under the owners' names.
     All,
+    /// Printed as YYYY-MM-DD.
+    #[strum(transparent)]
     Date(NaiveDate),
 }
 
@@ -56,16 +66,6 @@ impl FromStr for DocumentsSince {
             other => NaiveDate::parse_from_str(other, "%Y-%m-%d")
                 .map(DocumentsSince::Date)
                 .map_err(|_| format!("{s:?}: expected acquisition, all or a date (YYYY-MM-DD)")),
-        }
-    }
-}
-
-impl fmt::Display for DocumentsSince {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            DocumentsSince::Acquisition => f.write_str("acquisition"),
-            DocumentsSince::All => f.write_str("all"),
-            DocumentsSince::Date(d) => write!(f, "{d}"),
         }
     }
 }

@@ -10,10 +10,16 @@ use std::time::Duration;
 use super::hash::{mix, tag};
 
 /// One kind of fault.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, strum::VariantArray, strum::EnumMessage,
+)]
+#[strum(serialize_all = "lowercase")]
 pub enum FaultKind {
+    #[strum(serialize = "500")]
     Status500,
+    #[strum(serialize = "502")]
     Status502,
+    #[strum(serialize = "503")]
     Status503,
     /// The connection is closed without an answer.
     Reset,
@@ -29,19 +35,11 @@ pub enum FaultKind {
 #[error("unknown fault {0:?}: expected 500, 502, 503, reset, timeout, truncated or html")]
 pub struct UnknownFault(pub String);
 
+/// Case-insensitive, surrounding whitespace ignored.
 impl FromStr for FaultKind {
     type Err = UnknownFault;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(match s.trim().to_ascii_lowercase().as_str() {
-            "500" => FaultKind::Status500,
-            "502" => FaultKind::Status502,
-            "503" => FaultKind::Status503,
-            "reset" => FaultKind::Reset,
-            "timeout" => FaultKind::Timeout,
-            "truncated" => FaultKind::Truncated,
-            "html" => FaultKind::Html,
-            _ => return Err(UnknownFault(s.to_string())),
-        })
+        mps_model::names::parse_name(s).ok_or_else(|| UnknownFault(s.to_string()))
     }
 }
 

@@ -9,7 +9,8 @@ use std::str::FromStr;
 use std::time::{Duration, Instant};
 
 /// `--progress`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::VariantArray, strum::EnumMessage)]
+#[strum(serialize_all = "lowercase")]
 pub enum ProgressMode {
     /// A bar when stderr is a terminal, nothing otherwise.
     Auto,
@@ -23,16 +24,11 @@ pub enum ProgressMode {
 #[error("unknown progress mode {0:?}: expected auto, bar, jsonl or none")]
 pub struct UnknownProgress(pub String);
 
+/// Case-insensitive, surrounding whitespace ignored.
 impl FromStr for ProgressMode {
     type Err = UnknownProgress;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "auto" => Ok(ProgressMode::Auto),
-            "bar" => Ok(ProgressMode::Bar),
-            "jsonl" => Ok(ProgressMode::Jsonl),
-            "none" => Ok(ProgressMode::None),
-            _ => Err(UnknownProgress(s.to_string())),
-        }
+        mps_model::names::parse_name(s).ok_or_else(|| UnknownProgress(s.to_string()))
     }
 }
 
@@ -300,4 +296,26 @@ fn make_bar(total: Option<u64>, on_terminal: bool) -> ProgressBar {
     }
     bar.enable_steady_tick(Duration::from_millis(if on_terminal { 200 } else { 1000 }));
     bar
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ProgressMode;
+
+    #[test]
+    fn progress_modes_parse_and_refuse_with_the_choices() {
+        for (text, want) in [
+            ("auto", ProgressMode::Auto),
+            (" Bar", ProgressMode::Bar),
+            ("JSONL ", ProgressMode::Jsonl),
+            ("none", ProgressMode::None),
+        ] {
+            assert_eq!(text.parse(), Ok(want), "{text:?}");
+        }
+        assert_eq!(
+            "Loud".parse::<ProgressMode>().unwrap_err().to_string(),
+            "unknown progress mode \"Loud\": expected auto, bar, jsonl or none"
+        );
+        assert!("ndjson".parse::<ProgressMode>().is_err());
+    }
 }

@@ -13,26 +13,32 @@ use std::str::FromStr;
 use crate::engine::RecordSink;
 
 /// `--format`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::VariantArray, strum::EnumMessage,
+)]
+#[strum(serialize_all = "lowercase")]
 pub enum Format {
+    #[strum(to_string = "jsonl", serialize = "ndjson")]
     Jsonl,
     Csv,
     Json,
+}
+
+impl Format {
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown format {0:?}: expected jsonl, csv or json")]
 pub struct UnknownFormat(pub String);
 
+/// Case-insensitive, surrounding whitespace ignored; `ndjson` is another name for `jsonl`.
 impl FromStr for Format {
     type Err = UnknownFormat;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "jsonl" | "ndjson" => Ok(Format::Jsonl),
-            "csv" => Ok(Format::Csv),
-            "json" => Ok(Format::Json),
-            _ => Err(UnknownFormat(s.to_string())),
-        }
+        mps_model::names::parse_name(s).ok_or_else(|| UnknownFormat(s.to_string()))
     }
 }
 
@@ -49,5 +55,34 @@ pub fn sink(
         Format::Jsonl => Box::new(jsonl::JsonlSink::new(out)),
         Format::Json => Box::new(json::JsonArraySink::new(out, appending)),
         Format::Csv => Box::new(csv::CsvSink::new(out, mode, appending)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Format;
+
+    #[test]
+    fn formats_parse_with_their_alias_and_refuse_with_the_choices() {
+        for (text, want) in [
+            ("jsonl", Format::Jsonl),
+            ("ndjson", Format::Jsonl),
+            (" NDJSON ", Format::Jsonl),
+            ("CSV", Format::Csv),
+            ("Json\n", Format::Json),
+        ] {
+            assert_eq!(text.parse(), Ok(want), "{text:?}");
+        }
+        assert_eq!(
+            " yaml".parse::<Format>().unwrap_err().to_string(),
+            "unknown format \" yaml\": expected jsonl, csv or json"
+        );
+        assert_eq!(
+            [Format::Jsonl, Format::Csv, Format::Json].map(Format::as_str),
+            ["jsonl", "csv", "json"]
+        );
+        for bad in ["", "nd-json", "jsonlines", "js"] {
+            assert!(bad.parse::<Format>().is_err(), "{bad:?}");
+        }
     }
 }

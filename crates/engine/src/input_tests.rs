@@ -2,6 +2,7 @@
 
 use super::*;
 use mps_ident::Apn;
+use strum::VariantArray;
 
 fn reader_with(bytes: &[u8], options: InputOptions) -> Result<InputReader, InputError> {
     InputReader::from_reader(
@@ -423,8 +424,8 @@ fn priorities() {
         Priority::High,
     ];
     all.sort();
-    assert_eq!(all, Priority::ALL);
-    for p in Priority::ALL {
+    assert_eq!(all, Priority::VARIANTS);
+    for &p in Priority::VARIANTS {
         assert_eq!(p.to_string().parse::<Priority>(), Ok(p));
         assert_eq!(serde_json::to_string(&p).unwrap(), format!("\"{p}\""));
         assert_eq!(

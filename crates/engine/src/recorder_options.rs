@@ -3,40 +3,48 @@
 //! lists at most.
 
 use chrono::NaiveDate;
-use std::fmt;
 use std::str::FromStr;
 
 /// `--documents`: the owners' documents from the name index alone (one search page per
 /// owner, usually), or each one read in full (a request per document, unless cached).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+    strum::EnumMessage,
+)]
+#[strum(serialize_all = "lowercase")]
 pub enum DocumentDetail {
     #[default]
     Index,
     Full,
 }
 
+/// Case-insensitive, surrounding whitespace ignored.
 impl FromStr for DocumentDetail {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "index" => Ok(DocumentDetail::Index),
-            "full" => Ok(DocumentDetail::Full),
-            other => Err(format!("{other:?}: expected index or full")),
-        }
+        mps_model::names::parse_name(s).ok_or_else(|| {
+            let other = s.trim().to_ascii_lowercase();
+            format!("{other:?}: expected index or full")
+        })
     }
 }
 
 impl DocumentDetail {
     pub fn as_str(self) -> &'static str {
-        match self {
-            DocumentDetail::Index => "index",
-            DocumentDetail::Full => "full",
-        }
+        self.into()
     }
 }
 
 /// `--documents-since`: the first recording date the documents block lists.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, strum::Display)]
+#[strum(serialize_all = "lowercase")]
 pub enum DocumentsSince {
     /// The current owners' acquisition: the date of the Assessor's last deed (every
     /// document when the parcel has none).
@@ -44,6 +52,8 @@ pub enum DocumentsSince {
     Acquisition,
     /// Every document indexed under the owners' names.
     All,
+    /// Printed as YYYY-MM-DD.
+    #[strum(transparent)]
     Date(NaiveDate),
 }
 
@@ -56,16 +66,6 @@ impl FromStr for DocumentsSince {
             other => NaiveDate::parse_from_str(other, "%Y-%m-%d")
                 .map(DocumentsSince::Date)
                 .map_err(|_| format!("{s:?}: expected acquisition, all or a date (YYYY-MM-DD)")),
-        }
-    }
-}
-
-impl fmt::Display for DocumentsSince {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            DocumentsSince::Acquisition => f.write_str("acquisition"),
-            DocumentsSince::All => f.write_str("all"),
-            DocumentsSince::Date(d) => write!(f, "{d}"),
         }
     }
 }
@@ -113,5 +113,40 @@ mod tests {
             ))
         );
         assert!("2020-13-01".parse::<DocumentsSince>().is_err());
+    }
+
+    #[test]
+    fn options_print_and_refuse_as_before() {
+        for (text, want) in [
+            ("index", DocumentDetail::Index),
+            (" FULL ", DocumentDetail::Full),
+        ] {
+            assert_eq!(text.parse(), Ok(want));
+        }
+        assert_eq!(
+            (
+                DocumentDetail::Index.as_str(),
+                DocumentDetail::Full.as_str()
+            ),
+            ("index", "full")
+        );
+        assert_eq!(
+            " Fuller ".parse::<DocumentDetail>(),
+            Err("\"fuller\": expected index or full".to_string())
+        );
+        let date = NaiveDate::from_ymd_opt(2020, 1, 31).expect("date");
+        for (since, text) in [
+            (DocumentsSince::Acquisition, "acquisition"),
+            (DocumentsSince::All, "all"),
+            (DocumentsSince::Date(date), "2020-01-31"),
+        ] {
+            assert_eq!(since.to_string(), text);
+            assert_eq!(text.parse(), Ok(since));
+        }
+        assert_eq!(" Acquisition ".parse(), Ok(DocumentsSince::Acquisition));
+        assert_eq!(
+            " Yesterday".parse::<DocumentsSince>(),
+            Err("\" Yesterday\": expected acquisition, all or a date (YYYY-MM-DD)".to_string())
+        );
     }
 }

@@ -3,6 +3,7 @@
 
 use std::fmt;
 use std::str::FromStr;
+use strum::VariantArray;
 
 use super::address::{normalize_address, street_type, AddressError};
 use super::apn::{Apn, ApnError};
@@ -18,9 +19,21 @@ const SHOWN_CHARS: usize = 80;
 
 /// What kind of identifier a value is, or `Auto` to decide from the value itself.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+    strum::Display,
+    strum::IntoStaticStr,
+    strum::VariantArray,
 )]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 pub enum SearchType {
     Apn,
     Address,
@@ -30,26 +43,8 @@ pub enum SearchType {
 }
 
 impl SearchType {
-    pub const ALL: [SearchType; 4] = [
-        SearchType::Apn,
-        SearchType::Address,
-        SearchType::Owner,
-        SearchType::Auto,
-    ];
-
     pub fn as_str(self) -> &'static str {
-        match self {
-            SearchType::Apn => "apn",
-            SearchType::Address => "address",
-            SearchType::Owner => "owner",
-            SearchType::Auto => "auto",
-        }
-    }
-}
-
-impl fmt::Display for SearchType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        self.into()
     }
 }
 
@@ -58,13 +53,14 @@ impl fmt::Display for SearchType {
 #[error("{0:?} is not a search type: use apn, address, owner or auto")]
 pub struct SearchTypeError(pub String);
 
+/// Case-insensitive, surrounding whitespace ignored.
 impl FromStr for SearchType {
     type Err = SearchTypeError;
-    /// Case-insensitive, surrounding whitespace ignored.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let wanted = s.trim();
-        SearchType::ALL
-            .into_iter()
+        SearchType::VARIANTS
+            .iter()
+            .copied()
             .find(|t| t.as_str().eq_ignore_ascii_case(wanted))
             .ok_or_else(|| SearchTypeError(s.to_string()))
     }

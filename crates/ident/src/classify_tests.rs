@@ -174,7 +174,9 @@ fn long_values_are_cut_in_messages() {
 
 #[test]
 fn search_type_parses_and_prints() {
-    for t in SearchType::ALL {
+    let names: Vec<&str> = SearchType::VARIANTS.iter().map(|t| t.as_str()).collect();
+    assert_eq!(names, ["apn", "address", "owner", "auto"]);
+    for &t in SearchType::VARIANTS {
         assert_eq!(t.to_string().parse::<SearchType>(), Ok(t));
         assert_eq!(serde_json::to_string(&t).unwrap(), format!("\"{t}\""));
         assert_eq!(

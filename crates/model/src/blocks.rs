@@ -6,9 +6,20 @@ use serde::Serialize;
 
 /// How one source fared for one row.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    serde::Deserialize,
+    strum::IntoStaticStr,
 )]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum SourceStatus {
     Ok,
     NotFound,
@@ -18,12 +29,7 @@ pub enum SourceStatus {
 
 impl SourceStatus {
     pub fn as_str(self) -> &'static str {
-        match self {
-            SourceStatus::Ok => "ok",
-            SourceStatus::NotFound => "not_found",
-            SourceStatus::Failed => "failed",
-            SourceStatus::Skipped => "skipped",
-        }
+        self.into()
     }
 }
 

@@ -4,6 +4,7 @@
 pub mod blocks;
 pub mod counts;
 pub mod mode;
+pub mod names;
 pub mod priority;
 pub mod record;
 pub mod service;
@@ -15,3 +16,6 @@ pub use priority::{Priority, PriorityError};
 pub use record::{Record, RowStatus, SourceBlock};
 pub use service::Source;
 pub use strategy::Strategy;
+
+#[cfg(test)]
+mod tests;

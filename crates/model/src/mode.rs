@@ -1,9 +1,20 @@
 //! Job types (`--mode`): what a batch collects for each row.
 
-use std::fmt;
 use std::str::FromStr;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    strum::Display,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+    strum::EnumMessage,
+)]
+#[strum(serialize_all = "lowercase")]
 pub enum Mode {
     /// Resolve the identifier to parcel(s) and their summary rows.
     Search,
@@ -19,21 +30,7 @@ pub enum Mode {
 
 impl Mode {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Mode::Search => "search",
-            Mode::Property => "property",
-            Mode::Tax => "tax",
-            Mode::Sales => "sales",
-            Mode::Documents => "documents",
-            Mode::Comprehensive => "comprehensive",
-            Mode::Validate => "validate",
-        }
-    }
-}
-
-impl fmt::Display for Mode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        self.into()
     }
 }
 
@@ -41,18 +38,10 @@ impl fmt::Display for Mode {
 #[error("unknown mode {0:?}: expected search, property, tax, sales, documents, comprehensive or validate")]
 pub struct UnknownMode(pub String);
 
+/// Case-insensitive, surrounding whitespace ignored.
 impl FromStr for Mode {
     type Err = UnknownMode;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(match s.trim().to_ascii_lowercase().as_str() {
-            "search" => Mode::Search,
-            "property" => Mode::Property,
-            "tax" => Mode::Tax,
-            "sales" => Mode::Sales,
-            "documents" => Mode::Documents,
-            "comprehensive" => Mode::Comprehensive,
-            "validate" => Mode::Validate,
-            _ => return Err(UnknownMode(s.to_string())),
-        })
+        crate::names::parse_name(s).ok_or_else(|| UnknownMode(s.to_string()))
     }
 }

@@ -1,6 +1,5 @@
 //! How urgently a row is wanted (`priority` column, `--priority` order).
 
-use std::fmt;
 use std::str::FromStr;
 
 /// How urgently a row is wanted; `Urgent` sorts first.
@@ -16,8 +15,13 @@ use std::str::FromStr;
     Default,
     serde::Serialize,
     serde::Deserialize,
+    strum::Display,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+    strum::EnumMessage,
 )]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 pub enum Priority {
     Urgent,
     High,
@@ -27,26 +31,8 @@ pub enum Priority {
 }
 
 impl Priority {
-    pub const ALL: [Priority; 4] = [
-        Priority::Urgent,
-        Priority::High,
-        Priority::Normal,
-        Priority::Low,
-    ];
-
     pub fn as_str(self) -> &'static str {
-        match self {
-            Priority::Urgent => "urgent",
-            Priority::High => "high",
-            Priority::Normal => "normal",
-            Priority::Low => "low",
-        }
-    }
-}
-
-impl fmt::Display for Priority {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        self.into()
     }
 }
 
@@ -55,14 +41,10 @@ impl fmt::Display for Priority {
 #[error("{0:?} is not a priority: use urgent, high, normal or low")]
 pub struct PriorityError(pub String);
 
+/// Case-insensitive, surrounding whitespace ignored.
 impl FromStr for Priority {
     type Err = PriorityError;
-    /// Case-insensitive, surrounding whitespace ignored.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let wanted = s.trim();
-        Priority::ALL
-            .into_iter()
-            .find(|p| p.as_str().eq_ignore_ascii_case(wanted))
-            .ok_or_else(|| PriorityError(s.to_string()))
+        crate::names::parse_name(s).ok_or_else(|| PriorityError(s.to_string()))
     }
 }

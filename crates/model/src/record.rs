@@ -7,8 +7,21 @@ use serde::Serialize;
 use serde_json::Value;
 
 /// How a whole row ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum RowStatus {
     Ok,
     NotFound,
@@ -20,22 +33,8 @@ pub enum RowStatus {
 
 impl RowStatus {
     pub fn as_str(self) -> &'static str {
-        match self {
-            RowStatus::Ok => "ok",
-            RowStatus::NotFound => "not_found",
-            RowStatus::Failed => "failed",
-            RowStatus::Invalid => "invalid",
-            RowStatus::Skipped => "skipped",
-        }
+        self.into()
     }
-
-    pub const ALL: [RowStatus; 5] = [
-        RowStatus::Ok,
-        RowStatus::NotFound,
-        RowStatus::Failed,
-        RowStatus::Invalid,
-        RowStatus::Skipped,
-    ];
 }
 
 /// One source's part of a record.

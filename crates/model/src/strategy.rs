@@ -1,20 +1,35 @@
 //! Processing strategies (`--strategy`): which path (plain HTTP or a browser) each source
 //! takes, and how much of a row's work overlaps.
 
-use std::fmt;
 use std::str::FromStr;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Default,
+    strum::Display,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+    strum::EnumMessage,
+)]
+#[strum(serialize_all = "kebab-case")]
 pub enum Strategy {
     /// Plain HTTP wherever the data can be had that way, the browser only for pages that
     /// need JavaScript; a row's independent steps overlap; all hosts pipelined.
     #[default]
     Intelligent,
     /// Plain HTTP only: data that needs a browser fails with a message saying so.
+    #[strum(to_string = "api-only", serialize = "api")]
     ApiOnly,
     /// The browser for every source that has a page; the Assessor (no page) stays on its API.
+    #[strum(to_string = "scraping-only", serialize = "scraping")]
     ScrapingOnly,
     /// Both paths at once where a source has both; the first complete answer wins.
+    #[strum(to_string = "parallel-all", serialize = "parallel")]
     ParallelAll,
     /// One request at a time, one row at a time: the baseline benchmarks compare against.
     Sequential,
@@ -22,13 +37,7 @@ pub enum Strategy {
 
 impl Strategy {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Strategy::Intelligent => "intelligent",
-            Strategy::ApiOnly => "api-only",
-            Strategy::ScrapingOnly => "scraping-only",
-            Strategy::ParallelAll => "parallel-all",
-            Strategy::Sequential => "sequential",
-        }
+        self.into()
     }
 
     /// Whether the row's independent steps (e.g. tax beside the Assessor) run at once.
@@ -37,28 +46,15 @@ impl Strategy {
     }
 }
 
-impl fmt::Display for Strategy {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown strategy {0:?}: expected intelligent, api-only, scraping-only, parallel-all or sequential")]
 pub struct UnknownStrategy(pub String);
 
+/// Case-insensitive, surrounding whitespace ignored, `_` read as `-`; `api`, `scraping` and
+/// `parallel` are short for the names they start.
 impl FromStr for Strategy {
     type Err = UnknownStrategy;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match s.trim().to_ascii_lowercase().replace('_', "-").as_str() {
-                "intelligent" => Strategy::Intelligent,
-                "api-only" | "api" => Strategy::ApiOnly,
-                "scraping-only" | "scraping" => Strategy::ScrapingOnly,
-                "parallel-all" | "parallel" => Strategy::ParallelAll,
-                "sequential" => Strategy::Sequential,
-                _ => return Err(UnknownStrategy(s.to_string())),
-            },
-        )
+        crate::names::parse_name(&s.replace('_', "-")).ok_or_else(|| UnknownStrategy(s.to_string()))
     }
 }

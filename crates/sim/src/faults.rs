@@ -10,10 +10,16 @@ use std::time::Duration;
 use super::hash::{mix, tag};
 
 /// One kind of fault.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, strum::VariantArray, strum::EnumMessage,
+)]
+#[strum(serialize_all = "lowercase")]
 pub enum FaultKind {
+    #[strum(serialize = "500")]
     Status500,
+    #[strum(serialize = "502")]
     Status502,
+    #[strum(serialize = "503")]
     Status503,
     /// The connection is closed without an answer.
     Reset,
@@ -29,19 +35,11 @@ pub enum FaultKind {
 #[error("unknown fault {0:?}: expected 500, 502, 503, reset, timeout, truncated or html")]
 pub struct UnknownFault(pub String);
 
+/// Case-insensitive, surrounding whitespace ignored.
 impl FromStr for FaultKind {
     type Err = UnknownFault;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(match s.trim().to_ascii_lowercase().as_str() {
-            "500" => FaultKind::Status500,
-            "502" => FaultKind::Status502,
-            "503" => FaultKind::Status503,
-            "reset" => FaultKind::Reset,
-            "timeout" => FaultKind::Timeout,
-            "truncated" => FaultKind::Truncated,
-            "html" => FaultKind::Html,
-            _ => return Err(UnknownFault(s.to_string())),
-        })
+        mps_model::names::parse_name(s).ok_or_else(|| UnknownFault(s.to_string()))
     }
 }
 
@@ -140,7 +138,21 @@ mod tests {
     #[test]
     fn kinds_parse_and_windows_cover_their_span() {
         assert_eq!("Reset".parse::<FaultKind>(), Ok(FaultKind::Reset));
-        assert!("teapot".parse::<FaultKind>().is_err());
+        for (name, kind) in [
+            ("500", FaultKind::Status500),
+            (" 502", FaultKind::Status502),
+            ("503 ", FaultKind::Status503),
+            ("TIMEOUT", FaultKind::Timeout),
+            ("truncated", FaultKind::Truncated),
+            ("Html", FaultKind::Html),
+        ] {
+            assert_eq!(name.parse(), Ok(kind), "{name:?}");
+        }
+        assert_eq!(
+            "teapot".parse::<FaultKind>().unwrap_err().to_string(),
+            "unknown fault \"teapot\": expected 500, 502, 503, reset, timeout, truncated or html"
+        );
+        assert!("5000".parse::<FaultKind>().is_err());
         let w = DownWindow {
             start: Duration::from_secs(2),
             length: Duration::from_secs(3),

@@ -7,9 +7,11 @@
 //! written whole by `--csv-tables` (see `tables.rs`).
 
 use mps_model::mode::Mode;
+use strum::VariantArray;
 
 /// The source blocks of a record, in the order their columns appear.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::VariantArray)]
+#[strum(serialize_all = "lowercase")]
 pub enum Source {
     Assessor,
     Tax,
@@ -18,20 +20,8 @@ pub enum Source {
 }
 
 impl Source {
-    pub const ALL: [Source; 4] = [
-        Source::Assessor,
-        Source::Tax,
-        Source::Sales,
-        Source::Documents,
-    ];
-
     pub fn name(self) -> &'static str {
-        match self {
-            Source::Assessor => "assessor",
-            Source::Tax => "tax",
-            Source::Sales => "sales",
-            Source::Documents => "documents",
-        }
+        self.into()
     }
 
     pub fn index(self) -> usize {
@@ -44,7 +34,7 @@ impl Source {
             Mode::Tax => &[Source::Tax],
             Mode::Sales => &[Source::Assessor, Source::Sales],
             Mode::Documents => &[Source::Assessor, Source::Documents],
-            Mode::Comprehensive => &Source::ALL,
+            Mode::Comprehensive => Source::VARIANTS,
             Mode::Search | Mode::Validate | Mode::Property => &[Source::Assessor],
         }
     }
@@ -319,6 +309,18 @@ mod tests {
             assert!(names.contains("apn"), "{mode:?} has no apn column");
             assert_eq!(cols[0].name, "line");
         }
+    }
+
+    #[test]
+    fn sources_are_named_and_numbered_in_column_order() {
+        let named: Vec<(&str, usize)> = Source::of_mode(Mode::Comprehensive)
+            .iter()
+            .map(|s| (s.name(), s.index()))
+            .collect();
+        assert_eq!(
+            named,
+            [("assessor", 0), ("tax", 1), ("sales", 2), ("documents", 3)]
+        );
     }
 
     #[test]

@@ -244,7 +244,7 @@ fn job_meta(
     meta.mode = r.mode.as_str().into();
     meta.strategy = services.context.strategy.as_str().into();
     meta.priority = r.priority.as_str().into();
-    meta.format = format_name(r.format).into();
+    meta.format = r.format.as_str().into();
     meta.output = r.output_path.clone();
     meta.csv_tables = r.csv_tables.clone();
     meta.database_url_set = has_store;
@@ -420,14 +420,6 @@ fn duration(given: Option<&str>, flag: &str) -> anyhow::Result<Option<Duration>>
         .map(parse_duration)
         .transpose()
         .map_err(|e| anyhow::anyhow!("{flag}: {e}"))
-}
-
-fn format_name(format: Format) -> &'static str {
-    match format {
-        Format::Jsonl => "jsonl",
-        Format::Csv => "csv",
-        Format::Json => "json",
-    }
 }
 
 /// Creates (new job) or takes over (resume, retry) the job's ledger, locked.

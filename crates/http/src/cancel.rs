@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, Weak};
 use std::time::{Duration, Instant};
 
-use super::semaphore::lock;
+use super::lock::lock;
 
 /// Something that blocks on its own condition variable and must be woken by a cancel (a
 /// semaphore's waiters).

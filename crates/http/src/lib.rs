@@ -14,6 +14,7 @@ mod client;
 mod config;
 mod error;
 mod limiter;
+mod lock;
 mod redact;
 mod redirect;
 mod response;

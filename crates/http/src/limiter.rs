@@ -9,7 +9,8 @@ use super::bucket::TokenBucket;
 use super::cancel::{Cancel, Cancelled};
 use super::circuit::{CircuitBreaker, Pass};
 use super::config::HostPolicy;
-use super::semaphore::{lock, Semaphore, Slot};
+use super::lock::lock;
+use super::semaphore::{Semaphore, Slot};
 
 /// Why [`HostLimiter::acquire`] gave no permit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]

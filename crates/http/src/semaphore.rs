@@ -1,14 +1,9 @@
 //! A counting semaphore (Mutex + Condvar) for a host's concurrency cap.
 
-use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::sync::{Arc, Condvar, Mutex};
 
 use super::cancel::{Cancel, Cancelled, Wake};
-
-/// Lock a mutex, recovering the data if another thread panicked while holding it:
-/// the counters guarded here stay consistent under any interleaving.
-pub(super) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
-}
+use super::lock::lock;
 
 /// At most `cap` holders at a time (`None` = no cap).
 #[derive(Debug)]

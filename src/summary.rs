@@ -95,8 +95,31 @@ impl Summary {
 
     /// The human summary for stderr.
     pub fn render(&self) -> String {
+        let mut out = self.totals_line();
+        out.push_str(&self.rates_line());
+        // A host's waiting for its rate limit is weighed against the whole run's wall time.
+        let wall = std::time::Duration::from_secs_f64(self.wall_seconds.max(0.0));
+        for (host, stats) in &self.hosts {
+            out.push_str(&host_lines(host, stats, wall));
+        }
+        // Each of these lines is there only when it has something to say.
+        let optional = [
+            self.requests_per_row_line(),
+            self.cache_line(),
+            self.browsers_line(),
+            self.not_written_line(),
+            self.stopped_line(),
+        ];
+        for line in optional.into_iter().flatten() {
+            out.push_str(&line);
+        }
+        out
+    }
+
+    /// The first line: rows, wall time, speed and the rows of each status.
+    fn totals_line(&self) -> String {
         let c = &self.by_status;
-        let mut out = format!(
+        format!(
             "mps: {} in {:.1}s ({}): {}\n",
             count(self.rows, "row", "rows"),
             self.wall_seconds,
@@ -108,11 +131,16 @@ impl Summary {
                 format!("invalid {}", c.invalid),
             ]
             .into_iter()
+            // Skipped rows are named only by runs that skip (`--max-age`).
             .chain((c.skipped > 0).then(|| format!("skipped {} (fresh enough)", c.skipped)))
             .collect::<Vec<_>>()
             .join(", ")
-        );
-        out.push_str(&format!(
+        )
+    }
+
+    /// The second line: success rate, time per row and the rows shared with another's fetch.
+    fn rates_line(&self) -> String {
+        format!(
             "     success rate {:.1}%, {:.3}s of wall time per row, {} another row's fetch\n",
             self.success_rate * 100.0,
             self.average_seconds_per_row,
@@ -120,86 +148,118 @@ impl Summary {
                 1 => "1 row shared".to_string(),
                 n => format!("{n} rows shared"),
             }
-        ));
-        let wall = std::time::Duration::from_secs_f64(self.wall_seconds.max(0.0));
-        for (host, s) in &self.hosts {
-            let n = |k: &str| s.get(k).and_then(Value::as_u64).unwrap_or(0);
-            if n("requests") == 0 {
-                continue;
-            }
-            out.push_str(&format!(
-                "     {host}: {}, {}, {} answered 429, {}\n",
-                count(n("requests"), "request", "requests"),
-                count(n("retries"), "retry", "retries"),
-                n("status_429"),
-                count(n("errors"), "error", "errors")
-            ));
-            let line = HostLine {
-                host: host.clone(),
-                requests: n("requests"),
-                rate: s.get("rate").and_then(Value::as_f64),
-                rate_limited_seconds: s
-                    .get("rate_limited_seconds")
-                    .and_then(Value::as_f64)
-                    .unwrap_or(0.0),
-                ..HostLine::default()
-            };
-            if let (Some(share), Some(rate)) = (text::limited_share(&line, wall), line.rate) {
-                out.push_str(&format!(
-                    "     {host}: rate-limited at {}, {:.0} % of the wall time; raise with --rate {host}=R\n",
-                    text::req_rate(rate),
-                    share * 100.0
-                ));
-            }
+        )
+    }
+
+    /// Requests per fetched row of each host, when any host was asked.
+    fn requests_per_row_line(&self) -> Option<String> {
+        if self.requests_per_row.is_empty() {
+            return None;
         }
-        if !self.requests_per_row.is_empty() {
-            let per: Vec<String> = self
-                .requests_per_row
-                .iter()
-                .map(|(host, n)| format!("{host} {n:.2}"))
-                .collect();
-            out.push_str(&format!("     requests per row: {}\n", per.join(", ")));
-        }
-        if let Some(c) = self
+        let per: Vec<String> = self
+            .requests_per_row
+            .iter()
+            .map(|(host, n)| format!("{host} {n:.2}"))
+            .collect();
+        Some(format!("     requests per row: {}\n", per.join(", ")))
+    }
+
+    /// What the cache remembered, when it was used at all.
+    fn cache_line(&self) -> Option<String> {
+        let c = self
             .cache
             .as_ref()
-            .filter(|c| c.document_hits + c.document_misses + c.link_hits + c.link_misses > 0)
-        {
-            out.push_str(&format!(
-                "     cache: {} of {} documents and {} of {} sales steps remembered, {} requests saved\n",
-                c.document_hits,
-                c.document_hits + c.document_misses,
-                c.link_hits,
-                c.link_hits + c.link_misses,
-                c.requests_saved
-            ));
-        }
-        if let Some(b) = &self.browsers {
-            let n = |k: &str| b.get(k).and_then(Value::as_u64).unwrap_or(0);
-            out.push_str(&format!(
-                "     browsers: {} pages, {} launches, {} crashes, {} timeouts\n",
-                n("pages"),
-                n("launches"),
-                n("crashes"),
-                n("timeouts")
-            ));
-        }
-        if self.interrupted_rows + self.unwritten_rows > 0 {
-            out.push_str(&format!(
-                "     not written: {} in flight at the stop, {} the output or the database \
-                 could not take ({})\n",
-                count(self.interrupted_rows, "row", "rows"),
-                count(self.unwritten_rows, "row", "rows"),
-                if self.resumable {
-                    "--resume fetches them again"
-                } else {
-                    "its input cannot be read again, so this job cannot be resumed"
-                }
-            ));
-        }
-        if let Some(why) = &self.stopped {
-            out.push_str(&format!("     stopped early: {why}\n"));
-        }
-        out
+            .filter(|c| c.document_hits + c.document_misses + c.link_hits + c.link_misses > 0)?;
+        Some(format!(
+            "     cache: {} of {} documents and {} of {} sales steps remembered, {} requests saved\n",
+            c.document_hits,
+            c.document_hits + c.document_misses,
+            c.link_hits,
+            c.link_hits + c.link_misses,
+            c.requests_saved
+        ))
     }
+
+    /// The browser pool's statistics, when pages were read in a browser.
+    fn browsers_line(&self) -> Option<String> {
+        let b = self.browsers.as_ref()?;
+        let n = |k: &str| b.get(k).and_then(Value::as_u64).unwrap_or(0);
+        Some(format!(
+            "     browsers: {} pages, {} launches, {} crashes, {} timeouts\n",
+            n("pages"),
+            n("launches"),
+            n("crashes"),
+            n("timeouts")
+        ))
+    }
+
+    /// The rows fetched but not written, and whether `--resume` can fetch them again.
+    fn not_written_line(&self) -> Option<String> {
+        if self.interrupted_rows + self.unwritten_rows == 0 {
+            return None;
+        }
+        Some(format!(
+            "     not written: {} in flight at the stop, {} the output or the database \
+             could not take ({})\n",
+            count(self.interrupted_rows, "row", "rows"),
+            count(self.unwritten_rows, "row", "rows"),
+            if self.resumable {
+                "--resume fetches them again"
+            } else {
+                "its input cannot be read again, so this job cannot be resumed"
+            }
+        ))
+    }
+
+    /// Why the job stopped before its input ended, when it did.
+    fn stopped_line(&self) -> Option<String> {
+        let why = self.stopped.as_ref()?;
+        Some(format!("     stopped early: {why}\n"))
+    }
+}
+
+/// One host's requests line, and its rate-limit advice when waiting cost a share of the
+/// run; nothing for a host that was never asked.
+fn host_lines(host: &str, stats: &Value, wall: std::time::Duration) -> String {
+    let n = |k: &str| stats.get(k).and_then(Value::as_u64).unwrap_or(0);
+    if n("requests") == 0 {
+        return String::new();
+    }
+    let mut out = format!(
+        "     {host}: {}, {}, {} answered 429, {}\n",
+        count(n("requests"), "request", "requests"),
+        count(n("retries"), "retry", "retries"),
+        n("status_429"),
+        count(n("errors"), "error", "errors")
+    );
+    if let Some(advice) = rate_limit_advice(host, stats, n("requests"), wall) {
+        out.push_str(&advice);
+    }
+    out
+}
+
+/// The advice to raise a host's `--rate`, when its ceiling held the run back for a share
+/// of the wall time worth naming (at least half, as [`text::limited_share`] judges it).
+fn rate_limit_advice(
+    host: &str,
+    stats: &Value,
+    requests: u64,
+    wall: std::time::Duration,
+) -> Option<String> {
+    let line = HostLine {
+        host: host.to_string(),
+        requests,
+        rate: stats.get("rate").and_then(Value::as_f64),
+        rate_limited_seconds: stats
+            .get("rate_limited_seconds")
+            .and_then(Value::as_f64)
+            .unwrap_or(0.0),
+        ..HostLine::default()
+    };
+    let (share, rate) = (text::limited_share(&line, wall)?, line.rate?);
+    Some(format!(
+        "     {host}: rate-limited at {}, {:.0} % of the wall time; raise with --rate {host}=R\n",
+        text::req_rate(rate),
+        share * 100.0
+    ))
 }

@@ -1,7 +1,7 @@
 //! Reading a ledger file back into a [`JobState`], line by line, tolerating the torn last
 //! line a crash can leave and nothing else.
 
-use super::format::{decode, Line, LEDGER_VERSION};
+use super::format::{decode, Header, Line, LEDGER_VERSION};
 use super::registry;
 use super::state::Tail;
 use super::{JobId, JobState, LedgerError};
@@ -61,12 +61,7 @@ struct Bad {
 pub(super) fn read_ledger(src: impl Read, path: &Path) -> Result<JobState, LedgerError> {
     let mut reader = BufReader::new(src);
     let mut buf = Vec::new();
-    let mut offset: u64 = 0;
-    let mut line_no: u64 = 0;
-    let mut state: Option<JobState> = None;
-    let mut bad: Option<Bad> = None;
-    let mut tail = Tail::default();
-
+    let mut reading = Reading::new(path);
     loop {
         buf.clear();
         let n = reader
@@ -75,47 +70,85 @@ pub(super) fn read_ledger(src: impl Read, path: &Path) -> Result<JobState, Ledge
         if n == 0 {
             break;
         }
-        line_no += 1;
-        offset += n as u64;
+        reading.line(&buf)?;
+    }
+    reading.finish()
+}
+
+/// A ledger being read: the job so far, and where the file stops being whole.
+struct Reading<'a> {
+    path: &'a Path,
+    /// Bytes read so far.
+    offset: u64,
+    line_no: u64,
+    /// The job, once its header is read.
+    state: Option<JobState>,
+    /// A line that did not decode, forgiven if nothing but blank lines follows.
+    bad: Option<Bad>,
+    tail: Tail,
+}
+
+impl<'a> Reading<'a> {
+    /// Nothing read yet.
+    fn new(path: &'a Path) -> Self {
+        Reading {
+            path,
+            offset: 0,
+            line_no: 0,
+            state: None,
+            bad: None,
+            tail: Tail::default(),
+        }
+    }
+
+    /// Reads one line, its newline included (the last line may have none).
+    fn line(&mut self, buf: &[u8]) -> Result<(), LedgerError> {
+        self.line_no += 1;
+        self.offset += buf.len() as u64;
         let complete = buf.last() == Some(&b'\n');
         let text = buf.trim_ascii();
         if text.is_empty() {
-            if bad.is_none() {
-                tail.valid_len = offset;
-                tail.needs_newline = false;
+            // Blank lines after a whole line keep the file whole; after a bad one they do not.
+            if self.bad.is_none() {
+                self.tail.valid_len = self.offset;
+                self.tail.needs_newline = false;
             }
-            continue;
+            return Ok(());
         }
-        if let Some(bad) = bad.take() {
-            return Err(corrupt(path, bad.line, bad.reason));
+        // A line follows the bad one, so the bad one was not torn by a crash.
+        if let Some(bad) = self.bad.take() {
+            return Err(corrupt(self.path, bad.line, bad.reason));
         }
         let decoded = match decode(text) {
             Ok(decoded) => decoded,
             Err(reason) => {
-                bad = Some(Bad {
-                    line: line_no,
+                self.bad = Some(Bad {
+                    line: self.line_no,
                     reason,
                 });
-                continue;
+                return Ok(());
             }
         };
-        match (&mut state, decoded) {
+        self.apply(decoded)?;
+        self.tail.valid_len = self.offset;
+        self.tail.needs_newline = !complete;
+        Ok(())
+    }
+
+    /// Applies a decoded line to the job: the header starts it, the others follow it.
+    fn apply(&mut self, decoded: Line) -> Result<(), LedgerError> {
+        match (&mut self.state, decoded) {
             (None, Line::Header(header)) => {
-                if header.mps_ledger > LEDGER_VERSION {
-                    return Err(LedgerError::UnsupportedVersion {
-                        path: path.to_path_buf(),
-                        version: header.mps_ledger,
-                    });
-                }
-                state = Some(JobState::new(header.meta, path.to_path_buf()));
+                self.state = Some(job_of(*header, self.path)?);
             }
             (None, _) => {
                 return Err(LedgerError::NoHeader {
-                    path: path.to_path_buf(),
+                    path: self.path.to_path_buf(),
                 })
             }
             (Some(_), Line::Header(_)) => {
-                return Err(corrupt(path, line_no, "a second job header".to_string()))
+                let reason = "a second job header".to_string();
+                return Err(corrupt(self.path, self.line_no, reason));
             }
             (Some(s), Line::Opened(opened)) => {
                 s.finished = None;
@@ -134,18 +167,32 @@ pub(super) fn read_ledger(src: impl Read, path: &Path) -> Result<JobState, Ledge
                 s.finished = Some(finished);
             }
         }
-        tail.valid_len = offset;
-        tail.needs_newline = !complete;
+        Ok(())
     }
 
-    tail.file_len = offset;
-    let mut state = state.ok_or_else(|| LedgerError::NoHeader {
-        path: path.to_path_buf(),
-    })?;
-    state.tail = tail;
-    Ok(state)
+    /// The job read, with where its file stops being whole; an error if it had no header.
+    fn finish(mut self) -> Result<JobState, LedgerError> {
+        self.tail.file_len = self.offset;
+        let mut state = self.state.ok_or_else(|| LedgerError::NoHeader {
+            path: self.path.to_path_buf(),
+        })?;
+        state.tail = self.tail;
+        Ok(state)
+    }
 }
 
+/// The job a header starts; an error for a ledger written by a newer mps.
+fn job_of(header: Header, path: &Path) -> Result<JobState, LedgerError> {
+    if header.mps_ledger > LEDGER_VERSION {
+        return Err(LedgerError::UnsupportedVersion {
+            path: path.to_path_buf(),
+            version: header.mps_ledger,
+        });
+    }
+    Ok(JobState::new(header.meta, path.to_path_buf()))
+}
+
+/// The error for a damaged line `line` of the ledger at `path`.
 fn corrupt(path: &Path, line: u64, reason: String) -> LedgerError {
     LedgerError::Corrupt {
         path: path.to_path_buf(),

@@ -15,11 +15,13 @@ use super::{recorder_docs, recorder_search};
 use chrono::NaiveDate;
 use mps_model::blocks::{ParcelRecord, SourceStatus};
 use mps_model::record::SourceBlock;
-use mps_sources::recorder::{search_names, SearchRow};
+use mps_sources::recorder::{search_names, NameQuery, SearchRow};
 use mps_sources::{Found, SourceError, Tally};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
+/// The documents block of a row: the documents of each parcel, not found when none has any;
+/// the first search or document that fails fails the block.
 pub fn run(ctx: &Context, parcels: &[ParcelRecord]) -> SourceBlock {
     let mut tally = Tally::default();
     let mut out = Vec::new();
@@ -47,6 +49,16 @@ struct Indexed {
     matched: Vec<String>,
 }
 
+/// What the name index showed for one parcel's owners, within the window.
+struct OwnerSearch {
+    /// Each document once, by recording number.
+    found: BTreeMap<String, Indexed>,
+    /// The names whose index was cut at its 500-row limit.
+    capped: Vec<String>,
+    searched: Vec<String>,
+}
+
+/// The documents part of one parcel, and how many documents it lists.
 fn documents_of(
     ctx: &Context,
     parcel: &ParcelRecord,
@@ -64,61 +76,15 @@ fn documents_of(
         .as_deref()
         .map(search_names)
         .unwrap_or_default();
-    let mut found: BTreeMap<String, Indexed> = BTreeMap::new();
-    let mut capped = Vec::new();
-    let mut searched = Vec::new();
-    for q in &owners {
-        searched.push(q.to_string());
-        let result = recorder_search::search(ctx, q, None, tally)?;
-        if result.truncated {
-            capped.push(q.to_string());
-        }
-        for row in &result.rows {
-            if !in_window(row.recording_date, since) {
-                continue;
-            }
-            let entry = found
-                .entry(row.recording_number.clone())
-                .or_insert_with(|| Indexed {
-                    row: row.clone(),
-                    matched: Vec::new(),
-                });
-            if !entry.matched.contains(&row.name) {
-                entry.matched.push(row.name.clone());
-            }
-        }
-    }
+    let OwnerSearch {
+        found,
+        capped,
+        searched,
+    } = search_owners(ctx, &owners, since, tally)?;
     let listed = found.len();
-    let mut documents = Vec::new();
-    for (number, indexed) in found.into_iter().rev().take(opts.max_documents) {
-        match opts.documents {
-            DocumentDetail::Index => documents.push(index_entry(&indexed)),
-            DocumentDetail::Full => {
-                if let Found::Yes(doc) = recorder_docs::fetch(ctx, &number, tally)? {
-                    let mut v = serde_json::to_value(&doc).unwrap_or_default();
-                    v["more_codes"] = json!(false);
-                    v["matched_names"] = json!(indexed.matched);
-                    documents.push(v);
-                }
-            }
-        }
-    }
-    documents.reverse();
+    let documents = describe_newest(ctx, found, tally)?;
     let n = documents.len();
-    let mut reasons = Vec::new();
-    if !capped.is_empty() {
-        reasons.push(format!(
-            "the Recorder shows at most 500 index rows per name, the oldest first: newer \
-             documents of {} may be missing",
-            capped.join(", ")
-        ));
-    }
-    if listed > opts.max_documents {
-        reasons.push(format!(
-            "{listed} documents in the window: the newest {} are listed (--max-documents)",
-            opts.max_documents
-        ));
-    }
+    let reasons = truncation_reasons(&capped, listed, opts.max_documents);
     Ok((
         json!({
             "apn": parcel.apn,
@@ -131,6 +97,112 @@ fn documents_of(
         }),
         n,
     ))
+}
+
+/// Searches the name index for each of `owners`, in order, keeping the documents recorded
+/// since `since`.
+fn search_owners(
+    ctx: &Context,
+    owners: &[NameQuery],
+    since: Option<NaiveDate>,
+    tally: &mut Tally,
+) -> Result<OwnerSearch, SourceError> {
+    let mut out = OwnerSearch {
+        found: BTreeMap::new(),
+        capped: Vec::new(),
+        searched: Vec::new(),
+    };
+    for q in owners {
+        out.searched.push(q.to_string());
+        let result = recorder_search::search(ctx, q, None, tally)?;
+        if result.truncated {
+            out.capped.push(q.to_string());
+        }
+        for row in result
+            .rows
+            .iter()
+            .filter(|r| in_window(r.recording_date, since))
+        {
+            add_indexed(&mut out.found, row);
+        }
+    }
+    Ok(out)
+}
+
+/// Adds an index row: a document found under several owner names is one document that
+/// names each of them.
+fn add_indexed(found: &mut BTreeMap<String, Indexed>, row: &SearchRow) {
+    let entry = found
+        .entry(row.recording_number.clone())
+        .or_insert_with(|| Indexed {
+            row: row.clone(),
+            matched: Vec::new(),
+        });
+    if !entry.matched.contains(&row.name) {
+        entry.matched.push(row.name.clone());
+    }
+}
+
+/// The newest `--max-documents` of `found`, oldest first, each described from its index
+/// row or read in full (`--documents`).
+fn describe_newest(
+    ctx: &Context,
+    found: BTreeMap<String, Indexed>,
+    tally: &mut Tally,
+) -> Result<Vec<Value>, SourceError> {
+    let opts = ctx.recorder_options;
+    let mut documents = Vec::new();
+    // Recording numbers grow with time: the newest are taken first, then put back in order.
+    for (number, indexed) in found.into_iter().rev().take(opts.max_documents) {
+        match opts.documents {
+            DocumentDetail::Index => documents.push(index_entry(&indexed)),
+            DocumentDetail::Full => {
+                if let Some(v) = full_entry(ctx, &number, &indexed, tally)? {
+                    documents.push(v);
+                }
+            }
+        }
+    }
+    documents.reverse();
+    Ok(documents)
+}
+
+/// A document read in full, with the names it was found under; `None` when the Recorder
+/// does not have it.
+fn full_entry(
+    ctx: &Context,
+    number: &str,
+    indexed: &Indexed,
+    tally: &mut Tally,
+) -> Result<Option<Value>, SourceError> {
+    let Found::Yes(doc) = recorder_docs::fetch(ctx, number, tally)? else {
+        return Ok(None);
+    };
+    let mut v = serde_json::to_value(&doc).unwrap_or_default();
+    // A full document lists all its codes, so none are left to mention.
+    v["more_codes"] = json!(false);
+    v["matched_names"] = json!(indexed.matched);
+    Ok(Some(v))
+}
+
+/// Why the list may miss documents: names whose index was capped, and more documents in
+/// the window than `--max-documents` lists.
+fn truncation_reasons(capped: &[String], listed: usize, max_documents: usize) -> Vec<String> {
+    let mut reasons = Vec::new();
+    if !capped.is_empty() {
+        reasons.push(format!(
+            "the Recorder shows at most 500 index rows per name, the oldest first: newer \
+             documents of {} may be missing",
+            capped.join(", ")
+        ));
+    }
+    if listed > max_documents {
+        reasons.push(format!(
+            "{listed} documents in the window: the newest {max_documents} are listed \
+             (--max-documents)"
+        ));
+    }
+    reasons
 }
 
 /// A document recorded on or after `since` (a row without a date is kept: it cannot be

@@ -407,13 +407,26 @@ impl InputReader {
 
     /// Turns the record just read into an item.
     fn item(&self, record: &ByteRecord, line: u64) -> InputItem {
-        let invalid = |raw: String, reason: String| InputItem {
+        let (raw, outcome) = match self.identifier_cell(record) {
+            Ok(raw) => {
+                let outcome = self.row_of(record, &raw);
+                (raw, outcome)
+            }
+            Err(Rejected { raw, reason }) => (raw, Err(reason)),
+        };
+        InputItem {
             line,
             raw,
-            outcome: Err(InvalidRow {
+            // The reason names the physical line, for the user to find the row.
+            outcome: outcome.map_err(|reason| InvalidRow {
                 reason: format!("line {line}: {reason}"),
             }),
-        };
+        }
+    }
+
+    /// The identifier cell of `record` as text; rejected when it is missing, too long, not
+    /// UTF-8 or blank.
+    fn identifier_cell(&self, record: &ByteRecord) -> Result<String, Rejected> {
         let Some(bytes) = record.get(self.ident_col) else {
             let column = self.column_name.as_deref().unwrap_or("1");
             let reason = format!(
@@ -421,72 +434,91 @@ impl InputReader {
                 record.len(),
                 self.columns.len().max(1)
             );
-            return invalid(String::new(), reason);
+            return Err(Rejected {
+                raw: String::new(),
+                reason,
+            });
         };
         if bytes.len() > self.max_field_bytes {
-            let head = &bytes[..bytes.len().min(400)];
-            let raw = preview(&String::from_utf8_lossy(head), 80);
-            let reason = format!(
-                "the value is {} bytes, over the limit of {} bytes",
-                bytes.len(),
-                self.max_field_bytes
-            );
-            return invalid(raw, reason);
+            return Err(self.oversized(bytes));
         }
         let raw = String::from_utf8_lossy(bytes).into_owned();
-        if let Err(e) = std::str::from_utf8(bytes) {
-            let at = e.valid_up_to();
-            let reason = format!(
-                "{:?} is not valid UTF-8 (byte 0x{:02X} at position {}); save the file as UTF-8",
-                preview(&raw, 60),
-                bytes[at],
-                at + 1
-            );
-            return invalid(raw, reason);
+        match text_problem(bytes, &raw) {
+            Some(reason) => Err(Rejected { raw, reason }),
+            None => Ok(raw),
         }
-        if raw.contains('\u{FFFD}') {
-            let reason = format!(
-                "{:?} contains U+FFFD, a character lost in an earlier conversion",
-                preview(&raw, 60)
-            );
-            return invalid(raw, reason);
-        }
-        if raw.trim().is_empty() {
-            return invalid(raw, "empty identifier".to_string());
-        }
+    }
+
+    /// The rejection of a cell over `max_field_bytes`: only a short prefix of it is kept.
+    fn oversized(&self, bytes: &[u8]) -> Rejected {
+        let head = &bytes[..bytes.len().min(400)];
+        let raw = preview(&String::from_utf8_lossy(head), 80);
+        let reason = format!(
+            "the value is {} bytes, over the limit of {} bytes",
+            bytes.len(),
+            self.max_field_bytes
+        );
+        Rejected { raw, reason }
+    }
+
+    /// The row of identifier `raw`, with the priority and search type of its own cells; the
+    /// reason it is invalid otherwise.
+    fn row_of(&self, record: &ByteRecord, raw: &str) -> Result<InputRow, String> {
         // Valid cells are short; a long one is cut before parsing so its error message is too.
         let cell = |col: Option<usize>| {
             col.and_then(|c| record.get(c))
                 .map(|b| preview(String::from_utf8_lossy(b).trim(), 40))
                 .filter(|s| !s.is_empty())
         };
-        let priority = match cell(self.priority_col).map(|p| p.parse::<Priority>()) {
-            None => None,
-            Some(Ok(p)) => Some(p),
-            Some(Err(e)) => return invalid(raw, format!("priority {e}")),
-        };
-        let row_type = match cell(self.search_type_col).map(|t| t.parse::<SearchType>()) {
-            None => None,
-            Some(Ok(t)) => Some(t),
-            Some(Err(e)) => return invalid(raw, format!("search_type {e}")),
-        };
+        let priority = cell(self.priority_col)
+            .map(|p| p.parse::<Priority>())
+            .transpose()
+            .map_err(|e| format!("priority {e}"))?;
+        let row_type = cell(self.search_type_col)
+            .map(|t| t.parse::<SearchType>())
+            .transpose()
+            .map_err(|e| format!("search_type {e}"))?;
         // The row's own cell wins, then the options, then what the column name implies.
         let search_type = row_type
             .or((self.default_search_type != SearchType::Auto).then_some(self.default_search_type))
             .unwrap_or(self.column_type);
-        match classify(&raw, search_type) {
-            Ok(identifier) => InputItem {
-                line,
-                raw,
-                outcome: Ok(InputRow {
-                    identifier,
-                    priority,
-                    search_type,
-                }),
-            },
-            Err(e) => invalid(raw, e.to_string()),
-        }
+        let identifier = classify(raw, search_type).map_err(|e| e.to_string())?;
+        Ok(InputRow {
+            identifier,
+            priority,
+            search_type,
+        })
     }
+}
+
+/// An identifier cell that cannot be a row: the cell as the item shows it, and why.
+struct Rejected {
+    raw: String,
+    reason: String,
+}
+
+/// Why a cell's text cannot be an identifier (not UTF-8, a lost character, blank); `raw` is
+/// `bytes` lossily decoded.
+fn text_problem(bytes: &[u8], raw: &str) -> Option<String> {
+    if let Err(e) = std::str::from_utf8(bytes) {
+        let at = e.valid_up_to();
+        return Some(format!(
+            "{:?} is not valid UTF-8 (byte 0x{:02X} at position {}); save the file as UTF-8",
+            preview(raw, 60),
+            bytes[at],
+            at + 1
+        ));
+    }
+    if raw.contains('\u{FFFD}') {
+        return Some(format!(
+            "{:?} contains U+FFFD, a character lost in an earlier conversion",
+            preview(raw, 60)
+        ));
+    }
+    if raw.trim().is_empty() {
+        return Some("empty identifier".to_string());
+    }
+    None
 }
 
 /// A hint for a header where no identifier column was found.

@@ -24,27 +24,15 @@ struct Group {
     rows: u64,
 }
 
+/// Finds the complete records of a CSV output (the rows of each line in a group) and where
+/// the file should end.
 pub(super) fn scan(
     mut reader: impl BufRead,
     path: &Path,
     ledger_lines: Option<&BTreeSet<u64>>,
 ) -> Result<Scan, LedgerError> {
-    let mut scan = Scan {
-        done_lines: BTreeSet::new(),
-        records: 0,
-        keep: 0,
-    };
+    let mut records = Records::new(path);
     let mut offset = 0u64;
-    // Records ended so far, and the non-blank ones among them.
-    let mut physical = 0u64;
-    let mut seen = 0u64;
-    let mut start = 0u64;
-    let mut csv = CsvScanner::new();
-    let mut first = Vec::new();
-    let mut first_done = false;
-    let mut blank = true;
-    let mut group: Option<Group> = None;
-
     loop {
         let chunk = reader
             .fill_buf()
@@ -54,69 +42,137 @@ pub(super) fn scan(
         }
         let n = chunk.len();
         for (i, &b) in chunk.iter().enumerate() {
-            let byte = csv.step(b);
-            // A CR alone does not end a record here: the LF of its CRLF may be torn off.
-            if b == b'\n' && matches!(byte, Byte::RecordEnd | Byte::Blank) {
-                let end = offset + i as u64 + 1;
-                physical += 1;
-                if !blank {
-                    seen += 1;
-                    match first_cell(&first) {
-                        Some(line) => match &mut group {
-                            Some(g) if g.line == line => g.rows += 1,
-                            _ => {
-                                if let Some(done) = group.take() {
-                                    commit(&mut scan, &done);
-                                }
-                                group = Some(Group {
-                                    line,
-                                    start,
-                                    rows: 1,
-                                });
-                            }
-                        },
-                        // The first record is the header (its first column is `line`).
-                        None if seen == 1 => {}
-                        None => {
-                            let cell = String::from_utf8_lossy(&first);
-                            let reason =
-                                format!("its first column {cell:?} is not an input line number");
-                            return Err(unreadable(path, physical, reason));
-                        }
-                    }
-                }
-                scan.keep = end;
-                start = end;
-                first.clear();
-                first_done = false;
-                blank = true;
-                continue;
-            }
-            if byte == Byte::Delimiter {
-                first_done = true;
-            } else if !first_done && first.len() < MAX_FIRST_CELL {
-                first.push(b);
-            }
-            if b != b'\r' {
-                blank = false;
-            }
+            records.byte(b, offset + i as u64)?;
         }
         offset += n as u64;
         reader.consume(n);
     }
-
-    // Bytes after `scan.keep` are a torn record. The last group may be torn between rows.
-    if let Some(last) = group {
-        let proven = ledger_lines.is_none_or(|lines| lines.contains(&last.line));
-        if proven {
-            commit(&mut scan, &last);
-        } else {
-            scan.keep = last.start;
-        }
-    }
-    Ok(scan)
+    Ok(records.finish(ledger_lines))
 }
 
+/// The scan between two bytes: the records ended so far and the one being read.
+struct Records<'a> {
+    path: &'a Path,
+    scan: Scan,
+    /// Records ended so far, and the non-blank ones among them.
+    physical: u64,
+    seen: u64,
+    /// Where the record being read starts.
+    start: u64,
+    csv: CsvScanner,
+    /// The record's first cell, as far as it is read and at most [`MAX_FIRST_CELL`] bytes.
+    first: Vec<u8>,
+    first_done: bool,
+    /// Whether the record so far holds nothing but CRs.
+    blank: bool,
+    group: Option<Group>,
+}
+
+impl<'a> Records<'a> {
+    /// Nothing read yet.
+    fn new(path: &'a Path) -> Self {
+        Records {
+            path,
+            scan: Scan {
+                done_lines: BTreeSet::new(),
+                records: 0,
+                keep: 0,
+            },
+            physical: 0,
+            seen: 0,
+            start: 0,
+            csv: CsvScanner::new(),
+            first: Vec::new(),
+            first_done: false,
+            blank: true,
+            group: None,
+        }
+    }
+
+    /// Reads byte `b`, found at `at` in the file.
+    fn byte(&mut self, b: u8, at: u64) -> Result<(), LedgerError> {
+        let byte = self.csv.step(b);
+        // A CR alone does not end a record here: the LF of its CRLF may be torn off.
+        if b == b'\n' && matches!(byte, Byte::RecordEnd | Byte::Blank) {
+            return self.record_end(at + 1);
+        }
+        if byte == Byte::Delimiter {
+            self.first_done = true;
+        } else if !self.first_done && self.first.len() < MAX_FIRST_CELL {
+            self.first.push(b);
+        }
+        if b != b'\r' {
+            self.blank = false;
+        }
+        Ok(())
+    }
+
+    /// Ends the record being read at `end` (just after its LF): a whole record, so the file
+    /// can be kept up to there.
+    fn record_end(&mut self, end: u64) -> Result<(), LedgerError> {
+        self.physical += 1;
+        if !self.blank {
+            self.seen += 1;
+            self.count_record()?;
+        }
+        self.scan.keep = end;
+        self.start = end;
+        self.first.clear();
+        self.first_done = false;
+        self.blank = true;
+        Ok(())
+    }
+
+    /// Counts a non-blank record in its line's group; an error if its first cell is not a
+    /// line number and it is not the header.
+    fn count_record(&mut self) -> Result<(), LedgerError> {
+        match first_cell(&self.first) {
+            Some(line) => self.add_row(line),
+            // The first record is the header (its first column is `line`).
+            None if self.seen == 1 => {}
+            None => {
+                let cell = String::from_utf8_lossy(&self.first);
+                let reason = format!("its first column {cell:?} is not an input line number");
+                return Err(unreadable(self.path, self.physical, reason));
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds a row of `line` to the group of its record; a row of another line starts a new
+    /// group, and the one before it is whole (the sink writes a record's rows together).
+    fn add_row(&mut self, line: u64) {
+        match &mut self.group {
+            Some(g) if g.line == line => g.rows += 1,
+            _ => {
+                if let Some(done) = self.group.take() {
+                    commit(&mut self.scan, &done);
+                }
+                self.group = Some(Group {
+                    line,
+                    start: self.start,
+                    rows: 1,
+                });
+            }
+        }
+    }
+
+    /// The scan at the end of the file.
+    fn finish(mut self, ledger_lines: Option<&BTreeSet<u64>>) -> Scan {
+        // Bytes after `scan.keep` are a torn record. The last group may be torn between rows.
+        if let Some(last) = self.group {
+            let proven = ledger_lines.is_none_or(|lines| lines.contains(&last.line));
+            if proven {
+                commit(&mut self.scan, &last);
+            } else {
+                self.scan.keep = last.start;
+            }
+        }
+        self.scan
+    }
+}
+
+/// Counts a whole group: its line is done and its rows are kept.
 fn commit(scan: &mut Scan, group: &Group) {
     scan.done_lines.insert(group.line);
     scan.records += group.rows;

@@ -193,97 +193,137 @@ const DOCUMENTS: &[(&str, &str)] = &[
     ("documents_truncated_reason", "/truncated_reason"),
 ];
 
+/// The validation of an APN: cells of the record, column name and pointer.
+const VALIDATE: &[(&str, &str)] = &[
+    ("apn", "/apn"),
+    ("valid", "/assessor/data/valid"),
+    ("parcel_count", "/assessor/data/parcel_count"),
+];
+
+/// How many parcels a search matched: cells of the record, column name and pointer.
+const SEARCH_COUNTS: &[(&str, &str)] = &[
+    ("match_count", "/assessor/data/match_count"),
+    ("truncated", "/assessor/data/truncated"),
+];
+
+/// The last deed's lists, joined with `; `: column name and pointer into the parcel.
+const LAST_DEED_LISTS: &[(&str, &str)] = &[
+    ("last_deed_document_codes", "/last_deed/document_codes"),
+    ("last_deed_names", "/last_deed/names"),
+];
+
+/// What every source block says of its fetch, as `{source}_{field}`.
+const FETCH_FIELDS: [&str; 4] = ["status", "fetched_at", "url", "error"];
+
 /// The main CSV's columns for `mode`, in order.
 pub fn for_mode(mode: Mode) -> Vec<Column> {
-    let mut cols: Vec<Column> = ROW
+    let mut cols = record_columns(ROW);
+    for &source in Source::of_mode(mode) {
+        cols.extend(fetch_columns(source));
+        // Search and validate lines describe a match or a check, not a parcel's blocks.
+        cols.extend(match (mode, source) {
+            (Mode::Search, _) => search_columns(),
+            (Mode::Validate, _) => record_columns(VALIDATE),
+            (_, Source::Assessor) => assessor_columns(),
+            (_, Source::Tax) => tax_columns(mode == Mode::Tax),
+            (_, Source::Sales) => sales_columns(),
+            (_, Source::Documents) => documents_columns(),
+        });
+    }
+    cols
+}
+
+/// A column per `(name, pointer into the record)`.
+fn record_columns(table: &[(&str, &str)]) -> Vec<Column> {
+    table
         .iter()
         .map(|(n, p)| col(*n, From::Record(p.to_string())))
-        .collect();
-    for &source in Source::of_mode(mode) {
-        let s = source.name();
-        for field in ["status", "fetched_at", "url", "error"] {
-            cols.push(col(
-                format!("{s}_{field}"),
-                From::Record(format!("/{s}/{field}")),
-            ));
-        }
-        match (mode, source) {
-            (Mode::Search, _) => {
-                cols.push(col(
-                    "match_count",
-                    From::Record("/assessor/data/match_count".into()),
-                ));
-                cols.push(col(
-                    "truncated",
-                    From::Record("/assessor/data/truncated".into()),
-                ));
-                cols.extend(SEARCH.iter().map(|(n, p)| col(*n, From::Match(p))));
-            }
-            (Mode::Validate, _) => {
-                cols.push(col("apn", From::Record("/apn".into())));
-                cols.push(col("valid", From::Record("/assessor/data/valid".into())));
-                cols.push(col(
-                    "parcel_count",
-                    From::Record("/assessor/data/parcel_count".into()),
-                ));
-            }
-            (_, Source::Assessor) => {
-                cols.push(col("apn", From::LineApn));
-                cols.extend(
-                    PROPERTY
-                        .iter()
-                        .map(|(n, p)| col(*n, From::Parcel(source, p.to_string()))),
-                );
-                cols.push(col("valuations", From::Json(source, "/valuations")));
-            }
-            (_, Source::Tax) => {
-                if mode == Mode::Tax {
-                    cols.push(col("apn", From::LineApn));
-                }
-                cols.extend(
-                    TAX.iter()
-                        .map(|(n, p)| col(*n, From::Parcel(source, p.to_string()))),
-                );
-                cols.push(col("tax_year_count", From::Count(source, "/years")));
-                for i in 0..TAX_YEARS {
-                    for (suffix, p) in TAX_YEAR {
-                        cols.push(col(
-                            format!("tax{}_{suffix}", i + 1),
-                            From::Parcel(source, format!("/years/{i}{p}")),
-                        ));
-                    }
-                }
-            }
-            (_, Source::Sales) => {
-                cols.extend(
-                    LAST_DEED
-                        .iter()
-                        .map(|(n, p)| col(*n, From::Parcel(source, p.to_string()))),
-                );
-                cols.push(col(
-                    "last_deed_document_codes",
-                    From::Joined(source, "/last_deed/document_codes".into()),
-                ));
-                cols.push(col(
-                    "last_deed_names",
-                    From::Joined(source, "/last_deed/names".into()),
-                ));
-                cols.push(col("sales_history_count", From::Count(source, "/history")));
-            }
-            (_, Source::Documents) => {
-                cols.push(col(
-                    "documents_owners_searched",
-                    From::Joined(source, "/owners_searched".into()),
-                ));
-                cols.extend(
-                    DOCUMENTS
-                        .iter()
-                        .map(|(n, p)| col(*n, From::Parcel(source, p.to_string()))),
-                );
-                cols.push(col("document_count", From::Count(source, "/documents")));
-            }
-        }
+        .collect()
+}
+
+/// A column per `(name, pointer into the source's entry for the line's parcel)`.
+fn parcel_columns(source: Source, table: &[(&str, &str)]) -> Vec<Column> {
+    table
+        .iter()
+        .map(|(n, p)| col(*n, From::Parcel(source, p.to_string())))
+        .collect()
+}
+
+/// The fetch outcome of `source`'s block: its status, when, from where, and its error.
+fn fetch_columns(source: Source) -> impl Iterator<Item = Column> {
+    let s = source.name();
+    FETCH_FIELDS.into_iter().map(move |field| {
+        col(
+            format!("{s}_{field}"),
+            From::Record(format!("/{s}/{field}")),
+        )
+    })
+}
+
+/// A search line: how many parcels matched, then the match of the line.
+fn search_columns() -> Vec<Column> {
+    let mut cols = record_columns(SEARCH_COUNTS);
+    cols.extend(SEARCH.iter().map(|(n, p)| col(*n, From::Match(p))));
+    cols
+}
+
+/// The Assessor's parcel, its valuations whole as JSON at the end.
+fn assessor_columns() -> Vec<Column> {
+    let source = Source::Assessor;
+    let mut cols = vec![col("apn", From::LineApn)];
+    cols.extend(parcel_columns(source, PROPERTY));
+    cols.push(col("valuations", From::Json(source, "/valuations")));
+    cols
+}
+
+/// The Treasurer's totals and the latest [`TAX_YEARS`] years; `with_apn` in tax mode, where
+/// no Assessor columns come first to name the parcel.
+fn tax_columns(with_apn: bool) -> Vec<Column> {
+    let source = Source::Tax;
+    let mut cols = Vec::new();
+    if with_apn {
+        cols.push(col("apn", From::LineApn));
     }
+    cols.extend(parcel_columns(source, TAX));
+    cols.push(col("tax_year_count", From::Count(source, "/years")));
+    cols.extend(tax_year_columns());
+    cols
+}
+
+/// `tax1_year` … `tax6_lien`: the [`TAX_YEAR`] cells of each year, the latest first.
+fn tax_year_columns() -> impl Iterator<Item = Column> {
+    (0..TAX_YEARS).flat_map(|i| {
+        TAX_YEAR.iter().map(move |(suffix, p)| {
+            col(
+                format!("tax{}_{suffix}", i + 1),
+                From::Parcel(Source::Tax, format!("/years/{i}{p}")),
+            )
+        })
+    })
+}
+
+/// The last deed (its cells, then its lists joined) and how many sales the history holds.
+fn sales_columns() -> Vec<Column> {
+    let source = Source::Sales;
+    let mut cols = parcel_columns(source, LAST_DEED);
+    cols.extend(
+        LAST_DEED_LISTS
+            .iter()
+            .map(|(n, p)| col(*n, From::Joined(source, p.to_string()))),
+    );
+    cols.push(col("sales_history_count", From::Count(source, "/history")));
+    cols
+}
+
+/// The owners searched, the window and detail of the listing, and how many documents.
+fn documents_columns() -> Vec<Column> {
+    let source = Source::Documents;
+    let mut cols = vec![col(
+        "documents_owners_searched",
+        From::Joined(source, "/owners_searched".into()),
+    )];
+    cols.extend(parcel_columns(source, DOCUMENTS));
+    cols.push(col("document_count", From::Count(source, "/documents")));
     cols
 }
 

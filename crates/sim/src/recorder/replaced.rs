@@ -230,6 +230,15 @@ fn simple(date: NaiveDate, slot: u8, code: &str, parties: Vec<Party>, pages: u32
     }
 }
 
+/// The odd documents of a tenure: code, chance in percent, and whether it is restricted (a
+/// death certificate names one person, and is restricted).
+const TENURE_EXTRAS: [(&str, u64, bool); 4] = [
+    ("AFFIDAVIT", 6, false),
+    ("LIEN", 4, false),
+    ("MECH LN", 2, false),
+    ("DEATH CER", 3, true),
+];
+
 /// The documents of one owner's tenure (`years`, inclusive, maybe empty): releases and
 /// refinances of the purchase loan, and the odd affidavit, lien or death certificate.
 fn tenure_drafts(
@@ -244,71 +253,109 @@ fn tenure_drafts(
     if first > last {
         return;
     }
-    let span = (last - first) as u64;
-    let year_in = |s: &mut Stream, from: i32| from + s.below((last - from) as u64 + 1) as i32;
     if financed {
-        let roll = s.below(100);
-        if roll < 25 {
-            // A refinance: the new deed of trust, and the old one released a few weeks later.
-            let year = year_in(s, first);
-            if let Some(slot) = calendar.take(year, 2) {
-                let date = day_in(s, year, 330);
-                let released = date
-                    .checked_add_days(Days::new(s.range(10, 30)))
-                    .unwrap_or(date);
-                out.push(simple(
-                    date,
-                    slot,
-                    "DEED TRST",
-                    owners.to_vec(),
-                    s.range(12, 26) as u32,
-                ));
-                out.push(simple(
-                    released,
-                    slot + 1,
-                    "REL D/T",
-                    owners.to_vec(),
-                    s.range(1, 3) as u32,
-                ));
-                if year < last && s.chance(50) {
-                    let paid = year_in(s, year + 1);
-                    if let Some(slot) = calendar.take(paid, 1) {
-                        let date = day_in(s, paid, 365);
-                        out.push(simple(
-                            date,
-                            slot,
-                            "REL D/T",
-                            owners.to_vec(),
-                            s.range(1, 3) as u32,
-                        ));
-                    }
-                }
-            }
-        } else if roll < 80 {
-            let year = year_in(s, first);
-            if let Some(slot) = calendar.take(year, 1) {
-                let date = day_in(s, year, 365);
-                out.push(simple(
-                    date,
-                    slot,
-                    "REL D/T",
-                    owners.to_vec(),
-                    s.range(1, 3) as u32,
-                ));
-            }
-        }
+        loan_drafts(s, years, owners, calendar, out);
     }
+    extra_drafts(s, years, owners, calendar, out);
+}
+
+/// A year from `from` to `last`, inclusive.
+fn year_in(s: &mut Stream, from: i32, last: i32) -> i32 {
+    from + s.below((last - from) as u64 + 1) as i32
+}
+
+/// What became of the purchase loan: refinanced (a quarter), released (over half), or still
+/// owed (no document).
+fn loan_drafts(
+    s: &mut Stream,
+    years: (i32, i32),
+    owners: &[Party],
+    calendar: &mut Calendar,
+    out: &mut Vec<Draft>,
+) {
+    let roll = s.below(100);
+    if roll < 25 {
+        refinance_drafts(s, years, owners, calendar, out);
+    } else if roll < 80 {
+        release_draft(s, years, owners, calendar, out);
+    }
+}
+
+/// A refinance: the new deed of trust, and the old one released a few weeks later; half the
+/// time the new loan is paid off in a later year of the tenure.
+fn refinance_drafts(
+    s: &mut Stream,
+    years: (i32, i32),
+    owners: &[Party],
+    calendar: &mut Calendar,
+    out: &mut Vec<Draft>,
+) {
+    let (first, last) = years;
+    let year = year_in(s, first, last);
+    // Both documents go in the same year, so it needs two free slots.
+    let Some(slot) = calendar.take(year, 2) else {
+        return;
+    };
+    let date = day_in(s, year, 330);
+    let released = date
+        .checked_add_days(Days::new(s.range(10, 30)))
+        .unwrap_or(date);
+    out.push(simple(
+        date,
+        slot,
+        "DEED TRST",
+        owners.to_vec(),
+        s.range(12, 26) as u32,
+    ));
+    out.push(simple(
+        released,
+        slot + 1,
+        "REL D/T",
+        owners.to_vec(),
+        s.range(1, 3) as u32,
+    ));
+    if year < last && s.chance(50) {
+        release_draft(s, (year + 1, last), owners, calendar, out);
+    }
+}
+
+/// A loan paid off: its release, in a year of `years` with a free slot.
+fn release_draft(
+    s: &mut Stream,
+    years: (i32, i32),
+    owners: &[Party],
+    calendar: &mut Calendar,
+    out: &mut Vec<Draft>,
+) {
+    let year = year_in(s, years.0, years.1);
+    if let Some(slot) = calendar.take(year, 1) {
+        let date = day_in(s, year, 365);
+        out.push(simple(
+            date,
+            slot,
+            "REL D/T",
+            owners.to_vec(),
+            s.range(1, 3) as u32,
+        ));
+    }
+}
+
+/// The odd documents of [`TENURE_EXTRAS`], each by its chance, in a year of the tenure.
+fn extra_drafts(
+    s: &mut Stream,
+    years: (i32, i32),
+    owners: &[Party],
+    calendar: &mut Calendar,
+    out: &mut Vec<Draft>,
+) {
+    let (first, last) = years;
+    let span = (last - first) as u64;
     let person = owners.iter().find(|p| !p.business).cloned();
-    let extras: [(&str, u64, bool); 4] = [
-        ("AFFIDAVIT", 6, false),
-        ("LIEN", 4, false),
-        ("MECH LN", 2, false),
-        ("DEATH CER", 3, true),
-    ];
-    for (code, percent, restricted) in extras {
+    for (code, percent, restricted) in TENURE_EXTRAS {
         if !s.chance(percent) {
             continue;
         }
+        // A restricted document names one person; owners that are all entities have none.
         let parties = match (restricted, &person) {
             (false, _) => owners.to_vec(),
             (true, Some(p)) => vec![p.clone()],

@@ -155,20 +155,9 @@ pub struct Services {
 /// at it.
 pub fn services(common: &Common, mode: Mode) -> anyhow::Result<Services> {
     let mut cfg = load_config(common)?;
-    let sim = if common.sim {
-        let sim = Simulator::start(SimOptions {
-            seed: common.sim_seed.unwrap_or(SimOptions::default().seed),
-            ..SimOptions::default()
-        })
-        .context("cannot start the simulator on 127.0.0.1")?;
-        for s in Source::ALL {
-            cfg.sources.get_mut(s).url = sim.url(s);
-        }
-        cfg.sources.recorder.web_url = Some(sim.web_url());
-        cfg.sources.assessor.token = Some(Secret::new(sim.token()));
-        Some(sim)
-    } else {
-        None
+    let sim = match common.sim {
+        true => Some(start_simulator(common, &mut cfg)?),
+        false => None,
     };
     let strategy: Strategy = common
         .strategy
@@ -183,17 +172,7 @@ pub fn services(common: &Common, mode: Mode) -> anyhow::Result<Services> {
             cfg.sources.get_mut(s).concurrency = 1;
         }
     }
-    // Tax rows given as APNs never call the Assessor, so they need no token.
-    let needs_assessor = mode != Mode::Tax;
-    let token = match &cfg.sources.assessor.token {
-        Some(t) if !t.is_empty() => t.clone(),
-        _ if !needs_assessor => Secret::new(""),
-        _ => bail!(
-            "no Assessor API token: set MPS_ASSESSOR_TOKEN (or sources.assessor.token in the config file). \
-             Tokens are issued through the Assessor's \"contact us\" form, topic \"API Question/Token\". \
-             To try mps without one, add --sim"
-        ),
-    };
+    let token = assessor_token(&cfg, mode)?;
     if common.verbose > 0 {
         eprintln!(
             "mps: assessor {} at {} req/s, concurrency {}; {} workers; strategy {strategy}",
@@ -204,6 +183,60 @@ pub fn services(common: &Common, mode: Mode) -> anyhow::Result<Services> {
         );
     }
     let http = Http::new(http_config(&cfg)).context("cannot set up the HTTP client")?;
+    let bp = &cfg.batch_processing;
+    let browsers = common.browsers.unwrap_or(if bp.enable_parallel_scraping {
+        bp.scraper_pool_size
+    } else {
+        1
+    });
+    let context = context(&cfg, mode, strategy, &http, &token, browsers);
+    Ok(Services {
+        config: cfg,
+        http,
+        context,
+        sim,
+        browsers: browsers.max(1),
+    })
+}
+
+/// `--sim`: starts the simulator and points every source at it.
+fn start_simulator(common: &Common, cfg: &mut Config) -> anyhow::Result<Simulator> {
+    let sim = Simulator::start(SimOptions {
+        seed: common.sim_seed.unwrap_or(SimOptions::default().seed),
+        ..SimOptions::default()
+    })
+    .context("cannot start the simulator on 127.0.0.1")?;
+    for s in Source::ALL {
+        cfg.sources.get_mut(s).url = sim.url(s);
+    }
+    cfg.sources.recorder.web_url = Some(sim.web_url());
+    cfg.sources.assessor.token = Some(Secret::new(sim.token()));
+    Ok(sim)
+}
+
+/// The Assessor's token; tax rows given as APNs never call the Assessor, so they need none.
+fn assessor_token(cfg: &Config, mode: Mode) -> anyhow::Result<Secret> {
+    let needs_assessor = mode != Mode::Tax;
+    Ok(match &cfg.sources.assessor.token {
+        Some(t) if !t.is_empty() => t.clone(),
+        _ if !needs_assessor => Secret::new(""),
+        _ => bail!(
+            "no Assessor API token: set MPS_ASSESSOR_TOKEN (or sources.assessor.token in the config file). \
+             Tokens are issued through the Assessor's \"contact us\" form, topic \"API Question/Token\". \
+             To try mps without one, add --sim"
+        ),
+    })
+}
+
+/// The clients, the browser pages and the caches a row is processed with.
+fn context(
+    cfg: &Config,
+    mode: Mode,
+    strategy: Strategy,
+    http: &Http,
+    token: &Secret,
+    browsers: usize,
+) -> Context {
     let assessor = AssessorClient::new(
         http.clone(),
         &cfg.sources.assessor.url,
@@ -217,17 +250,11 @@ pub fn services(common: &Common, mode: Mode) -> anyhow::Result<Services> {
         cfg.sources.recorder.web_url.as_deref().unwrap_or(""),
         cfg.batch.search_max_pages,
     );
-    let bp = &cfg.batch_processing;
-    let browsers = common.browsers.unwrap_or(if bp.enable_parallel_scraping {
-        bp.scraper_pool_size
-    } else {
-        1
-    });
     let pages = Pages::new(
         PoolOptions {
             browsers: browsers.max(1),
             pages_per_browser: cfg.browser.pages_per_browser,
-            page_timeout: std::time::Duration::from_secs_f64(bp.scraper_timeout),
+            page_timeout: std::time::Duration::from_secs_f64(cfg.batch_processing.scraper_timeout),
             chromium: cfg.browser.chromium.clone(),
             ..PoolOptions::default()
         },
@@ -239,25 +266,11 @@ pub fn services(common: &Common, mode: Mode) -> anyhow::Result<Services> {
         sales_depth: cfg.batch.sales_depth,
         max_documents: cfg.batch.max_documents,
     };
-    let facts = match (cfg.cache.enabled, ledger::default_state_dir()) {
-        (false, _) => Facts::none(),
-        (true, Ok(state_dir)) => {
-            let path = cfg
-                .cache
-                .path
-                .clone()
-                .unwrap_or_else(|| sqlite::default_path(&state_dir));
-            match sqlite::SqliteFacts::open(&path) {
-                Ok(store) => Facts::new(Some(Box::new(store))),
-                Err(e) => {
-                    eprintln!("mps: warning: no cache ({e}); fetching everything");
-                    Facts::none()
-                }
-            }
-        }
-        (true, Err(_)) => Facts::none(),
+    let unavailable = {
+        let http = http.clone();
+        std::sync::Arc::new(move || http.unavailable_host().map(|s| s.to_string()))
     };
-    let context = Context::new(
+    Context::new(
         mode,
         strategy,
         assessor,
@@ -268,19 +281,28 @@ pub fn services(common: &Common, mode: Mode) -> anyhow::Result<Services> {
         cfg.batch.max_documents,
     )
     .with_http_cancel(http.cancel_handle())
-    .with_unavailable_host({
-        let http = http.clone();
-        std::sync::Arc::new(move || http.unavailable_host().map(|s| s.to_string()))
-    })
+    .with_unavailable_host(unavailable)
     .with_recorder_options(recorder_options)
-    .with_facts(facts);
-    Ok(Services {
-        config: cfg,
-        http,
-        context,
-        sim,
-        browsers: browsers.max(1),
-    })
+    .with_facts(facts(cfg))
+}
+
+/// The facts cache: SQLite in the state directory (or `cache.path`), or none.
+fn facts(cfg: &Config) -> Facts {
+    let (true, Ok(state_dir)) = (cfg.cache.enabled, ledger::default_state_dir()) else {
+        return Facts::none();
+    };
+    let path = cfg
+        .cache
+        .path
+        .clone()
+        .unwrap_or_else(|| sqlite::default_path(&state_dir));
+    match sqlite::SqliteFacts::open(&path) {
+        Ok(store) => Facts::new(Some(Box::new(store))),
+        Err(e) => {
+            eprintln!("mps: warning: no cache ({e}); fetching everything");
+            Facts::none()
+        }
+    }
 }
 
 #[cfg(test)]

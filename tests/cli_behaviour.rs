@@ -458,7 +458,7 @@ fn batch_with_builtin_sim_needs_no_environment() {
 #[test]
 fn max_errors_stops_early_with_exit_3() {
     let env = Env::with(mps::sim::SimOptions {
-        error_rate: std::collections::BTreeMap::from([(mps_model::Source::Assessor, 1.0)]),
+        error_rate: std::collections::BTreeMap::from([(mps_model::Service::Assessor, 1.0)]),
         ..mps::sim::SimOptions::default()
     });
     let apns: Vec<String> = sample(40).iter().map(Apn::dashed).collect();
@@ -508,7 +508,10 @@ fn a_progress_bar_is_drawn_only_on_a_terminal() {
     s.env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("TERM", "xterm")
-        .env("MPS_ASSESSOR_URL", env.sim.url(mps_model::Source::Assessor))
+        .env(
+            "MPS_ASSESSOR_URL",
+            env.sim.url(mps_model::Service::Assessor),
+        )
         .env("MPS_ASSESSOR_TOKEN", env.sim.token())
         .env("XDG_STATE_HOME", env.path("state"))
         .args(["-qec", &cmd, "/dev/null"]);

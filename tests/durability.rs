@@ -8,7 +8,7 @@ mod common;
 use common::pg::TempPostgres;
 use common::*;
 use mps::sim::SimOptions;
-use mps_model::Source;
+use mps_model::Service;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -397,7 +397,7 @@ fn kill_9_with_a_database_leaves_one_record_per_row() {
         .map(|apn| {
             let compact = apn.replace('-', "");
             env.sim
-                .path_count(Source::Assessor, &format!("/parcel/{compact}"))
+                .path_count(Service::Assessor, &format!("/parcel/{compact}"))
         })
         .max()
         .unwrap_or(0);

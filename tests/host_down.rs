@@ -7,14 +7,14 @@ mod common;
 
 use common::{apns, code, stderr, Env};
 use mps::sim::{DownWindow, SimOptions};
-use mps_model::Source;
+use mps_model::Service;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 fn down_for(length: Duration) -> Env {
     Env::with(SimOptions {
         down: BTreeMap::from([(
-            Source::Assessor,
+            Service::Assessor,
             DownWindow {
                 start: Duration::ZERO,
                 length,

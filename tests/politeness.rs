@@ -5,7 +5,7 @@ mod common;
 use common::*;
 use mps::ident::Apn;
 use mps::sim::{County, SimOptions};
-use mps_model::Source;
+use mps_model::Service;
 use std::collections::BTreeMap;
 
 fn input(env: &Env, n: usize) -> std::path::PathBuf {
@@ -16,7 +16,7 @@ fn input(env: &Env, n: usize) -> std::path::PathBuf {
 #[test]
 fn the_configured_rate_is_a_ceiling_and_provokes_no_429() {
     let env = Env::with(SimOptions {
-        limits: BTreeMap::from([(Source::Assessor, 20.0)]),
+        limits: BTreeMap::from([(Service::Assessor, 20.0)]),
         ..SimOptions::default()
     });
     let inp = input(&env, 60);
@@ -42,7 +42,7 @@ fn the_configured_rate_is_a_ceiling_and_provokes_no_429() {
 #[test]
 fn transient_errors_are_retried_until_ok() {
     let env = Env::with(SimOptions {
-        error_rate: BTreeMap::from([(Source::Assessor, 0.25)]),
+        error_rate: BTreeMap::from([(Service::Assessor, 0.25)]),
         ..SimOptions::default()
     });
     let cfg = env.file(
@@ -82,7 +82,7 @@ fn transient_errors_are_retried_until_ok() {
 #[test]
 fn a_host_that_throttles_is_obeyed_and_every_row_completes() {
     let env = Env::with(SimOptions {
-        limits: BTreeMap::from([(Source::Assessor, 10.0)]),
+        limits: BTreeMap::from([(Service::Assessor, 10.0)]),
         ..SimOptions::default()
     });
     let cfg = env.file("fast.yaml", b"http:\n  max_attempts: 8\n");

@@ -11,7 +11,7 @@ use common::pg::TempPostgres;
 use common::*;
 use mps::ident::Apn;
 use mps::sim::{County, SimOptions};
-use mps_model::Source;
+use mps_model::Service;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::process::Stdio;
@@ -173,7 +173,7 @@ fn numbers(records: &BTreeMap<u64, Value>) -> Vec<String> {
 
 fn fetches(env: &Env, number: &str) -> u64 {
     env.sim
-        .path_count(Source::Recorder, &format!("/documents/{number}"))
+        .path_count(Service::Recorder, &format!("/documents/{number}"))
 }
 
 /// A full documents batch twice, then once more after the county records a new document:

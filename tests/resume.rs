@@ -133,7 +133,7 @@ fn kill_9_and_resume_until_done_equals_an_uninterrupted_run() {
 #[test]
 fn retry_failed_refetches_only_the_failed_rows() {
     let env = Env::with(SimOptions {
-        error_rate: BTreeMap::from([(mps_model::Source::Assessor, 0.3)]),
+        error_rate: BTreeMap::from([(mps_model::Service::Assessor, 0.3)]),
         ..SimOptions::default()
     });
     let apns: Vec<String> = County::new(42).sample(60).iter().map(Apn::dashed).collect();
@@ -210,7 +210,7 @@ fn retry_failed_refetches_only_the_failed_rows() {
 fn retry_failed_with_source_refetches_only_that_source() {
     // The first run's Treasurer always fails; the retry goes to a healthy county (same seed).
     let env = Env::with(SimOptions {
-        error_rate: BTreeMap::from([(mps_model::Source::Treasurer, 1.0)]),
+        error_rate: BTreeMap::from([(mps_model::Service::Treasurer, 1.0)]),
         ..SimOptions::default()
     });
     let healthy = mps::sim::Simulator::start(SimOptions::default()).unwrap();
@@ -251,14 +251,20 @@ fn retry_failed_with_source_refetches_only_that_source() {
         .all(|r| r["tax"]["status"] == "failed" && r["sales"]["status"] == "ok"));
 
     let mut c = env.mps();
-    c.env("MPS_ASSESSOR_URL", healthy.url(mps_model::Source::Assessor))
-        .env(
-            "MPS_TREASURER_URL",
-            healthy.url(mps_model::Source::Treasurer),
-        )
-        .env("MPS_RECORDER_URL", healthy.url(mps_model::Source::Recorder))
-        .args(["batch", "--retry-failed", &id, "--source", "tax"])
-        .args(rates);
+    c.env(
+        "MPS_ASSESSOR_URL",
+        healthy.url(mps_model::Service::Assessor),
+    )
+    .env(
+        "MPS_TREASURER_URL",
+        healthy.url(mps_model::Service::Treasurer),
+    )
+    .env(
+        "MPS_RECORDER_URL",
+        healthy.url(mps_model::Service::Recorder),
+    )
+    .args(["batch", "--retry-failed", &id, "--source", "tax"])
+    .args(rates);
     let out = c.output().unwrap();
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let stats = serde_json::to_value(healthy.stats()).unwrap();

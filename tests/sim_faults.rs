@@ -7,7 +7,7 @@ mod common;
 
 use common::{apns, code, stderr, Env};
 use mps::sim::{FaultKind, SimOptions};
-use mps_model::Source;
+use mps_model::Service;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -18,7 +18,7 @@ fn the_fault_scenario_costs_retries_not_rows_and_never_breaks_the_rate() {
     mps::commands::sim_scenario::load(std::path::Path::new(scenario), &mut opts)
         .expect("the shipped scenario loads");
     // Each source gets every kind of fault.
-    for s in Source::ALL {
+    for s in Service::ALL {
         let kinds: Vec<FaultKind> = opts.faults[&s].iter().map(|(k, _)| *k).collect();
         assert_eq!(kinds.len(), 7, "{s}: {kinds:?}");
     }
@@ -73,7 +73,7 @@ fn the_fault_scenario_costs_retries_not_rows_and_never_breaks_the_rate() {
     );
     let stats = env.sim.stats();
     let mut requests = 0;
-    for s in Source::ALL {
+    for s in Service::ALL {
         let st = stats.source(s);
         // The client's ceiling: rate plus its burst of 2.
         assert!(

@@ -548,7 +548,7 @@ fn done_lines(
 /// Each host's politeness limit, said at the start: against the county it is what bounds a
 /// run's speed, and a slow run should not leave the user guessing why.
 fn politeness(cfg: &crate::config::Config) -> String {
-    let hosts: Vec<String> = mps_model::Source::ALL
+    let hosts: Vec<String> = mps_model::Service::ALL
         .iter()
         .map(|&s| {
             let rate = cfg.rate(s);

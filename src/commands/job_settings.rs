@@ -14,7 +14,7 @@ use crate::config::Config;
 use crate::ledger::JobMeta;
 use crate::store::postgres::without_password;
 use anyhow::bail;
-use mps_model::Source;
+use mps_model::Service;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -58,11 +58,11 @@ impl JobSettings {
             _ => (None, false),
         };
         JobSettings {
-            rates: Source::ALL
+            rates: Service::ALL
                 .iter()
                 .map(|s| (s.as_str().to_string(), cfg.rate(*s)))
                 .collect(),
-            concurrency: Source::ALL
+            concurrency: Service::ALL
                 .iter()
                 .map(|s| (s.as_str().to_string(), cfg.sources.get(*s).concurrency))
                 .collect(),

@@ -18,11 +18,11 @@ use crate::source::{Http, HttpConfig};
 use anyhow::{bail, Context as _};
 use mps_model::strategy::Strategy;
 use mps_model::Mode;
-use mps_model::Source;
+use mps_model::Service;
 use std::collections::BTreeMap;
 
 /// Parses `SOURCE=VALUE` pairs of a repeatable flag.
-pub fn parse_pairs(flag: &str, values: &[String]) -> Result<BTreeMap<Source, f64>, ConfigError> {
+pub fn parse_pairs(flag: &str, values: &[String]) -> Result<BTreeMap<Service, f64>, ConfigError> {
     let mut out = BTreeMap::new();
     for v in values {
         let bad = |reason: String| ConfigError::Flag {
@@ -32,9 +32,9 @@ pub fn parse_pairs(flag: &str, values: &[String]) -> Result<BTreeMap<Source, f64
         let (name, num) = v
             .split_once('=')
             .ok_or_else(|| bad("expected SOURCE=NUMBER, e.g. assessor=5".into()))?;
-        let source: Source = name
+        let source: Service = name
             .parse()
-            .map_err(|e: mps_model::service::UnknownSource| bad(e.to_string()))?;
+            .map_err(|e: mps_model::service::UnknownService| bad(e.to_string()))?;
         let n: f64 = num
             .trim()
             .parse()
@@ -108,7 +108,7 @@ fn parse_checked<T: std::str::FromStr + Default>(text: &str) -> T {
 pub fn http_config(cfg: &Config) -> HttpConfig {
     let bp = &cfg.batch_processing;
     let mut hosts = BTreeMap::new();
-    for s in Source::ALL {
+    for s in Service::ALL {
         let src = cfg.sources.get(s);
         hosts.insert(
             s,
@@ -168,7 +168,7 @@ pub fn services(common: &Common, mode: Mode) -> anyhow::Result<Services> {
     if strategy == Strategy::Sequential {
         // One request at a time: the baseline the benchmarks compare against.
         cfg.batch_processing.max_concurrent_per_job = 1;
-        for s in Source::ALL {
+        for s in Service::ALL {
             cfg.sources.get_mut(s).concurrency = 1;
         }
     }
@@ -177,7 +177,7 @@ pub fn services(common: &Common, mode: Mode) -> anyhow::Result<Services> {
         eprintln!(
             "mps: assessor {} at {} req/s, concurrency {}; {} workers; strategy {strategy}",
             cfg.sources.assessor.url,
-            cfg.rate(Source::Assessor),
+            cfg.rate(Service::Assessor),
             cfg.sources.assessor.concurrency,
             cfg.batch_processing.max_concurrent_per_job
         );
@@ -206,7 +206,7 @@ fn start_simulator(common: &Common, cfg: &mut Config) -> anyhow::Result<Simulato
         ..SimOptions::default()
     })
     .context("cannot start the simulator on 127.0.0.1")?;
-    for s in Source::ALL {
+    for s in Service::ALL {
         cfg.sources.get_mut(s).url = sim.url(s);
     }
     cfg.sources.recorder.web_url = Some(sim.web_url());
@@ -312,8 +312,8 @@ mod tests {
     #[test]
     fn pairs() {
         let m = parse_pairs("--rate", &["assessor=5".into(), "recorder=0.5".into()]).unwrap();
-        assert_eq!(m[&Source::Assessor], 5.0);
-        assert_eq!(m[&Source::Recorder], 0.5);
+        assert_eq!(m[&Service::Assessor], 5.0);
+        assert_eq!(m[&Service::Recorder], 0.5);
         let e = parse_pairs("--rate", &["assessor".into()])
             .unwrap_err()
             .to_string();

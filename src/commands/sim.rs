@@ -12,7 +12,7 @@ use std::time::Duration;
 /// `--error-rate SOURCE=F`: a fraction of requests, from 0 to 1.
 fn error_rates(
     values: &[String],
-) -> anyhow::Result<std::collections::BTreeMap<mps_model::Source, f64>> {
+) -> anyhow::Result<std::collections::BTreeMap<mps_model::Service, f64>> {
     let rates = parse_pairs("--error-rate", values)?;
     if let Some((source, rate)) = rates.iter().find(|(_, r)| **r > 1.0) {
         anyhow::bail!(

@@ -4,7 +4,7 @@
 use crate::config::duration::parse_duration;
 use crate::sim::{DownWindow, FaultKind, SimOptions};
 use anyhow::{bail, Context};
-use mps_model::Source;
+use mps_model::Service;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Duration;
@@ -32,9 +32,9 @@ struct DownSpec {
     length: String,
 }
 
-fn source(name: &str, at: &str) -> anyhow::Result<Source> {
+fn source(name: &str, at: &str) -> anyhow::Result<Service> {
     name.parse()
-        .map_err(|e: mps_model::service::UnknownSource| anyhow::anyhow!("{at}: {e}"))
+        .map_err(|e: mps_model::service::UnknownService| anyhow::anyhow!("{at}: {e}"))
 }
 
 fn duration(text: &str, at: &str) -> anyhow::Result<Duration> {
@@ -128,7 +128,7 @@ pub fn add_down(values: &[String], opts: &mut SimOptions) -> anyhow::Result<()> 
 
 /// The shares of one source's faults (503 error rate included) add up to at most 1.
 fn check(opts: &SimOptions) -> anyhow::Result<()> {
-    for s in Source::ALL {
+    for s in Service::ALL {
         let faults: f64 = opts
             .faults
             .get(&s)
@@ -166,9 +166,12 @@ mod tests {
             &mut opts,
         )
         .expect("faults");
-        assert_eq!(opts.faults[&Source::Assessor].len(), 2);
+        assert_eq!(opts.faults[&Service::Assessor].len(), 2);
         add_down(&["recorder=2s+1m".into()], &mut opts).expect("down");
-        assert_eq!(opts.down[&Source::Recorder].length, Duration::from_secs(60));
+        assert_eq!(
+            opts.down[&Service::Recorder].length,
+            Duration::from_secs(60)
+        );
         assert!(add_faults(&["assessor=teapot:0.1".into()], &mut opts).is_err());
         assert!(
             add_faults(&["assessor=503:0.9".into()], &mut opts).is_err(),

@@ -1,7 +1,7 @@
 //! `MPS_*` environment variables, applied over the config file and under the flags.
 
 use super::{duration::parse_duration, Config, ConfigError, Secret};
-use mps_model::Source;
+use mps_model::Service;
 
 /// Every variable mps reads, for `--help` and the README.
 pub const VARIABLES: &[(&str, &str)] = &[
@@ -72,7 +72,7 @@ fn apply_sources(
     config: &mut Config,
     given: &impl Fn(&str) -> Option<String>,
 ) -> Result<(), ConfigError> {
-    for s in Source::ALL {
+    for s in Service::ALL {
         let up = s.as_str().to_ascii_uppercase();
         let var = format!("MPS_{up}_URL");
         if let Some(v) = given(&var) {

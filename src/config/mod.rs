@@ -5,7 +5,7 @@ pub mod env;
 pub mod file;
 pub mod secret;
 
-use mps_model::Source;
+use mps_model::Service;
 use serde::Deserialize;
 use std::time::Duration;
 
@@ -88,19 +88,19 @@ impl Default for Sources {
 }
 
 impl Sources {
-    pub fn get(&self, s: Source) -> &SourceSettings {
+    pub fn get(&self, s: Service) -> &SourceSettings {
         match s {
-            Source::Assessor => &self.assessor,
-            Source::Treasurer => &self.treasurer,
-            Source::Recorder => &self.recorder,
+            Service::Assessor => &self.assessor,
+            Service::Treasurer => &self.treasurer,
+            Service::Recorder => &self.recorder,
         }
     }
 
-    pub fn get_mut(&mut self, s: Source) -> &mut SourceSettings {
+    pub fn get_mut(&mut self, s: Service) -> &mut SourceSettings {
         match s {
-            Source::Assessor => &mut self.assessor,
-            Source::Treasurer => &mut self.treasurer,
-            Source::Recorder => &mut self.recorder,
+            Service::Assessor => &mut self.assessor,
+            Service::Treasurer => &mut self.treasurer,
+            Service::Recorder => &mut self.recorder,
         }
     }
 }
@@ -293,7 +293,7 @@ impl Default for BatchProcessing {
 
 impl Config {
     /// The effective request rate of a host: its own, else the shared API default.
-    pub fn rate(&self, s: Source) -> f64 {
+    pub fn rate(&self, s: Service) -> f64 {
         self.sources
             .get(s)
             .rate
@@ -310,7 +310,7 @@ impl Config {
     /// Each source's rate, concurrency, burst and URL.
     fn check_sources(&self) -> Result<(), (String, String)> {
         let bad = |k: &str, why: &str| Err((k.to_string(), why.to_string()));
-        for s in Source::ALL {
+        for s in Service::ALL {
             let src = self.sources.get(s);
             if let Some(r) = src.rate {
                 if !(r.is_finite() && r >= 0.0) {

@@ -49,16 +49,16 @@ impl Env {
             .env("PATH", std::env::var("PATH").unwrap_or_default())
             .env(
                 "MPS_ASSESSOR_URL",
-                self.sim.url(mps_model::Source::Assessor),
+                self.sim.url(mps_model::Service::Assessor),
             )
             .env("MPS_ASSESSOR_TOKEN", self.sim.token())
             .env(
                 "MPS_TREASURER_URL",
-                self.sim.url(mps_model::Source::Treasurer),
+                self.sim.url(mps_model::Service::Treasurer),
             )
             .env(
                 "MPS_RECORDER_URL",
-                self.sim.url(mps_model::Source::Recorder),
+                self.sim.url(mps_model::Service::Recorder),
             )
             .env("MPS_RECORDER_WEB_URL", self.sim.web_url())
             .env("XDG_STATE_HOME", self.dir.path().join("state"))

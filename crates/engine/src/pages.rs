@@ -2,7 +2,7 @@
 //! need, with each page load passing through its host's limiter.
 
 use mps_browser::{BrowserError, BrowserPool, PoolOptions};
-use mps_model::Source;
+use mps_model::Service;
 use mps_sources::{Http, SourceError, Tally};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -149,7 +149,7 @@ impl Pages {
     /// Loads `url` in a browser and returns what `script` resolved with.
     pub fn read(
         &self,
-        source: Source,
+        source: Service,
         source_name: &'static str,
         url: &str,
         script: &str,

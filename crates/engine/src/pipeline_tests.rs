@@ -13,7 +13,7 @@ use mps_browser::PoolOptions;
 use mps_ident::{classify, SearchType};
 use mps_model::counts::Counts;
 use mps_model::record::{Record, RowStatus};
-use mps_model::{Mode, Priority, Source, Strategy};
+use mps_model::{Mode, Priority, Service, Strategy};
 use mps_sources::assessor::AssessorClient;
 use mps_sources::recorder::RecorderClient;
 use mps_sources::treasurer::TreasurerClient;
@@ -107,7 +107,7 @@ const NOWHERE: &str = "http://127.0.0.1:9";
 fn context(assessor: &str) -> Arc<Context> {
     let config = HttpConfig {
         max_attempts: 1,
-        ..HttpConfig::new(Source::ALL)
+        ..HttpConfig::new(Service::ALL)
     };
     let http = Http::new(config).unwrap();
     Arc::new(Context::new(

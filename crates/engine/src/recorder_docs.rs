@@ -8,7 +8,7 @@ use super::dedupe::Origin;
 use super::shared_fetch::fetch_once;
 use mps_model::blocks::Document;
 use mps_model::strategy::Strategy;
-use mps_model::Source;
+use mps_model::Service;
 use mps_sources::recorder::{parse_document_page, DOCUMENT_PAGE_SCRIPT};
 use mps_sources::{Found, SourceError, Tally};
 
@@ -42,7 +42,7 @@ fn read(ctx: &Context, number: &str, tally: &mut Tally) -> Result<Found<Document
     let found = if ctx.strategy == Strategy::ScrapingOnly {
         let url = ctx.recorder.document_page_url(number);
         let json = ctx.pages.read(
-            Source::Recorder,
+            Service::Recorder,
             "Recorder",
             &url,
             DOCUMENT_PAGE_SCRIPT,

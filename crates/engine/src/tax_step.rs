@@ -9,7 +9,7 @@ use mps_ident::Apn;
 use mps_model::blocks::{SourceStatus, TaxRecord};
 use mps_model::record::SourceBlock;
 use mps_model::strategy::Strategy;
-use mps_model::Source;
+use mps_model::Service;
 use mps_sources::treasurer::{Legacy, CURRENT_PAGE_SCRIPT};
 use mps_sources::{Found, SourceError, Tally};
 use serde_json::json;
@@ -107,7 +107,7 @@ fn current(ctx: &Context, apn: &Apn, tally: &mut Tally) -> Result<Found<TaxRecor
     let url = ctx.treasurer.current_url(apn);
     let json = ctx
         .pages
-        .read(Source::Treasurer, NAME, &url, CURRENT_PAGE_SCRIPT, tally)?;
+        .read(Service::Treasurer, NAME, &url, CURRENT_PAGE_SCRIPT, tally)?;
     mps_sources::treasurer::parse_current(*apn, &json, &url)
 }
 

@@ -14,7 +14,7 @@ pub use counts::Counts;
 pub use mode::Mode;
 pub use priority::{Priority, PriorityError};
 pub use record::{Record, RowStatus, SourceBlock};
-pub use service::Source;
+pub use service::Service;
 pub use strategy::Strategy;
 
 #[cfg(test)]

@@ -20,15 +20,15 @@ use std::str::FromStr;
 )]
 #[serde(rename_all = "lowercase")]
 #[strum(serialize_all = "lowercase")]
-pub enum Source {
+pub enum Service {
     Assessor,
     Treasurer,
     Recorder,
 }
 
-impl Source {
+impl Service {
     /// Every service, as an array (`VariantArray::VARIANTS` is the same list as a slice).
-    pub const ALL: [Source; 3] = [Source::Assessor, Source::Treasurer, Source::Recorder];
+    pub const ALL: [Service; 3] = [Service::Assessor, Service::Treasurer, Service::Recorder];
 
     pub fn as_str(self) -> &'static str {
         self.into()
@@ -38,12 +38,12 @@ impl Source {
 /// The error for a name that is not one of the three services.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown source {0:?}: expected assessor, treasurer or recorder")]
-pub struct UnknownSource(pub String);
+pub struct UnknownService(pub String);
 
 /// Case-insensitive, surrounding whitespace ignored.
-impl FromStr for Source {
-    type Err = UnknownSource;
+impl FromStr for Service {
+    type Err = UnknownService;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        crate::names::parse_name(s).ok_or_else(|| UnknownSource(s.to_string()))
+        crate::names::parse_name(s).ok_or_else(|| UnknownService(s.to_string()))
     }
 }

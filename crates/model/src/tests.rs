@@ -2,7 +2,7 @@
 //! prints, what serde writes, which spellings parse, and the message for one that does not.
 
 use crate::blocks::SourceStatus;
-use crate::{Mode, Priority, RowStatus, Source, Strategy};
+use crate::{Mode, Priority, RowStatus, Service, Strategy};
 use strum::VariantArray;
 
 const MODES: [(Mode, &str); 7] = [
@@ -34,19 +34,19 @@ fn each_name_prints_and_parses_back() {
         assert_eq!(name.parse(), Ok(s));
     }
     for (s, name) in [
-        (Source::Assessor, "assessor"),
-        (Source::Treasurer, "treasurer"),
-        (Source::Recorder, "recorder"),
+        (Service::Assessor, "assessor"),
+        (Service::Treasurer, "treasurer"),
+        (Service::Recorder, "recorder"),
     ] {
         assert_eq!((s.as_str(), s.to_string()), (name, name.to_string()));
         assert_eq!(name.parse(), Ok(s));
     }
     assert_eq!(
-        Source::ALL,
-        [Source::Assessor, Source::Treasurer, Source::Recorder]
+        Service::ALL,
+        [Service::Assessor, Service::Treasurer, Service::Recorder]
     );
-    assert_eq!(Source::ALL, Source::VARIANTS);
-    for s in Source::ALL {
+    assert_eq!(Service::ALL, Service::VARIANTS);
+    for s in Service::ALL {
         assert_eq!(serde_json::to_value(s).unwrap(), s.as_str());
     }
     let priorities = [
@@ -113,8 +113,8 @@ fn case_whitespace_and_aliases_are_accepted() {
     }
     assert_eq!(" URGENT ".parse(), Ok(Priority::Urgent));
     assert_eq!("Low".parse(), Ok(Priority::Low));
-    assert_eq!("Recorder ".parse(), Ok(Source::Recorder));
-    assert_eq!(" TREASURER".parse(), Ok(Source::Treasurer));
+    assert_eq!("Recorder ".parse(), Ok(Service::Recorder));
+    assert_eq!(" TREASURER".parse(), Ok(Service::Treasurer));
 }
 
 #[test]
@@ -134,7 +134,7 @@ fn unknown_names_keep_their_messages() {
         "\"asap\" is not a priority: use urgent, high, normal or low"
     );
     assert_eq!(
-        "Nowhere".parse::<Source>().unwrap_err().to_string(),
+        "Nowhere".parse::<Service>().unwrap_err().to_string(),
         "unknown source \"Nowhere\": expected assessor, treasurer or recorder"
     );
     // Neither an empty name, nor an alias's prefix, nor an alias of another enum.
@@ -152,5 +152,5 @@ fn unknown_names_keep_their_messages() {
     for bad in ["", "searches", "tax-only", "ndjson"] {
         assert!(bad.parse::<Mode>().is_err(), "{bad:?}");
     }
-    assert!("tax".parse::<Source>().is_err());
+    assert!("tax".parse::<Service>().is_err());
 }

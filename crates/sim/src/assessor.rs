@@ -18,7 +18,7 @@ use serde_json::{json, Value};
 use super::county::County;
 use super::render;
 use super::search::fuzzy_search;
-use super::service::Service;
+use super::service::CountyService;
 use super::wire::{not_found_page, percent_decode, SimRequest, SimResponse};
 use mps_ident::Apn;
 
@@ -116,7 +116,7 @@ impl Assessor {
     }
 }
 
-impl Service for Assessor {
+impl CountyService for Assessor {
     fn handle(&self, req: &SimRequest) -> SimResponse {
         Assessor::handle(self, req)
     }

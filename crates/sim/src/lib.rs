@@ -45,7 +45,7 @@ pub use recorder::{
     TOTAL_CAP as RECORDER_TOTAL_CAP,
 };
 pub use server::Simulator;
-pub use service::Service;
+pub use service::CountyService;
 pub use stats::{SimStats, SourceStats};
 pub use treasurer::{TaxTruth, TaxYearTruth, Treasurer};
 pub use truth::{OwnerTruth, ParcelTruth, ResidentialTruth, ValuationTruth};

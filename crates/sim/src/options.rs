@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use super::faults::{DownWindow, FaultKind};
-use mps_model::Source;
+use mps_model::Service;
 
 /// The token the simulated Assessor accepts unless told otherwise.
 pub const SIM_TOKEN: &str = "mps-sim-token";
@@ -19,13 +19,13 @@ pub struct SimOptions {
     /// Added before every answer (requests wait concurrently, never in turn).
     pub latency: Duration,
     /// Requests per second per source; above it the answer is 429 with `Retry-After: 1`.
-    pub limits: BTreeMap<Source, f64>,
+    pub limits: BTreeMap<Service, f64>,
     /// The fraction of a source's requests answered 503 (deterministic from the seed).
-    pub error_rate: BTreeMap<Source, f64>,
+    pub error_rate: BTreeMap<Service, f64>,
     /// Further faults per source, each with its share of requests (added to `error_rate`).
-    pub faults: BTreeMap<Source, Vec<(FaultKind, f64)>>,
+    pub faults: BTreeMap<Service, Vec<(FaultKind, f64)>>,
     /// A window per source, from the start, during which it answers only 503.
-    pub down: BTreeMap<Source, DownWindow>,
+    pub down: BTreeMap<Service, DownWindow>,
     /// When set above `latency`, each answer's latency is spread evenly between the two.
     pub latency_max: Duration,
     /// How long an answer that never comes (the `timeout` fault) keeps the connection.

@@ -3,7 +3,7 @@
 //! A thread per connection means a slow (latency-delayed) answer only holds its own connection,
 //! so 256 concurrent clients are 256 concurrent requests. Each request is counted, checked
 //! against the source's rate limit and fault rate, delayed by the latency, then answered by the
-//! source's [`Service`]. `stop` (and `Drop`) closes the listener and every open connection and
+//! source's [`CountyService`]. `stop` (and `Drop`) closes the listener and every open connection and
 //! joins all threads.
 //!
 //! Two internal endpoints bypass all that, at the root and under every source prefix:
@@ -27,12 +27,12 @@ use super::faults::{spread_latency, FaultKind, Faults};
 use super::http1::serve_connection;
 use super::limit::TokenBucket;
 use super::options::SimOptions;
-use super::service::Service;
+use super::service::CountyService;
 use super::stats::{SimStats, StatsRecorder};
 use super::wire::Wire;
 use super::wire::{not_found_page, SimRequest, SimResponse};
 use mps_ident::Apn;
-use mps_model::Source;
+use mps_model::Service;
 
 /// Open connections beyond this are closed at once (a runaway client, not a workload).
 const MAX_CONNECTIONS: usize = 4096;
@@ -42,14 +42,14 @@ const STATS_PATH: &str = "/__sim/stats";
 const RECORD_PATH: &str = "/__sim/record";
 
 /// The services served. A source without one would answer 404 under its prefix.
-fn services(county: &Arc<County>, opts: &SimOptions) -> BTreeMap<Source, Box<dyn Service>> {
-    let mut services: BTreeMap<Source, Box<dyn Service>> = BTreeMap::new();
+fn services(county: &Arc<County>, opts: &SimOptions) -> BTreeMap<Service, Box<dyn CountyService>> {
+    let mut services: BTreeMap<Service, Box<dyn CountyService>> = BTreeMap::new();
     services.insert(
-        Source::Assessor,
+        Service::Assessor,
         Box::new(Assessor::new(county.clone(), &opts.token)),
     );
     services.insert(
-        Source::Treasurer,
+        Service::Treasurer,
         Box::new(super::treasurer::Treasurer::new(
             county.clone(),
             opts.as_of,
@@ -57,7 +57,7 @@ fn services(county: &Arc<County>, opts: &SimOptions) -> BTreeMap<Source, Box<dyn
         )),
     );
     services.insert(
-        Source::Recorder,
+        Service::Recorder,
         Box::new(super::recorder::Recorder::new(county.clone())),
     );
     services
@@ -67,12 +67,12 @@ fn services(county: &Arc<County>, opts: &SimOptions) -> BTreeMap<Source, Box<dyn
 struct Shared {
     opts: SimOptions,
     county: Arc<County>,
-    services: BTreeMap<Source, Box<dyn Service>>,
+    services: BTreeMap<Service, Box<dyn CountyService>>,
     stats: StatsRecorder,
     /// Requests per `/{source}{path}` (without the query), when `opts.count_paths`.
     paths: Mutex<HashMap<String, u64>>,
-    buckets: BTreeMap<Source, TokenBucket>,
-    faults: BTreeMap<Source, Faults>,
+    buckets: BTreeMap<Service, TokenBucket>,
+    faults: BTreeMap<Service, Faults>,
     /// When serving began: down windows count from here.
     started: std::time::Instant,
     /// Answers so far, for the latency spread.
@@ -102,7 +102,7 @@ impl Simulator {
             .iter()
             .map(|(&s, &rate)| (s, TokenBucket::new(rate)))
             .collect();
-        let faults = Source::ALL
+        let faults = Service::ALL
             .iter()
             .map(|&s| {
                 let mut mix = opts.faults.get(&s).cloned().unwrap_or_default();
@@ -148,7 +148,7 @@ impl Simulator {
     }
 
     /// The base URL of one source (`{base}/assessor`, …).
-    pub fn url(&self, source: Source) -> String {
+    pub fn url(&self, source: Service) -> String {
         format!("{}/{}", self.base_url(), source.as_str())
     }
 
@@ -168,7 +168,7 @@ impl Simulator {
 
     /// Requests received for `/{source}{path}` (query excluded), when the simulator was
     /// started with `count_paths`; e.g. `("assessor", "/parcel/123-45-678")`.
-    pub fn path_count(&self, source: Source, path: &str) -> u64 {
+    pub fn path_count(&self, source: Service, path: &str) -> u64 {
         let key = format!("/{}{path}", source.as_str());
         let paths = self
             .shared
@@ -199,10 +199,10 @@ impl Simulator {
         for source in self.shared.services.keys() {
             let name = source.as_str().to_ascii_uppercase();
             writeln!(out, "export MPS_{name}_URL={}", self.url(*source))?;
-            if *source == Source::Assessor {
+            if *source == Service::Assessor {
                 writeln!(out, "export MPS_{name}_TOKEN={}", self.token())?;
             }
-            if *source == Source::Recorder {
+            if *source == Service::Recorder {
                 writeln!(out, "export MPS_{name}_WEB_URL={}", self.web_url())?;
             }
         }
@@ -332,17 +332,17 @@ fn spawn_loop(shared: &Arc<Shared>, rx: &crossbeam_channel::Receiver<TcpStream>)
 
 /// Splits `/assessor/parcel/x` into the source and the rest (`/parcel/x`). The Recorder's
 /// website (`/recorder-web/x`) goes to the Recorder as `/web/x`.
-fn route(path: &str) -> (Option<Source>, String) {
+fn route(path: &str) -> (Option<Service>, String) {
     if let Some(rest) = path.strip_prefix("/recorder-web") {
         if rest.is_empty() || rest.starts_with('/') {
             let rest = if rest.is_empty() { "/" } else { rest };
             return (
-                Some(Source::Recorder),
+                Some(Service::Recorder),
                 format!("{}{rest}", super::recorder::WEB_PREFIX),
             );
         }
     }
-    for source in Source::ALL {
+    for source in Service::ALL {
         if let Some(rest) = path
             .strip_prefix('/')
             .and_then(|p| p.strip_prefix(source.as_str()))
@@ -490,14 +490,14 @@ mod tests {
     fn routes_by_prefix() {
         assert_eq!(
             route("/assessor/parcel/1"),
-            (Some(Source::Assessor), "/parcel/1".to_string())
+            (Some(Service::Assessor), "/parcel/1".to_string())
         );
         assert_eq!(
             route("/assessor"),
-            (Some(Source::Assessor), "/".to_string())
+            (Some(Service::Assessor), "/".to_string())
         );
         assert_eq!(route("/assessorx/parcel").0, None);
-        assert_eq!(route("/recorder/documents/1").0, Some(Source::Recorder));
+        assert_eq!(route("/recorder/documents/1").0, Some(Service::Recorder));
         assert_eq!(route("/__sim/stats"), (None, "/__sim/stats".to_string()));
     }
 

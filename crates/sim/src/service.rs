@@ -4,7 +4,7 @@
 use super::wire::{SimRequest, SimResponse};
 
 /// A simulated county service.
-pub trait Service: Send + Sync {
+pub trait CountyService: Send + Sync {
     /// Answers a request whose path is relative to the service's prefix.
     fn handle(&self, req: &SimRequest) -> SimResponse;
 }

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, VecDeque};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use mps_model::Source;
+use mps_model::Service;
 
 /// One source's counters.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -23,13 +23,13 @@ pub struct SourceStats {
 /// What `GET /__sim/stats` serves: `{"sources": {"assessor": {...}, ...}}`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SimStats {
-    /// Keyed by `Source::as_str()` ("assessor", "recorder", "treasurer").
+    /// Keyed by `Service::as_str()` ("assessor", "recorder", "treasurer").
     pub sources: BTreeMap<String, SourceStats>,
 }
 
 impl SimStats {
     /// One source's counters (zero when it saw nothing).
-    pub fn source(&self, source: Source) -> SourceStats {
+    pub fn source(&self, source: Service) -> SourceStats {
         self.sources
             .get(source.as_str())
             .copied()
@@ -49,14 +49,14 @@ pub struct StatsRecorder {
     counters: [Mutex<Counter>; 3],
 }
 
-fn index(source: Source) -> usize {
-    Source::ALL.iter().position(|s| *s == source).unwrap_or(0)
+fn index(source: Service) -> usize {
+    Service::ALL.iter().position(|s| *s == source).unwrap_or(0)
 }
 
 impl StatsRecorder {
     /// Counts a request arriving now and returns its arrival time. The clock is read under the
     /// lock, so arrival times per source never go backwards even across connection threads.
-    pub fn record_request_now(&self, source: Source) -> Instant {
+    pub fn record_request_now(&self, source: Service) -> Instant {
         let mut c = self.lock(source);
         let now = Instant::now();
         Self::count(&mut c, now);
@@ -65,7 +65,7 @@ impl StatsRecorder {
 
     /// Counts a request that arrived at `now` (arrival times must not go backwards).
     #[cfg(test)]
-    pub fn record_request(&self, source: Source, now: Instant) {
+    pub fn record_request(&self, source: Service, now: Instant) {
         Self::count(&mut self.lock(source), now);
     }
 
@@ -82,19 +82,19 @@ impl StatsRecorder {
         c.stats.max_requests_in_1s = c.stats.max_requests_in_1s.max(c.window.len() as u64);
     }
 
-    pub fn record_429(&self, source: Source) {
+    pub fn record_429(&self, source: Service) {
         self.lock(source).stats.status_429 += 1;
     }
 
     pub fn snapshot(&self) -> SimStats {
-        let sources = Source::ALL
+        let sources = Service::ALL
             .iter()
             .map(|&s| (s.as_str().to_string(), self.lock(s).stats))
             .collect();
         SimStats { sources }
     }
 
-    fn lock(&self, source: Source) -> std::sync::MutexGuard<'_, Counter> {
+    fn lock(&self, source: Service) -> std::sync::MutexGuard<'_, Counter> {
         // A panicking holder cannot leave the counters inconsistent, so a poisoned lock is fine.
         self.counters[index(source)]
             .lock()
@@ -111,10 +111,10 @@ mod tests {
         let rec = StatsRecorder::default();
         let t0 = Instant::now();
         for ms in [0, 100, 200, 900, 1150, 1200, 2500] {
-            rec.record_request(Source::Assessor, t0 + Duration::from_millis(ms));
+            rec.record_request(Service::Assessor, t0 + Duration::from_millis(ms));
         }
-        rec.record_429(Source::Assessor);
-        let s = rec.snapshot().source(Source::Assessor);
+        rec.record_429(Service::Assessor);
+        let s = rec.snapshot().source(Service::Assessor);
         assert_eq!(
             s,
             SourceStats {
@@ -124,7 +124,7 @@ mod tests {
             }
         );
         assert_eq!(
-            rec.snapshot().source(Source::Recorder),
+            rec.snapshot().source(Service::Recorder),
             SourceStats::default()
         );
     }

@@ -8,7 +8,7 @@ use serde_json::Value;
 use super::*;
 use crate::truth_rules::ownership_answers;
 use mps_ident::Apn;
-use mps_model::Source;
+use mps_model::Service;
 
 struct Got {
     status: u16,
@@ -166,7 +166,7 @@ const SEARCH_ROW_KEYS: &[&str] = &[
 fn token_is_required() {
     let sim = start(SimOptions::default());
     let a = agent();
-    let url = format!("{}/parcel/16528054", sim.url(Source::Assessor));
+    let url = format!("{}/parcel/16528054", sim.url(Service::Assessor));
     let none = get(&a, &url, None);
     assert_eq!(none.status, 401);
     assert_eq!(get(&a, &url, Some("wrong")).status, 401);
@@ -184,7 +184,7 @@ fn token_is_required() {
 fn parcel_has_the_real_key_order_and_quirks() {
     let sim = start(SimOptions::default());
     let a = agent();
-    let base = sim.url(Source::Assessor);
+    let base = sim.url(Service::Assessor);
     for apn in ["165-28-054", "132-38-011", "115-05-034C"] {
         let doc = get(&a, &format!("{base}/parcel/{apn}"), Some(SIM_TOKEN)).json();
         assert_eq!(keys(&doc), PARCEL_KEYS, "{apn}");
@@ -253,7 +253,7 @@ fn missing_fcv_is_served_as_na() {
         .expect("about 1 % of parcels lack an FCV");
     let url = format!(
         "{}/parcel/{}/valuations/",
-        sim.url(Source::Assessor),
+        sim.url(Service::Assessor),
         apn.compact()
     );
     let vals = get(&agent(), &url, Some(SIM_TOKEN)).json();
@@ -264,7 +264,7 @@ fn missing_fcv_is_served_as_na() {
 fn sub_resources_agree_with_the_parcel() {
     let sim = start(SimOptions::default());
     let a = agent();
-    let base = sim.url(Source::Assessor);
+    let base = sim.url(Service::Assessor);
     for apn in sim.county().sample(40) {
         let doc = get(
             &a,
@@ -294,7 +294,7 @@ fn sub_resources_agree_with_the_parcel() {
 fn apn_spellings_and_not_found_pages() {
     let sim = start(SimOptions::default());
     let a = agent();
-    let base = sim.url(Source::Assessor);
+    let base = sim.url(Service::Assessor);
     for spelling in [
         "118-22-001A",
         "11822001a",
@@ -335,7 +335,7 @@ fn apn_spellings_and_not_found_pages() {
 fn owner_search_pages_and_contains_the_truth() {
     let sim = start(SimOptions::default());
     let a = agent();
-    let search = format!("{}/search/property/", sim.url(Source::Assessor));
+    let search = format!("{}/search/property/", sim.url(Service::Assessor));
     let query = "SMITH JOHN";
     let first = get(&a, &format!("{search}?q=SMITH+JOHN"), Some(SIM_TOKEN)).json();
     let total = first["TOTAL"].as_u64().expect("TOTAL") as usize;
@@ -369,7 +369,7 @@ fn owner_search_pages_and_contains_the_truth() {
 fn address_and_apn_searches_include_the_parcel_among_near_misses() {
     let sim = start(SimOptions::default());
     let a = agent();
-    let search = format!("{}/search/rp/", sim.url(Source::Assessor));
+    let search = format!("{}/search/rp/", sim.url(Service::Assessor));
     let rows = |q: &str| -> Vec<Value> {
         let got = get(
             &a,
@@ -419,12 +419,12 @@ fn address_and_apn_searches_include_the_parcel_among_near_misses() {
 #[test]
 fn rate_limit_answers_429_and_stats_count() {
     let opts = SimOptions {
-        limits: BTreeMap::from([(Source::Assessor, 5.0)]),
+        limits: BTreeMap::from([(Service::Assessor, 5.0)]),
         ..SimOptions::default()
     };
     let sim = start(opts);
     let a = agent();
-    let url = format!("{}/parcel/16528054/address", sim.url(Source::Assessor));
+    let url = format!("{}/parcel/16528054/address", sim.url(Service::Assessor));
     let got: Vec<Got> = (0..12).map(|_| get(&a, &url, Some(SIM_TOKEN))).collect();
     let limited: Vec<&Got> = got.iter().filter(|g| g.status == 429).collect();
     assert!(limited.len() >= 5, "{} limited", limited.len());
@@ -439,12 +439,12 @@ fn rate_limit_answers_429_and_stats_count() {
     assert_eq!(stats["sources"]["treasurer"]["requests"], 0);
     let under_prefix = get(
         &a,
-        &format!("{}/__sim/stats/", sim.url(Source::Assessor)),
+        &format!("{}/__sim/stats/", sim.url(Service::Assessor)),
         None,
     )
     .json();
     assert_eq!(under_prefix, stats, "stats requests are not counted");
-    assert_eq!(sim.stats().source(Source::Assessor).requests, 12);
+    assert_eq!(sim.stats().source(Service::Assessor).requests, 12);
     std::thread::sleep(Duration::from_millis(1100));
     assert_eq!(
         get(&a, &url, Some(SIM_TOKEN)).status,
@@ -456,13 +456,13 @@ fn rate_limit_answers_429_and_stats_count() {
 #[test]
 fn injected_errors_are_503() {
     let opts = SimOptions {
-        error_rate: BTreeMap::from([(Source::Assessor, 1.0)]),
+        error_rate: BTreeMap::from([(Service::Assessor, 1.0)]),
         ..SimOptions::default()
     };
     let sim = start(opts);
     let got = get(
         &agent(),
-        &format!("{}/parcel/16528054", sim.url(Source::Assessor)),
+        &format!("{}/parcel/16528054", sim.url(Service::Assessor)),
         Some(SIM_TOKEN),
     );
     assert_eq!(got.status, 503);
@@ -477,7 +477,7 @@ fn latency_does_not_serialise_requests() {
         latency,
         ..SimOptions::default()
     });
-    let url = format!("{}/parcel/16528054/address", sim.url(Source::Assessor));
+    let url = format!("{}/parcel/16528054/address", sim.url(Service::Assessor));
     let a = agent();
     let t0 = Instant::now();
     let statuses: Vec<u16> = std::thread::scope(|s| {
@@ -489,7 +489,10 @@ fn latency_does_not_serialise_requests() {
     let elapsed = t0.elapsed();
     assert!(statuses.iter().all(|&s| s == 200));
     assert!(elapsed < latency * 6, "256 requests took {elapsed:?}");
-    assert_eq!(sim.stats().source(Source::Assessor).requests, N_CONC as u64);
+    assert_eq!(
+        sim.stats().source(Service::Assessor).requests,
+        N_CONC as u64
+    );
     sim.stop();
 }
 

@@ -12,11 +12,11 @@ pub mod treasurer;
 pub use error::SourceError;
 pub use tally::{Found, Tally};
 
-use mps_model::Source;
+use mps_model::Service;
 
 /// The polite HTTP client with one host per county service, as every source uses it.
-pub type Http = mps_http::HttpClient<Source>;
+pub type Http = mps_http::HttpClient<Service>;
 /// The settings of [`Http`]: a policy for each service's host.
-pub type HttpConfig = mps_http::HttpConfig<Source>;
+pub type HttpConfig = mps_http::HttpConfig<Service>;
 /// Why a request to a county service failed; its message starts with the service's name.
-pub type HttpError = mps_http::HttpError<Source>;
+pub type HttpError = mps_http::HttpError<Service>;

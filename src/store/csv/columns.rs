@@ -12,14 +12,14 @@ use strum::VariantArray;
 /// The source blocks of a record, in the order their columns appear.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::VariantArray)]
 #[strum(serialize_all = "lowercase")]
-pub enum Source {
+pub enum Block {
     Assessor,
     Tax,
     Sales,
     Documents,
 }
 
-impl Source {
+impl Block {
     pub fn name(self) -> &'static str {
         self.into()
     }
@@ -29,13 +29,13 @@ impl Source {
     }
 
     /// The sources whose blocks a mode's records carry.
-    pub fn of_mode(mode: Mode) -> &'static [Source] {
+    pub fn of_mode(mode: Mode) -> &'static [Block] {
         match mode {
-            Mode::Tax => &[Source::Tax],
-            Mode::Sales => &[Source::Assessor, Source::Sales],
-            Mode::Documents => &[Source::Assessor, Source::Documents],
-            Mode::Comprehensive => Source::VARIANTS,
-            Mode::Search | Mode::Validate | Mode::Property => &[Source::Assessor],
+            Mode::Tax => &[Block::Tax],
+            Mode::Sales => &[Block::Assessor, Block::Sales],
+            Mode::Documents => &[Block::Assessor, Block::Documents],
+            Mode::Comprehensive => Block::VARIANTS,
+            Mode::Search | Mode::Validate | Mode::Property => &[Block::Assessor],
         }
     }
 }
@@ -48,13 +48,13 @@ pub enum From {
     /// The line's APN (the parcel every source block was matched on).
     LineApn,
     /// A pointer into the source's entry for the line's parcel.
-    Parcel(Source, String),
+    Parcel(Block, String),
     /// The number of elements of the list at the pointer in the parcel's entry.
-    Count(Source, &'static str),
+    Count(Block, &'static str),
     /// A list of strings at the pointer, joined with `; `.
-    Joined(Source, String),
+    Joined(Block, String),
     /// The value at the pointer written as compact JSON (lists such as valuations).
-    Json(Source, &'static str),
+    Json(Block, &'static str),
     /// A pointer into the search match of the line.
     Match(&'static str),
 }
@@ -218,16 +218,16 @@ const FETCH_FIELDS: [&str; 4] = ["status", "fetched_at", "url", "error"];
 /// The main CSV's columns for `mode`, in order.
 pub fn for_mode(mode: Mode) -> Vec<Column> {
     let mut cols = record_columns(ROW);
-    for &source in Source::of_mode(mode) {
+    for &source in Block::of_mode(mode) {
         cols.extend(fetch_columns(source));
         // Search and validate lines describe a match or a check, not a parcel's blocks.
         cols.extend(match (mode, source) {
             (Mode::Search, _) => search_columns(),
             (Mode::Validate, _) => record_columns(VALIDATE),
-            (_, Source::Assessor) => assessor_columns(),
-            (_, Source::Tax) => tax_columns(mode == Mode::Tax),
-            (_, Source::Sales) => sales_columns(),
-            (_, Source::Documents) => documents_columns(),
+            (_, Block::Assessor) => assessor_columns(),
+            (_, Block::Tax) => tax_columns(mode == Mode::Tax),
+            (_, Block::Sales) => sales_columns(),
+            (_, Block::Documents) => documents_columns(),
         });
     }
     cols
@@ -242,7 +242,7 @@ fn record_columns(table: &[(&str, &str)]) -> Vec<Column> {
 }
 
 /// A column per `(name, pointer into the source's entry for the line's parcel)`.
-fn parcel_columns(source: Source, table: &[(&str, &str)]) -> Vec<Column> {
+fn parcel_columns(source: Block, table: &[(&str, &str)]) -> Vec<Column> {
     table
         .iter()
         .map(|(n, p)| col(*n, From::Parcel(source, p.to_string())))
@@ -250,7 +250,7 @@ fn parcel_columns(source: Source, table: &[(&str, &str)]) -> Vec<Column> {
 }
 
 /// The fetch outcome of `source`'s block: its status, when, from where, and its error.
-fn fetch_columns(source: Source) -> impl Iterator<Item = Column> {
+fn fetch_columns(source: Block) -> impl Iterator<Item = Column> {
     let s = source.name();
     FETCH_FIELDS.into_iter().map(move |field| {
         col(
@@ -269,7 +269,7 @@ fn search_columns() -> Vec<Column> {
 
 /// The Assessor's parcel, its valuations whole as JSON at the end.
 fn assessor_columns() -> Vec<Column> {
-    let source = Source::Assessor;
+    let source = Block::Assessor;
     let mut cols = vec![col("apn", From::LineApn)];
     cols.extend(parcel_columns(source, PROPERTY));
     cols.push(col("valuations", From::Json(source, "/valuations")));
@@ -279,7 +279,7 @@ fn assessor_columns() -> Vec<Column> {
 /// The Treasurer's totals and the latest [`TAX_YEARS`] years; `with_apn` in tax mode, where
 /// no Assessor columns come first to name the parcel.
 fn tax_columns(with_apn: bool) -> Vec<Column> {
-    let source = Source::Tax;
+    let source = Block::Tax;
     let mut cols = Vec::new();
     if with_apn {
         cols.push(col("apn", From::LineApn));
@@ -296,7 +296,7 @@ fn tax_year_columns() -> impl Iterator<Item = Column> {
         TAX_YEAR.iter().map(move |(suffix, p)| {
             col(
                 format!("tax{}_{suffix}", i + 1),
-                From::Parcel(Source::Tax, format!("/years/{i}{p}")),
+                From::Parcel(Block::Tax, format!("/years/{i}{p}")),
             )
         })
     })
@@ -304,7 +304,7 @@ fn tax_year_columns() -> impl Iterator<Item = Column> {
 
 /// The last deed (its cells, then its lists joined) and how many sales the history holds.
 fn sales_columns() -> Vec<Column> {
-    let source = Source::Sales;
+    let source = Block::Sales;
     let mut cols = parcel_columns(source, LAST_DEED);
     cols.extend(
         LAST_DEED_LISTS
@@ -317,7 +317,7 @@ fn sales_columns() -> Vec<Column> {
 
 /// The owners searched, the window and detail of the listing, and how many documents.
 fn documents_columns() -> Vec<Column> {
-    let source = Source::Documents;
+    let source = Block::Documents;
     let mut cols = vec![col(
         "documents_owners_searched",
         From::Joined(source, "/owners_searched".into()),
@@ -353,7 +353,7 @@ mod tests {
 
     #[test]
     fn sources_are_named_and_numbered_in_column_order() {
-        let named: Vec<(&str, usize)> = Source::of_mode(Mode::Comprehensive)
+        let named: Vec<(&str, usize)> = Block::of_mode(Mode::Comprehensive)
             .iter()
             .map(|s| (s.name(), s.index()))
             .collect();

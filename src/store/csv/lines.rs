@@ -1,7 +1,7 @@
 //! Which CSV lines a record becomes: one per parcel (matched across the source blocks by
 //! APN), one per search match, or one for the record alone.
 
-use super::columns::Source;
+use super::columns::Block;
 use mps_model::mode::Mode;
 use serde_json::Value;
 
@@ -9,20 +9,20 @@ use serde_json::Value;
 #[derive(Debug, Default)]
 pub struct Line<'a> {
     pub apn: Option<String>,
-    /// Each source's entry for `apn`, by [`Source::index`].
+    /// Each source's entry for `apn`, by [`Block::index`].
     pub parcels: [Option<&'a Value>; 4],
     /// The search match of this line (search mode).
     pub item: Option<&'a Value>,
 }
 
 impl<'a> Line<'a> {
-    pub fn parcel(&self, source: Source) -> Option<&'a Value> {
+    pub fn parcel(&self, source: Block) -> Option<&'a Value> {
         self.parcels[source.index()]
     }
 }
 
 /// The parcels list of a source block (`/tax/data/parcels`), empty when there is none.
-pub fn parcels_of(rec: &Value, source: Source) -> &[Value] {
+pub fn parcels_of(rec: &Value, source: Block) -> &[Value] {
     rec.get(source.name())
         .and_then(|b| b.pointer("/data/parcels"))
         .and_then(Value::as_array)
@@ -45,7 +45,7 @@ pub fn of_record(rec: &Value, mode: Mode) -> Vec<Line<'_>> {
                     .collect()
             })
             .unwrap_or_default(),
-        _ => by_parcel(rec, Source::of_mode(mode)),
+        _ => by_parcel(rec, Block::of_mode(mode)),
     };
     if lines.is_empty() {
         vec![Line::default()]
@@ -56,7 +56,7 @@ pub fn of_record(rec: &Value, mode: Mode) -> Vec<Line<'_>> {
 
 /// One line per APN found in any source's parcels (first seen first), each source's entry
 /// for that APN beside it. A source that failed simply has no entry.
-fn by_parcel<'a>(rec: &'a Value, sources: &[Source]) -> Vec<Line<'a>> {
+fn by_parcel<'a>(rec: &'a Value, sources: &[Block]) -> Vec<Line<'a>> {
     let mut lines: Vec<Line<'a>> = Vec::new();
     for &source in sources {
         for parcel in parcels_of(rec, source) {
@@ -99,9 +99,9 @@ mod tests {
         let lines = of_record(&rec, Mode::Comprehensive);
         let apns: Vec<_> = lines.iter().map(|l| l.apn.clone().unwrap()).collect();
         assert_eq!(apns, ["1", "2", "3"]);
-        assert!(lines[0].parcel(Source::Tax).is_none());
-        assert_eq!(lines[1].parcel(Source::Tax).unwrap()["total_due"], 5);
-        assert!(lines[2].parcel(Source::Assessor).is_none());
+        assert!(lines[0].parcel(Block::Tax).is_none());
+        assert_eq!(lines[1].parcel(Block::Tax).unwrap()["total_due"], 5);
+        assert!(lines[2].parcel(Block::Assessor).is_none());
     }
 
     #[test]

@@ -7,7 +7,7 @@
 //! holds has its table rows; a resume drops the table rows of lines the output does not
 //! hold (`commands::batch_output::reconcile_tables`), so nothing is there twice.
 
-use super::columns::Source;
+use super::columns::Block;
 use super::lines::{self, Line};
 use super::{cell, joined};
 use crate::engine::RecordSink;
@@ -33,7 +33,7 @@ pub enum TablesError {
 /// One table: its file name, the source it comes from, and its columns after the keys.
 pub struct Table {
     pub name: &'static str,
-    pub source: Source,
+    pub source: Block,
     pub columns: &'static [&'static str],
 }
 
@@ -42,7 +42,7 @@ const KEYS: [&str; 3] = ["line", "input", "apn"];
 pub const TABLES: &[Table] = &[
     Table {
         name: "valuations",
-        source: Source::Assessor,
+        source: Block::Assessor,
         columns: &[
             "tax_year",
             "full_cash_value",
@@ -61,17 +61,17 @@ pub const TABLES: &[Table] = &[
     },
     Table {
         name: "tax_bills",
-        source: Source::Tax,
+        source: Block::Tax,
         columns: &["tax_year", "billed", "paid", "due", "status", "lien"],
     },
     Table {
         name: "tax_payments",
-        source: Source::Tax,
+        source: Block::Tax,
         columns: &["tax_year", "seq", "date", "amount", "description"],
     },
     Table {
         name: "sales",
-        source: Source::Sales,
+        source: Block::Sales,
         columns: &[
             "role",
             "recording_number",
@@ -86,7 +86,7 @@ pub const TABLES: &[Table] = &[
     },
     Table {
         name: "documents",
-        source: Source::Documents,
+        source: Block::Documents,
         columns: &[
             "recording_number",
             "recording_date",
@@ -112,7 +112,7 @@ impl Table {
         if matches!(mode, Mode::Search | Mode::Validate) {
             return Err(TablesError::NothingToAdd(mode.as_str()));
         }
-        let sources = Source::of_mode(mode);
+        let sources = Block::of_mode(mode);
         Ok(TABLES
             .iter()
             .filter(|t| sources.contains(&t.source))

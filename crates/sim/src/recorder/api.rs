@@ -27,7 +27,7 @@ use super::parties::IndexQuery;
 use super::truth::{recorder_date, DocumentTruth};
 use super::web::{self, WEB_PREFIX};
 use crate::county::County;
-use crate::service::Service;
+use crate::service::CountyService;
 use crate::wire::{percent_decode, SimRequest, SimResponse};
 
 /// Rows per page when `pageSize` is absent.
@@ -55,7 +55,7 @@ struct KeptSearch {
     rows: Arc<Vec<IndexRow>>,
 }
 
-impl Service for Recorder {
+impl CountyService for Recorder {
     fn handle(&self, req: &SimRequest) -> SimResponse {
         Recorder::handle(self, req)
     }

@@ -5,7 +5,7 @@ use serde_json::Value;
 use super::api::{document_json, search_row_json};
 use super::*;
 use crate::{County, SimOptions, Simulator};
-use mps_model::Source;
+use mps_model::Service;
 
 struct Got {
     status: u16,
@@ -72,7 +72,7 @@ fn some_history_document(county: &County, pick: impl Fn(&DocumentTruth) -> bool)
 #[test]
 fn documents_have_the_real_shape_and_types() {
     let sim = start();
-    let base = sim.url(Source::Recorder);
+    let base = sim.url(Service::Recorder);
     let truth = sim
         .county()
         .document("20190512345")
@@ -122,7 +122,7 @@ fn restricted_documents_say_so() {
     let doc = some_history_document(sim.county(), |d| d.restricted);
     let url = format!(
         "{}/documents/{}",
-        sim.url(Source::Recorder),
+        sim.url(Service::Recorder),
         doc.recording_number
     );
     let v = get(&url).json();
@@ -134,7 +134,7 @@ fn restricted_documents_say_so() {
 #[test]
 fn bad_and_unknown_ids_and_paths() {
     let sim = start();
-    let base = sim.url(Source::Recorder);
+    let base = sim.url(Service::Recorder);
     let got = get(&format!("{base}/documents/by-name"));
     assert_eq!(got.status, 400);
     let v = got.json();
@@ -169,7 +169,7 @@ fn bad_and_unknown_ids_and_paths() {
 #[test]
 fn name_search_rows_have_the_real_types_and_match_the_truth() {
     let sim = start();
-    let base = sim.url(Source::Recorder);
+    let base = sim.url(Service::Recorder);
     let url = format!("{base}/documents/search?lastNames=DOE&firstNames=JOHN&middleNameIs=Q&pageSize=200&pageNumber=1");
     let v = get(&url).json();
     assert_eq!(keys(&v), ["searchResults", "totalResults"]);
@@ -214,7 +214,7 @@ fn name_search_rows_have_the_real_types_and_match_the_truth() {
 #[test]
 fn unfiltered_searches_list_the_1947_index_capped_at_501() {
     let sim = start();
-    let base = sim.url(Source::Recorder);
+    let base = sim.url(Service::Recorder);
     let search = |q: &str| get(&format!("{base}/documents/search?{q}")).json();
     let first = search("");
     assert_eq!(first["totalResults"], 501);
@@ -248,7 +248,7 @@ fn unfiltered_searches_list_the_1947_index_capped_at_501() {
 #[test]
 fn name_filters_are_kept_and_other_filters_ignored() {
     let sim = start();
-    let base = sim.url(Source::Recorder);
+    let base = sim.url(Service::Recorder);
     let search = |q: &str| get(&format!("{base}/documents/search?{q}")).json();
     let plain = search("lastNames=DOE&firstNames=JOHN&pageSize=200");
     let filtered =
@@ -270,7 +270,7 @@ fn name_filters_are_kept_and_other_filters_ignored() {
 #[test]
 fn a_common_name_is_capped_at_501() {
     let sim = start();
-    let base = sim.url(Source::Recorder);
+    let base = sim.url(Service::Recorder);
     let truth = sim.county().documents_for_name("SMITH", Some("JOHN"));
     assert!(
         truth.len() > TOTAL_CAP,
@@ -295,7 +295,7 @@ fn a_common_name_is_capped_at_501() {
 #[test]
 fn malformed_paging_is_a_spring_400() {
     let sim = start();
-    let base = sim.url(Source::Recorder);
+    let base = sim.url(Service::Recorder);
     for q in [
         "pageSize=abc",
         "pageNumber=0",
@@ -356,7 +356,7 @@ fn the_web_page_is_an_empty_shell_filled_from_a_private_endpoint() {
     assert_eq!(other.status, 404);
     assert!(other.content_type.starts_with("text/html"));
     assert!(
-        sim.stats().source(Source::Recorder).requests >= 4,
+        sim.stats().source(Service::Recorder).requests >= 4,
         "the website counts as the Recorder"
     );
     sim.stop();

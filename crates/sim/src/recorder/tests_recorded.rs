@@ -11,7 +11,7 @@ use super::replaced::Old;
 use super::*;
 use crate::{County, SimOptions, Simulator};
 use mps_ident::Apn;
-use mps_model::Source;
+use mps_model::Service;
 
 fn agent() -> ureq::Agent {
     ureq::Agent::config_builder()
@@ -85,7 +85,7 @@ fn search_url(base: &str, q: &IndexQuery) -> String {
 fn a_recorded_document_is_served_wherever_generated_ones_are() {
     let sim = Simulator::start(SimOptions::default()).expect("simulator starts");
     let county = sim.county();
-    let base = sim.url(Source::Recorder);
+    let base = sim.url(Service::Recorder);
     let apn = couples_parcel(county);
     let owners: Vec<String> = {
         let ownership = county.parcel(&apn).map(|t| t.owner.ownership);
@@ -245,7 +245,10 @@ fn documents_are_recorded_over_http() {
         sim.county().recorded_documents()[0].recording_number,
         number
     );
-    let (status, doc) = get(&format!("{}/documents/{number}", sim.url(Source::Recorder)));
+    let (status, doc) = get(&format!(
+        "{}/documents/{number}",
+        sim.url(Service::Recorder)
+    ));
     assert_eq!(
         (status, &doc["documentCodes"][0]),
         (200, &Value::from("DEED TRST"))

@@ -22,10 +22,10 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 
 use super::county::County;
-use super::service::Service;
+use super::service::CountyService;
 use super::wire::{not_found_page, percent_decode, SimRequest, SimResponse};
 use mps_ident::Apn;
-use mps_model::Source;
+use mps_model::Service;
 
 mod bills;
 mod calendar;
@@ -65,7 +65,7 @@ impl Treasurer {
     pub fn new(county: Arc<County>, as_of: Option<NaiveDate>, legacy_retired: bool) -> Treasurer {
         Treasurer {
             county,
-            prefix: format!("/{}", Source::Treasurer.as_str()),
+            prefix: format!("/{}", Service::Treasurer.as_str()),
             as_of,
             legacy_retired,
             sessions: session::Sessions::default(),
@@ -162,7 +162,7 @@ impl Treasurer {
     }
 }
 
-impl Service for Treasurer {
+impl CountyService for Treasurer {
     fn handle(&self, req: &SimRequest) -> SimResponse {
         Treasurer::handle(self, req)
     }

@@ -333,7 +333,7 @@ fn served_over_http_with_the_cookie_header() {
         .max_redirects(0)
         .build()
         .into();
-    let base = sim.url(mps_model::Source::Treasurer);
+    let base = sim.url(mps_model::Service::Treasurer);
     let resp = agent
         .get(format!(
             "{base}/parcel/default.aspx?Parcel={}",

@@ -7,7 +7,7 @@ use crate::Http;
 use mps_http::Response;
 use mps_ident::Apn;
 use mps_model::blocks::{ParcelRecord, SearchMatch};
-use mps_model::Source;
+use mps_model::Service;
 
 const NAME: &str = "Assessor";
 
@@ -121,7 +121,7 @@ impl AssessorClient {
             tally.first_url = Some(url.to_string());
         }
         let result = self.http.get_checked(
-            Source::Assessor,
+            Service::Assessor,
             url,
             &[("AUTHORIZATION", self.token.as_str())],
             &crate::body::json_usable,

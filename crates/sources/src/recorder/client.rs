@@ -12,7 +12,7 @@ use crate::tally::{Found, Tally};
 use crate::Http;
 use mps_http::Response;
 use mps_model::blocks::Document;
-use mps_model::Source;
+use mps_model::Service;
 
 const NAME: &str = "Recorder";
 /// The largest page the service serves.
@@ -184,7 +184,7 @@ impl RecorderClient {
     fn get(&self, url: &str, tally: &mut Tally) -> Result<Response, SourceError> {
         tally.start(url);
         let result = self.http.get_checked(
-            Source::Recorder,
+            Service::Recorder,
             url,
             &[("Accept", "application/json")],
             &crate::body::json_usable,

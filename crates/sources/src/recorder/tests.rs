@@ -6,12 +6,12 @@ use crate::{Found, SourceError, Tally};
 use crate::{Http, HttpConfig};
 use mps_http::HostPolicy;
 use mps_model::blocks::Document;
-use mps_model::Source;
+use mps_model::Service;
 use mps_sim::{DocumentTruth, IndexQuery, SimOptions, Simulator};
 
 fn http() -> Http {
     let config = HttpConfig {
-        hosts: Source::ALL
+        hosts: Service::ALL
             .iter()
             .map(|s| (*s, HostPolicy::unlimited()))
             .collect(),
@@ -23,7 +23,7 @@ fn http() -> Http {
 
 fn start() -> (Simulator, RecorderClient) {
     let sim = Simulator::start(SimOptions::default()).expect("simulator starts");
-    let client = RecorderClient::new(http(), &sim.url(Source::Recorder), &sim.web_url(), 10);
+    let client = RecorderClient::new(http(), &sim.url(Service::Recorder), &sim.web_url(), 10);
     (sim, client)
 }
 
@@ -187,7 +187,7 @@ fn a_search_over_200_rows_reads_every_page() {
         "some documents carry more codes"
     );
     // One page allowed: the rest is missing, and said to be.
-    let one_page = RecorderClient::new(http(), &sim.url(Source::Recorder), &sim.web_url(), 1);
+    let one_page = RecorderClient::new(http(), &sim.url(Service::Recorder), &sim.web_url(), 1);
     let found = one_page.search(&q, &mut Tally::default()).expect("search");
     assert_eq!((found.rows.len(), found.truncated), (200, true));
     sim.stop();
@@ -254,7 +254,7 @@ fn wrong_bodies_and_statuses_are_errors_naming_the_recorder_and_url() {
     let err = lost.document("20190512345", &mut Tally::default()).err();
     assert!(matches!(err, Some(SourceError::NotJson { .. })), "{err:?}");
     // A 400 from the API.
-    let base = sim.url(Source::Recorder);
+    let base = sim.url(Service::Recorder);
     let refused = RecorderClient::new(http(), &format!("{base}/documents/by-name?x="), &web, 3);
     let err = refused.document("20190512345", &mut Tally::default()).err();
     assert!(
@@ -283,7 +283,7 @@ fn the_document_page_needs_a_browser() {
         )
     );
     let raw = http()
-        .get(Source::Recorder, &url, &[])
+        .get(Service::Recorder, &url, &[])
         .expect("the page answers");
     assert_eq!(raw.status, 200);
     assert!(

@@ -16,7 +16,7 @@ use crate::Http;
 use mps_http::Response;
 use mps_ident::Apn;
 use mps_model::blocks::TaxRecord;
-use mps_model::Source;
+use mps_model::Service;
 
 const NAME: &str = "Treasurer";
 
@@ -161,7 +161,7 @@ impl TreasurerClient {
         let usable = |r: &Response| !crate::body::is_maintenance_page(r);
         let result = self
             .http
-            .get_checked(Source::Treasurer, url, &headers, &usable);
+            .get_checked(Service::Treasurer, url, &headers, &usable);
         let resp = match result {
             Ok(resp) => {
                 tally.finish(resp.attempts);

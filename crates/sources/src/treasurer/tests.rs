@@ -11,7 +11,7 @@ use crate::{Http, HttpConfig};
 use crate::{SourceError, Tally};
 use mps_http::HostPolicy;
 use mps_ident::Apn;
-use mps_model::Source;
+use mps_model::Service;
 use mps_sim::{County, SimOptions, Simulator, TaxTruth};
 
 fn as_of() -> NaiveDate {
@@ -24,7 +24,7 @@ fn http() -> Http {
         max_attempts: 2,
         backoff_base: Duration::from_millis(10),
         backoff_cap: Duration::from_millis(20),
-        hosts: Source::ALL
+        hosts: Service::ALL
             .iter()
             .map(|s| (*s, HostPolicy::unlimited()))
             .collect(),
@@ -40,7 +40,7 @@ fn start(retired: bool) -> (Simulator, TreasurerClient) {
         ..SimOptions::default()
     })
     .expect("simulator starts");
-    let client = TreasurerClient::new(http(), &sim.url(Source::Treasurer));
+    let client = TreasurerClient::new(http(), &sim.url(Service::Treasurer));
     (sim, client)
 }
 
@@ -147,7 +147,7 @@ fn retired_legacy_pages_say_so() {
         client.current_url(&apn),
         format!(
             "{}/PropertyTaxInformation/?Parcel={}",
-            sim.url(Source::Treasurer),
+            sim.url(Service::Treasurer),
             apn.compact()
         )
     );

@@ -15,20 +15,28 @@ pub const MAX_ADDRESS_CHARS: usize = 200;
 /// Why a value cannot be used as an address.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AddressError {
+    /// The value holds no words: it is empty, blank or only punctuation.
     #[error("empty address")]
     Empty,
+    /// The value is longer than [`MAX_ADDRESS_CHARS`]; holds its length in characters.
     #[error("an address of {0} characters is too long (at most {MAX_ADDRESS_CHARS})")]
     TooLong(usize),
+    /// The value holds a character an address cannot have; holds that character.
     #[error("{0:?} is not allowed in an address (use letters, digits, spaces and , . # - / ')")]
     BadCharacter(char),
+    /// The first word is not a house number; holds that word.
     #[error("an address must start with a house number, e.g. \"10010 N 29TH ST\"; this one starts with {0:?}")]
     NoHouseNumber(String),
+    /// No street name follows the house number; holds the street's words.
     #[error("{0:?} has no street name after the house number")]
     NoStreetName(String),
+    /// The last word looks like a ZIP code but is not a valid one; holds that word.
     #[error("{0:?} is not a ZIP code: a ZIP has 5 digits, or 5+4 as in 85028-1234")]
     BadZip(String),
+    /// A unit word (`APT`, `#`, ...) has no unit number after it; holds that word.
     #[error("the unit designator {0:?} is not followed by a unit number")]
     UnitWithoutNumber(String),
+    /// Words follow the unit number although a city was already found; holds them.
     #[error("unexpected {0:?} after the unit number")]
     TrailingText(String),
 }

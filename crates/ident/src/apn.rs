@@ -6,14 +6,18 @@ use std::str::FromStr;
 /// Why a value is not an APN.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ApnError {
+    /// The value is empty or blank.
     #[error("empty APN")]
     Empty,
+    /// The value does not have 8 digits; holds the trimmed value and its digit count.
     #[error("an APN has 8 digits (book 3, map 2, parcel 3) and an optional split letter; {0:?} has {1} digits")]
     DigitCount(String, usize),
+    /// The value holds a character that is no digit, letter or separator; holds both.
     #[error(
         "{0:?} contains {1:?}, which is not a digit, a split letter or a separator (- . space)"
     )]
     BadCharacter(String, char),
+    /// The split letter is not alone at the end, after the 8 digits; holds the value.
     #[error("{0:?}: the split letter must come last, after the 8 digits")]
     MisplacedLetter(String),
 }
@@ -23,9 +27,13 @@ pub enum ApnError {
 /// Displayed dashed (`118-22-001A`), sent to the services compact (`11822001A`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Apn {
+    /// The book: the first 3 digits (0–999).
     pub book: u16,
+    /// The map: the next 2 digits (0–99).
     pub map: u8,
+    /// The parcel: the last 3 digits (0–999).
     pub parcel: u16,
+    /// The optional split letter, upper case (`A` in `118-22-001A`).
     pub split: Option<char>,
 }
 

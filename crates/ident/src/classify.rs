@@ -35,14 +35,19 @@ const SHOWN_CHARS: usize = 80;
 #[serde(rename_all = "lowercase")]
 #[strum(serialize_all = "lowercase")]
 pub enum SearchType {
+    /// An Assessor parcel number.
     Apn,
+    /// A situs (property) address.
     Address,
+    /// An owner name.
     Owner,
+    /// Decide from the value itself (see [`classify`]).
     #[default]
     Auto,
 }
 
 impl SearchType {
+    /// The lowercase name (`apn`, `address`, `owner` or `auto`).
     pub fn as_str(self) -> &'static str {
         self.into()
     }
@@ -69,8 +74,11 @@ impl FromStr for SearchType {
 /// A normalised identifier: what one input row asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Identifier {
+    /// A parcel number.
     Apn(Apn),
+    /// A normalised address: the street, and the city and ZIP when given.
     Address(AddressQuery),
+    /// A normalised owner name (`DOE JOHN`).
     Owner(String),
 }
 
@@ -128,16 +136,36 @@ impl fmt::Display for Identifier {
 /// Why a value could not be classified; the message names the type that was tried.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum IdentError {
+    /// The value is empty or blank.
     #[error("empty identifier")]
     Empty,
+    /// The value is longer than [`MAX_IDENTIFIER_BYTES`]; holds its length in bytes.
     #[error("a value of {0} bytes is too long to be an APN, an address or an owner name")]
     TooLong(usize),
+    /// The value was read as an APN and is not a valid one.
     #[error("{value:?} is not a valid APN: {source}")]
-    Apn { value: String, source: ApnError },
+    Apn {
+        /// The value, cut to 80 characters (`…` marks the cut).
+        value: String,
+        /// Why it is not an APN.
+        source: ApnError,
+    },
+    /// The value was read as an address and is not a valid one.
     #[error("{value:?} is not a valid address: {source}")]
-    Address { value: String, source: AddressError },
+    Address {
+        /// The value, cut to 80 characters (`…` marks the cut).
+        value: String,
+        /// Why it is not an address.
+        source: AddressError,
+    },
+    /// The value was read as an owner name and is not a valid one.
     #[error("{value:?} is not a valid owner name: {source}")]
-    Owner { value: String, source: OwnerError },
+    Owner {
+        /// The value, cut to 80 characters (`…` marks the cut).
+        value: String,
+        /// Why it is not an owner name.
+        source: OwnerError,
+    },
 }
 
 /// Classifies and normalises `value` as the `requested` type.

@@ -1,5 +1,7 @@
 //! Identifiers: APNs, situs addresses and owner names, normalised and classified.
 
+#![warn(missing_docs)]
+
 pub mod address;
 pub mod apn;
 pub mod classify;

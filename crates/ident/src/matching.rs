@@ -9,7 +9,9 @@
 pub struct AddressQuery {
     /// `10010 N 29TH ST`, upper case, directions and street types abbreviated.
     pub street: String,
+    /// The city, upper case, when the user gave one.
     pub city: Option<String>,
+    /// The 5-digit ZIP code, when the user gave one.
     pub zip: Option<String>,
 }
 

@@ -12,12 +12,16 @@ pub const MAX_OWNER_CHARS: usize = 200;
 /// Why a value cannot be used as an owner name.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum OwnerError {
+    /// The name is empty, or nothing is left of it once commas and periods are dropped.
     #[error("empty owner name")]
     Empty,
+    /// The normalised name is longer than [`MAX_OWNER_CHARS`]; holds its length in characters.
     #[error("an owner name of {0} characters is too long (at most {MAX_OWNER_CHARS})")]
     TooLong(usize),
+    /// The name has no letter; holds the normalised name.
     #[error("an owner name needs letters; {0:?} has none")]
     NoLetters(String),
+    /// The name holds a character an owner name cannot have; holds that character.
     #[error("{0:?} is not allowed in an owner name (use letters, digits, spaces and / - & ')")]
     BadCharacter(char),
 }

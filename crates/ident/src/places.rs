@@ -5,10 +5,13 @@
 
 /// A place and a few of its ZIP codes (the first is the main one).
 pub struct Place {
+    /// The place's name, upper case (`SUN CITY WEST`).
     pub name: &'static str,
+    /// Some of its ZIP codes, the main one first.
     pub zips: &'static [&'static str],
 }
 
+/// The places the address parser recognises as cities, with their ZIP codes.
 pub const PLACES: &[Place] = &[
     Place {
         name: "PHOENIX",

@@ -1,6 +1,8 @@
 //! The shared vocabulary of mps: the county services, the record and its blocks, modes,
 //! strategies, priorities and row counts. No I/O: every other crate builds on these types.
 
+#![warn(missing_docs)]
+
 pub mod blocks;
 pub mod counts;
 pub mod mode;

@@ -23,14 +23,19 @@ use std::str::FromStr;
 #[serde(rename_all = "lowercase")]
 #[strum(serialize_all = "lowercase")]
 pub enum Priority {
+    /// Most urgent: taken first from the work queue.
     Urgent,
+    /// Taken after urgent rows and before normal ones.
     High,
+    /// The default, taken after high rows and before low ones.
     #[default]
     Normal,
+    /// Taken last.
     Low,
 }
 
 impl Priority {
+    /// The lowercase name the `priority` column and `--priority` use (`urgent`).
     pub fn as_str(self) -> &'static str {
         self.into()
     }

@@ -21,8 +21,11 @@ use std::str::FromStr;
 #[serde(rename_all = "lowercase")]
 #[strum(serialize_all = "lowercase")]
 pub enum Service {
+    /// The Assessor: parcels, owners, valuations and searches (JSON API).
     Assessor,
+    /// The Treasurer: tax bills and payments (web pages).
     Treasurer,
+    /// The Recorder: recorded documents such as deeds.
     Recorder,
 }
 
@@ -30,6 +33,7 @@ impl Service {
     /// Every service, as an array (`VariantArray::VARIANTS` is the same list as a slice).
     pub const ALL: [Service; 3] = [Service::Assessor, Service::Treasurer, Service::Recorder];
 
+    /// The service's lowercase name (`assessor`).
     pub fn as_str(self) -> &'static str {
         self.into()
     }

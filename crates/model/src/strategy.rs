@@ -3,6 +3,7 @@
 
 use std::str::FromStr;
 
+/// How each source is fetched (`--strategy`): plain HTTP, a browser or both.
 #[derive(
     Debug,
     Clone,
@@ -36,6 +37,7 @@ pub enum Strategy {
 }
 
 impl Strategy {
+    /// The strategy's name as `--strategy` takes it (`api-only`).
     pub fn as_str(self) -> &'static str {
         self.into()
     }
@@ -46,6 +48,7 @@ impl Strategy {
     }
 }
 
+/// A `--strategy` value that names none of the strategies.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown strategy {0:?}: expected intelligent, api-only, scraping-only, parallel-all or sequential")]
 pub struct UnknownStrategy(pub String);

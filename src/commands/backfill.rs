@@ -5,6 +5,7 @@
 use crate::ledger::{RowEntry, SourceEntry};
 use crate::store::readback::Records;
 use crate::store::Format;
+use mps_model::EarlierBlocks;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
@@ -16,7 +17,7 @@ pub fn records_from_output(
     path: &Path,
     format: Format,
     lines: &BTreeSet<u64>,
-) -> anyhow::Result<HashMap<u64, Value>> {
+) -> anyhow::Result<HashMap<u64, EarlierBlocks>> {
     let mut out = HashMap::new();
     for record in Records::open(path, format)? {
         let record = record?;
@@ -24,10 +25,26 @@ pub fn records_from_output(
             continue;
         };
         if let Ok(value) = serde_json::from_slice::<Value>(&record.bytes) {
-            out.insert(line, value);
+            out.insert(line, earlier_blocks(&value));
         }
     }
     Ok(out)
+}
+
+/// The blocks of an earlier record, each on its own: a block that no longer reads (an
+/// older mps wrote it) is fetched again rather than costing the others.
+fn earlier_blocks(record: &Value) -> EarlierBlocks {
+    fn block<D: serde::de::DeserializeOwned>(record: &Value, name: &str) -> Option<D> {
+        record
+            .get(name)
+            .and_then(|b| serde_json::from_value(b.clone()).ok())
+    }
+    EarlierBlocks {
+        assessor: block(record, "assessor"),
+        tax: block(record, "tax"),
+        sales: block(record, "sales"),
+        documents: block(record, "documents"),
+    }
 }
 
 /// Ledger entries for `lines`, read from the output file (the last record of a line wins).

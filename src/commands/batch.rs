@@ -44,7 +44,7 @@ pub fn parse_mode(text: &str) -> anyhow::Result<Mode> {
 }
 
 /// A `--retry-failed --source S` row's earlier record, by line.
-type EarlierRecords = std::collections::HashMap<u64, serde_json::Value>;
+type EarlierRecords = std::collections::HashMap<u64, mps_model::EarlierBlocks>;
 
 /// The rows a run must process, and what its ledger says.
 struct Ledgered {

@@ -1,7 +1,7 @@
 //! `RowEntry`: the ledger's line for one input row, and how it is made from an output record.
 
 use chrono::{DateTime, Utc};
-use mps_model::record::{Record, SourceBlock};
+use mps_model::record::{Fetch, Record};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -40,11 +40,11 @@ pub struct SourceEntry {
 }
 
 impl SourceEntry {
-    pub fn from_block(block: &SourceBlock) -> SourceEntry {
+    pub fn from_block(block: Fetch<'_>) -> SourceEntry {
         SourceEntry {
             state: block.status.as_str().to_string(),
             attempts: block.requests,
-            error: block.error.clone(),
+            error: block.error.map(str::to_string),
         }
     }
 }
@@ -79,10 +79,10 @@ impl RowEntry {
 mod tests {
     use super::*;
     use mps_model::blocks::SourceStatus;
-    use mps_model::record::RowStatus;
+    use mps_model::record::{RowStatus, SourceBlock};
     use mps_model::Priority;
 
-    fn block(status: SourceStatus, requests: u32, error: Option<&str>) -> SourceBlock {
+    fn block<D>(status: SourceStatus, requests: u32, error: Option<&str>) -> SourceBlock<D> {
         SourceBlock {
             status,
             fetched_at: None,

@@ -3,16 +3,16 @@
 use mps_ident::matching::{address_matches, owner_matches};
 use mps_ident::{Apn, Identifier};
 use mps_model::blocks::{ParcelRecord, SearchMatch, SourceStatus};
+use mps_model::data::{AssessorData, Parcels, SearchResult, Validation};
 use mps_model::mode::Mode;
 use mps_model::record::SourceBlock;
 use mps_sources::assessor::{AssessorClient, Found, SearchOutcome, Tally};
 use mps_sources::SourceError;
-use serde_json::{json, Value};
 
 /// The Assessor block of a row and what it resolved to.
 #[derive(Debug, Clone)]
 pub struct AssessorResult {
-    pub block: SourceBlock,
+    pub block: SourceBlock<AssessorData>,
     pub apns: Vec<Apn>,
     /// The parcel records (property mode only), for the steps that need owners and deeds.
     pub parcels: Vec<ParcelRecord>,
@@ -36,14 +36,15 @@ pub fn run(client: &AssessorClient, mode: Mode, id: &Identifier, max_pages: u32)
         Mode::Property => property(client, id, &mut tally),
         Mode::Validate => resolve(client, id, &mut tally).map(|s| {
             let n = s.matches.len();
-            let data = json!({
-                "valid": n == 1,
-                "parcel_count": n,
-                "reason": match n {
+            let data = AssessorData::Validation(Validation {
+                valid: n == 1,
+                parcel_count: n,
+                reason: match n {
                     0 => "no parcel matches",
                     1 => "exactly one parcel matches",
                     _ => "several parcels match",
-                },
+                }
+                .to_string(),
             });
             (
                 status_for(n),
@@ -54,20 +55,16 @@ pub fn run(client: &AssessorClient, mode: Mode, id: &Identifier, max_pages: u32)
             )
         }),
         _ => resolve(client, id, &mut tally).map(|s| {
-            let data = json!({
-                "match_count": s.matches.len(),
-                "service_total": s.service_total,
-                "pages_read": s.pages_read,
-                "truncated": s.truncated,
-                "matches": s.matches,
+            let (status, apns) = (status_for(s.matches.len()), apns_of(&s));
+            let warning = truncation(&s, max_pages);
+            let data = AssessorData::Search(SearchResult {
+                match_count: s.matches.len(),
+                service_total: s.service_total,
+                pages_read: s.pages_read,
+                truncated: s.truncated,
+                matches: s.matches,
             });
-            (
-                status_for(s.matches.len()),
-                Some(data),
-                apns_of(&s),
-                truncation(&s, max_pages),
-                Vec::new(),
-            )
+            (status, Some(data), apns, warning, Vec::new())
         }),
     };
     let fetched_at = tally
@@ -107,7 +104,7 @@ pub fn run(client: &AssessorClient, mode: Mode, id: &Identifier, max_pages: u32)
 
 type StepOutput = (
     SourceStatus,
-    Option<Value>,
+    Option<AssessorData>,
     Vec<Apn>,
     Option<String>,
     Vec<ParcelRecord>,
@@ -196,6 +193,6 @@ fn property(
         }
     }
     let found: Vec<Apn> = parcels.iter().map(|p| p.apn).collect();
-    let data = (!parcels.is_empty()).then(|| json!({ "parcels": parcels }));
+    let data = (!parcels.is_empty()).then(|| AssessorData::Parcels(Parcels::new(parcels.clone())));
     Ok((status_for(parcels.len()), data, found, warning, parcels))
 }

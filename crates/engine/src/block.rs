@@ -3,13 +3,12 @@
 use mps_model::blocks::SourceStatus;
 use mps_model::record::SourceBlock;
 use mps_sources::{SourceError, Tally};
-use serde_json::Value;
 
 /// A block from a step's outcome.
-pub fn from_result(
+pub fn from_result<D>(
     tally: &Tally,
-    result: Result<(SourceStatus, Option<Value>), SourceError>,
-) -> SourceBlock {
+    result: Result<(SourceStatus, Option<D>), SourceError>,
+) -> SourceBlock<D> {
     match result {
         Ok((status, data)) => SourceBlock {
             status,
@@ -24,7 +23,7 @@ pub fn from_result(
 }
 
 /// A failed block.
-pub fn failed(tally: &Tally, error: String) -> SourceBlock {
+pub fn failed<D>(tally: &Tally, error: String) -> SourceBlock<D> {
     SourceBlock {
         status: SourceStatus::Failed,
         fetched_at: tally.fetched_at_text(),
@@ -36,13 +35,6 @@ pub fn failed(tally: &Tally, error: String) -> SourceBlock {
 }
 
 /// A block for a step that did not run, with the reason.
-pub fn skipped(reason: &str) -> SourceBlock {
-    SourceBlock {
-        status: SourceStatus::Skipped,
-        fetched_at: None,
-        url: None,
-        error: Some(reason.to_string()),
-        requests: 0,
-        data: None,
-    }
+pub fn skipped<D>(reason: &str) -> SourceBlock<D> {
+    SourceBlock::without_data(SourceStatus::Skipped, Some(reason.to_string()), 0)
 }

@@ -14,15 +14,15 @@ use super::recorder_options::{DocumentDetail, DocumentsSince};
 use super::{recorder_docs, recorder_search};
 use chrono::NaiveDate;
 use mps_model::blocks::{ParcelRecord, SourceStatus};
+use mps_model::data::{DocumentsData, ListedDocument, ParcelDocuments, Parcels};
 use mps_model::record::SourceBlock;
 use mps_sources::recorder::{search_names, NameQuery, SearchRow};
 use mps_sources::{Found, SourceError, Tally};
-use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
 /// The documents block of a row: the documents of each parcel, not found when none has any;
 /// the first search or document that fails fails the block.
-pub fn run(ctx: &Context, parcels: &[ParcelRecord]) -> SourceBlock {
+pub fn run(ctx: &Context, parcels: &[ParcelRecord]) -> SourceBlock<DocumentsData> {
     let mut tally = Tally::default();
     let mut out = Vec::new();
     let mut total = 0;
@@ -40,7 +40,7 @@ pub fn run(ctx: &Context, parcels: &[ParcelRecord]) -> SourceBlock {
     } else {
         SourceStatus::NotFound
     };
-    block::from_result(&tally, Ok((status, Some(json!({ "parcels": out })))))
+    block::from_result(&tally, Ok((status, Some(Parcels::new(out)))))
 }
 
 /// One document as the index shows it, and the owner names it was found under.
@@ -63,7 +63,7 @@ fn documents_of(
     ctx: &Context,
     parcel: &ParcelRecord,
     tally: &mut Tally,
-) -> Result<(Value, usize), SourceError> {
+) -> Result<(ParcelDocuments, usize), SourceError> {
     let opts = ctx.recorder_options;
     let since = match opts.since {
         DocumentsSince::Acquisition => parcel.owner.deed_date,
@@ -86,15 +86,15 @@ fn documents_of(
     let n = documents.len();
     let reasons = truncation_reasons(&capped, listed, opts.max_documents);
     Ok((
-        json!({
-            "apn": parcel.apn,
-            "owners_searched": searched,
-            "since": since,
-            "detail": opts.documents.as_str(),
-            "truncated": !reasons.is_empty(),
-            "truncated_reason": (!reasons.is_empty()).then(|| reasons.join("; ")),
-            "documents": documents,
-        }),
+        ParcelDocuments {
+            apn: parcel.apn,
+            owners_searched: searched,
+            since,
+            detail: opts.documents.as_str().to_string(),
+            truncated: !reasons.is_empty(),
+            truncated_reason: (!reasons.is_empty()).then(|| reasons.join("; ")),
+            documents,
+        },
         n,
     ))
 }
@@ -149,7 +149,7 @@ fn describe_newest(
     ctx: &Context,
     found: BTreeMap<String, Indexed>,
     tally: &mut Tally,
-) -> Result<Vec<Value>, SourceError> {
+) -> Result<Vec<ListedDocument>, SourceError> {
     let opts = ctx.recorder_options;
     let mut documents = Vec::new();
     // Recording numbers grow with time: the newest are taken first, then put back in order.
@@ -174,15 +174,11 @@ fn full_entry(
     number: &str,
     indexed: &Indexed,
     tally: &mut Tally,
-) -> Result<Option<Value>, SourceError> {
+) -> Result<Option<ListedDocument>, SourceError> {
     let Found::Yes(doc) = recorder_docs::fetch(ctx, number, tally)? else {
         return Ok(None);
     };
-    let mut v = serde_json::to_value(&doc).unwrap_or_default();
-    // A full document lists all its codes, so none are left to mention.
-    v["more_codes"] = json!(false);
-    v["matched_names"] = json!(indexed.matched);
-    Ok(Some(v))
+    Ok(Some(ListedDocument::full(doc, indexed.matched.clone())))
 }
 
 /// Why the list may miss documents: names whose index was capped, and more documents in
@@ -215,19 +211,19 @@ fn in_window(date: Option<NaiveDate>, since: Option<NaiveDate>) -> bool {
 }
 
 /// A document described from its index row: the fields `--documents full` adds are null.
-fn index_entry(indexed: &Indexed) -> Value {
+fn index_entry(indexed: &Indexed) -> ListedDocument {
     let row = &indexed.row;
-    json!({
-        "recording_number": row.recording_number,
-        "recording_date": row.recording_date,
-        "document_codes": [row.document_code],
-        "more_codes": row.more_codes,
-        "names": null,
-        "page_count": null,
-        "docket_book": row.docket_book,
-        "page_map": row.page_map,
-        "affidavit_present": null,
-        "restricted": null,
-        "matched_names": indexed.matched,
-    })
+    ListedDocument {
+        recording_number: row.recording_number.clone(),
+        recording_date: row.recording_date,
+        document_codes: vec![row.document_code.clone()],
+        more_codes: row.more_codes,
+        names: None,
+        page_count: None,
+        docket_book: row.docket_book,
+        page_map: row.page_map,
+        affidavit_present: None,
+        restricted: None,
+        matched_names: indexed.matched.clone(),
+    }
 }

@@ -25,7 +25,7 @@ use super::writer::{Done, Writer};
 use crate::input::InputItem;
 use crossbeam_channel::{bounded, RecvTimeoutError, Sender};
 use mps_model::blocks::SourceStatus;
-use mps_model::record::{Record, RowStatus, SourceBlock};
+use mps_model::record::{Record, RowStatus};
 use mps_model::Priority;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
@@ -252,23 +252,6 @@ fn record_failed(record: &Record) -> bool {
             .any(|b| b.status == SourceStatus::Failed)
 }
 
-/// Fills the blocks this run did not fetch from the row's earlier record.
-fn keep_earlier_blocks(record: &mut Record, old: &serde_json::Value) {
-    let earlier = |name: &str| serde_json::from_value::<SourceBlock>(old[name].clone()).ok();
-    if record.assessor.is_none() {
-        record.assessor = earlier("assessor");
-    }
-    if record.tax.is_none() {
-        record.tax = earlier("tax");
-    }
-    if record.sales.is_none() {
-        record.sales = earlier("sales");
-    }
-    if record.documents.is_none() {
-        record.documents = earlier("documents");
-    }
-}
-
 fn priority_of(row: &JobRow) -> Option<Priority> {
     match row {
         JobRow::Fetch(item) => item.outcome.as_ref().ok().and_then(|row| row.priority),
@@ -326,8 +309,8 @@ fn process(
     record.tax = result.tax;
     record.sales = result.sales;
     record.documents = result.documents;
-    if let Some(old) = spec.previous.as_ref().and_then(|p| p.get(&record.line)) {
-        keep_earlier_blocks(&mut record, old);
+    if let Some(earlier) = spec.previous.as_ref().and_then(|p| p.get(&record.line)) {
+        record.keep_earlier_blocks(earlier);
     }
     record.status = Record::status_from_blocks(&record.blocks());
     record.error = record
@@ -335,7 +318,7 @@ fn process(
         .iter()
         .find_map(|b| {
             (b.status == SourceStatus::Failed)
-                .then(|| b.error.clone())
+                .then(|| b.error.map(str::to_string))
                 .flatten()
         })
         .or(result.warning);

@@ -8,16 +8,19 @@ use super::overlap::caught;
 use super::{documents_step, sales_step, tax_step};
 use mps_ident::{Apn, Identifier};
 use mps_model::blocks::SourceStatus;
+use mps_model::data::{AssessorData, DocumentsData, SalesData, TaxData};
 use mps_model::mode::Mode;
 use mps_model::record::SourceBlock;
+use serde::Serialize;
+use std::io;
 
 /// Everything a row produced (shared with duplicate rows of the same identifier).
 #[derive(Debug, Clone)]
 pub struct RowResult {
-    pub assessor: Option<SourceBlock>,
-    pub tax: Option<SourceBlock>,
-    pub sales: Option<SourceBlock>,
-    pub documents: Option<SourceBlock>,
+    pub assessor: Option<SourceBlock<AssessorData>>,
+    pub tax: Option<SourceBlock<TaxData>>,
+    pub sales: Option<SourceBlock<SalesData>>,
+    pub documents: Option<SourceBlock<DocumentsData>>,
     pub apns: Vec<Apn>,
     pub warning: Option<String>,
     /// Set when the whole batch must stop (a refused token).
@@ -37,41 +40,52 @@ impl RowResult {
         }
     }
 
-    /// Roughly the bytes this result holds (its JSON trees, strings and nodes): the weight
-    /// the duplicate-row cache counts against its budget.
+    /// Roughly the bytes this result holds (its blocks' data as written, and their
+    /// strings): the weight the duplicate-row cache counts against its budget.
     pub fn approx_bytes(&self) -> usize {
-        fn value(v: &serde_json::Value) -> usize {
-            use serde_json::Value;
-            // A node costs its enum slot; strings and maps add their text.
-            32 + match v {
-                Value::String(s) => s.len(),
-                Value::Array(a) => a.iter().map(value).sum(),
-                Value::Object(o) => o.iter().map(|(k, v)| 32 + k.len() + value(v)).sum(),
-                _ => 0,
-            }
-        }
-        let blocks: usize = [&self.assessor, &self.tax, &self.sales, &self.documents]
-            .into_iter()
-            .flatten()
-            .map(|b| {
-                let text = [&b.fetched_at, &b.url, &b.error]
-                    .into_iter()
-                    .flatten()
-                    .map(String::len)
-                    .sum::<usize>();
-                std::mem::size_of::<SourceBlock>() + text + b.data.as_ref().map_or(0, value)
-            })
-            .sum();
-        std::mem::size_of::<Self>() + blocks + self.apns.len() * std::mem::size_of::<Apn>()
+        let blocks = weight(&self.assessor) + weight(&self.tax) + weight(&self.sales);
+        std::mem::size_of::<Self>()
+            + blocks
+            + weight(&self.documents)
+            + self.apns.len() * std::mem::size_of::<Apn>()
     }
 
     /// Failed results are not shared: a later duplicate row tries again.
     pub fn shareable(&self) -> bool {
-        [&self.assessor, &self.tax, &self.sales, &self.documents]
-            .into_iter()
-            .flatten()
-            .all(|b| b.status != SourceStatus::Failed)
+        let status = |b: Option<SourceStatus>| b != Some(SourceStatus::Failed);
+        status(self.assessor.as_ref().map(|b| b.status))
+            && status(self.tax.as_ref().map(|b| b.status))
+            && status(self.sales.as_ref().map(|b| b.status))
+            && status(self.documents.as_ref().map(|b| b.status))
     }
+}
+
+/// The bytes a block holds, roughly: its size, its strings, and its data's length as JSON
+/// (a typed tree takes about as much memory as its text).
+fn weight<D: Serialize>(block: &Option<SourceBlock<D>>) -> usize {
+    /// Counts the bytes written to it.
+    struct Counter(usize);
+    impl io::Write for Counter {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.0 += buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+    let Some(b) = block else { return 0 };
+    let text: usize = [&b.fetched_at, &b.url, &b.error]
+        .into_iter()
+        .flatten()
+        .map(String::len)
+        .sum();
+    let mut data = Counter(0);
+    if let Some(d) = &b.data {
+        // Writing to a counter cannot fail; a data type that refused would only weigh less.
+        let _ = serde_json::to_writer(&mut data, d);
+    }
+    std::mem::size_of::<SourceBlock<D>>() + text + data.0
 }
 
 /// Runs every step the mode needs for one identifier (or, when retrying one source, that
@@ -117,7 +131,7 @@ pub fn run(ctx: &Context, id: &Identifier) -> RowResult {
 }
 
 /// Runs `step` unless the resolution found nothing or failed.
-fn after_resolution(out: &RowResult, step: impl FnOnce() -> SourceBlock) -> SourceBlock {
+fn after_resolution<D>(out: &RowResult, step: impl FnOnce() -> SourceBlock<D>) -> SourceBlock<D> {
     match out.assessor.as_ref().map(|b| b.status) {
         Some(SourceStatus::Failed) => block::skipped("not run: the Assessor step failed"),
         _ if out.apns.is_empty() => block::skipped("not run: no parcel to look up"),

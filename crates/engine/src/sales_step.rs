@@ -14,14 +14,14 @@ use super::{recorder_docs, recorder_search};
 use crate::cache::{link_key, Link};
 use chrono::{Datelike, NaiveDate};
 use mps_model::blocks::{ParcelRecord, Sale, SourceStatus};
+use mps_model::data::{ParcelSales, Parcels, SalesData};
 use mps_model::record::SourceBlock;
 use mps_sources::recorder::{is_deed_code, search_names, NameQuery};
 use mps_sources::{Found, SourceError, Tally};
-use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The sales block for the parcels the Assessor returned.
-pub fn run(ctx: &Context, parcels: &[ParcelRecord]) -> SourceBlock {
+pub fn run(ctx: &Context, parcels: &[ParcelRecord]) -> SourceBlock<SalesData> {
     let mut tally = Tally::default();
     let mut out = Vec::new();
     for parcel in parcels {
@@ -30,23 +30,27 @@ pub fn run(ctx: &Context, parcels: &[ParcelRecord]) -> SourceBlock {
             Err(e) => return block::failed(&tally, e.to_string()),
         }
     }
-    let any = out.iter().any(|v| !v["last_deed"].is_null());
+    let any = out.iter().any(|v| v.last_deed.is_some());
     let status = if any {
         SourceStatus::Ok
     } else {
         SourceStatus::NotFound
     };
-    block::from_result(&tally, Ok((status, Some(json!({ "parcels": out })))))
+    block::from_result(&tally, Ok((status, Some(Parcels::new(out)))))
 }
 
 fn sales_of(
     ctx: &Context,
     parcel: &ParcelRecord,
     tally: &mut Tally,
-) -> Result<serde_json::Value, SourceError> {
+) -> Result<ParcelSales, SourceError> {
     let owner = &parcel.owner;
     let Some(number) = owner.deed_number.clone() else {
-        return Ok(json!({ "apn": parcel.apn, "last_deed": null, "history": [] }));
+        return Ok(ParcelSales {
+            apn: parcel.apn,
+            last_deed: None,
+            history: Vec::new(),
+        });
     };
     let doc = recorder_docs::fetch(ctx, &number, tally)?;
     let (names, codes, date) = match &doc {
@@ -112,7 +116,11 @@ fn sales_of(
         parties = step.names.clone();
         history.push(step);
     }
-    Ok(json!({ "apn": parcel.apn, "last_deed": last, "history": history }))
+    Ok(ParcelSales {
+        apn: parcel.apn,
+        last_deed: Some(last),
+        history,
+    })
 }
 
 /// Does an index name ("DOE JOHN Q") belong to the person or entity a query describes?

@@ -3,7 +3,7 @@
 use super::stop::StopReason;
 use mps_model::counts::Counts;
 use mps_model::mode::Mode;
-use mps_model::Priority;
+use mps_model::{EarlierBlocks, Priority};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -25,7 +25,7 @@ pub struct JobSpec {
     /// Distinct identifiers whose results are kept for duplicate rows.
     pub dedupe_capacity: usize,
     /// `--retry-failed --source S`: the rows' earlier records, whose other blocks are kept.
-    pub previous: Option<Arc<std::collections::HashMap<u64, serde_json::Value>>>,
+    pub previous: Option<Arc<std::collections::HashMap<u64, EarlierBlocks>>>,
     /// How long a stopping job waits for its rows in flight before it finishes without them.
     pub stop_grace: Duration,
 }

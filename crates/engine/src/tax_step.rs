@@ -7,17 +7,17 @@ use super::dedupe::Origin;
 use super::shared_fetch::fetch_once;
 use mps_ident::Apn;
 use mps_model::blocks::{SourceStatus, TaxRecord};
+use mps_model::data::{Parcels, TaxData};
 use mps_model::record::SourceBlock;
 use mps_model::strategy::Strategy;
 use mps_model::Service;
 use mps_sources::treasurer::{Legacy, CURRENT_PAGE_SCRIPT};
 use mps_sources::{Found, SourceError, Tally};
-use serde_json::json;
 
 const NAME: &str = "Treasurer";
 
 /// Tax records for every parcel the row resolved to.
-pub fn run(ctx: &Context, apns: &[Apn]) -> SourceBlock {
+pub fn run(ctx: &Context, apns: &[Apn]) -> SourceBlock<TaxData> {
     let mut tally = Tally::default();
     let mut records = Vec::new();
     for apn in apns {
@@ -32,7 +32,7 @@ pub fn run(ctx: &Context, apns: &[Apn]) -> SourceBlock {
     } else {
         SourceStatus::Ok
     };
-    let data = (!records.is_empty()).then(|| json!({ "parcels": records }));
+    let data = (!records.is_empty()).then(|| Parcels::new(records));
     block::from_result(&tally, Ok((status, data)))
 }
 

@@ -124,6 +124,14 @@ impl serde::Serialize for Apn {
     }
 }
 
+/// Read back from an earlier output, where it was written as text in any accepted form.
+impl<'de> serde::Deserialize<'de> for Apn {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = std::borrow::Cow::<str>::deserialize(d)?;
+        Apn::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

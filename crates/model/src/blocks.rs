@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 use mps_ident::Apn;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// How one source fared for one row.
 #[derive(
@@ -15,7 +15,7 @@ use serde::Serialize;
     PartialOrd,
     Ord,
     Serialize,
-    serde::Deserialize,
+    Deserialize,
     strum::IntoStaticStr,
 )]
 #[serde(rename_all = "snake_case")]
@@ -39,7 +39,7 @@ impl SourceStatus {
 }
 
 /// A parcel as the Assessor describes it, with clean names and real types.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ParcelRecord {
     /// The parcel's APN.
     pub apn: Apn,
@@ -88,7 +88,7 @@ pub struct ParcelRecord {
 }
 
 /// The situs (property) address, split where the Assessor's single string allows it.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Situs {
     /// The street part (`10010 N 29TH ST`); the whole address when no known city ends it.
     pub street: Option<String>,
@@ -99,7 +99,7 @@ pub struct Situs {
 }
 
 /// The current owner and the most recent deed.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Owner {
     /// Owner name(s) as the county writes them, `/`-separated (`DOE JOHN Q/JANE R`).
     pub name: Option<String>,
@@ -132,7 +132,7 @@ pub struct Owner {
 }
 
 /// Residential characteristics. The Assessor has no bedroom count.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Residential {
     /// The effective (weighted) construction year.
     pub construction_year: Option<u16>,
@@ -177,7 +177,7 @@ pub struct Residential {
 }
 
 /// One tax year's valuation.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Valuation {
     /// The tax year this valuation is for.
     pub tax_year: u16,
@@ -208,7 +208,7 @@ pub struct Valuation {
 }
 
 /// One row of an Assessor search, after exact-match filtering.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SearchMatch {
     /// The parcel's APN.
     pub apn: Apn,
@@ -233,7 +233,7 @@ pub struct SearchMatch {
 }
 
 /// How a tax year stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TaxStatus {
     /// The Treasurer shows the year as paid.
@@ -244,8 +244,26 @@ pub enum TaxStatus {
     Delinquent,
 }
 
+/// Which of the Treasurer's pages a tax record was read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum TaxPage {
+    /// The legacy page, read with plain HTTP.
+    Legacy,
+    /// The current page, read in a browser.
+    Current,
+}
+
+impl TaxPage {
+    /// The snake_case name written in the output (`legacy`).
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+}
+
 /// One payment the Treasurer recorded.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TaxPayment {
     /// The tax year the payment went to.
     pub tax_year: u16,
@@ -258,7 +276,7 @@ pub struct TaxPayment {
 }
 
 /// One tax year's bill at the Treasurer.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TaxYear {
     /// The tax year billed.
     pub tax_year: u16,
@@ -277,7 +295,7 @@ pub struct TaxYear {
 }
 
 /// The Treasurer's record of a parcel.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TaxRecord {
     /// The parcel the Treasurer was asked about.
     pub apn: Apn,
@@ -287,13 +305,13 @@ pub struct TaxRecord {
     pub total_due: f64,
     /// True when any year is delinquent.
     pub delinquent: bool,
-    /// Which Treasurer page the data came from: `legacy` (plain HTTP) or `current` (browser).
-    pub page: &'static str,
+    /// Which Treasurer page the data came from.
+    pub page: TaxPage,
 }
 
 /// A recorded document (Recorder public API or its website). Immutable once recorded, so
 /// it is cached by recording number (see the `cache` module of mps).
-#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Document {
     /// The Recorder's recording number (`20150453721`).
     pub recording_number: String,
@@ -316,7 +334,7 @@ pub struct Document {
 }
 
 /// One transfer of the parcel.
-#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Sale {
     /// Recording number of the deed.
     pub recording_number: String,

@@ -5,6 +5,7 @@
 
 pub mod blocks;
 pub mod counts;
+pub mod data;
 pub mod mode;
 pub mod names;
 pub mod priority;
@@ -15,7 +16,7 @@ pub mod strategy;
 pub use counts::Counts;
 pub use mode::Mode;
 pub use priority::{Priority, PriorityError};
-pub use record::{Record, RowStatus, SourceBlock};
+pub use record::{EarlierBlocks, Fetch, Record, RowStatus, SourceBlock};
 pub use service::Service;
 pub use strategy::Strategy;
 

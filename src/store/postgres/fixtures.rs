@@ -31,7 +31,12 @@ fn owner(i: usize) -> String {
         + &format!(" {i}")
 }
 
-pub(crate) fn block(data: Value) -> SourceBlock {
+/// An ok block carrying `data`, written as mps writes it and read into the block's type.
+pub(crate) fn block<D: serde::de::DeserializeOwned>(data: Value) -> SourceBlock<D> {
+    let data = match serde_json::from_value(data) {
+        Ok(data) => data,
+        Err(e) => panic!("a fixture does not read as its block's data: {e}"),
+    };
     SourceBlock {
         status: SourceStatus::Ok,
         fetched_at: Some(FETCHED_AT.into()),
@@ -157,12 +162,14 @@ pub(crate) fn documents(i: usize) -> Value {
     json!({
         "apn": apn(i),
         "owners_searched": [o],
+        "detail": "full",
         "truncated": false,
         "documents": [
             {
                 "recording_number": last_deed_number(i),
                 "recording_date": "2019-06-28",
                 "document_codes": ["WD"],
+                "more_codes": false,
                 "names": [o, "PREVIOUS OWNER"],
                 "page_count": 3, "docket_book": null, "page_map": null,
                 "affidavit_present": true, "restricted": false,
@@ -172,6 +179,7 @@ pub(crate) fn documents(i: usize) -> Value {
                 "recording_number": format!("2021{:07}", 300_000 + i),
                 "recording_date": "2021-02-02",
                 "document_codes": ["DT"],
+                "more_codes": false,
                 "names": [o, "FIRST NATIONAL BANK"],
                 "page_count": 14, "docket_book": null, "page_map": null,
                 "affidavit_present": false, "restricted": false,

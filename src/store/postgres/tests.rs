@@ -3,6 +3,9 @@
 
 use super::fixtures::{self, apn, block, comprehensive, last_deed_number, search_matches};
 use super::*;
+use chrono::NaiveDate;
+use mps_model::blocks::TaxPayment;
+use mps_model::data::AssessorData;
 use mps_testkit::{test_database, TestDb};
 use postgres::{Client, NoTls};
 use serde_json::{json, Value};
@@ -284,13 +287,14 @@ fn duplicate_keys_inside_one_batch_keep_the_last() {
     let s = store(&db);
     let a = comprehensive(5);
     let mut b = comprehensive(5);
-    if let Some(data) = b.assessor.as_mut().and_then(|blk| blk.data.as_mut()) {
-        data["parcels"][0]["owner"]["name"] = json!("NEW OWNER LLC");
+    if let Some(AssessorData::Parcels(data)) = b.assessor.as_mut().and_then(|blk| blk.data.as_mut())
+    {
+        data.parcels[0].owner.name = Some("NEW OWNER LLC".into());
     }
     // The same parcel twice in one record too, and every job item twice.
     if let Some(data) = b.tax.as_mut().and_then(|blk| blk.data.as_mut()) {
-        let again = data["parcels"][0].clone();
-        data["parcels"].as_array_mut().unwrap().push(again);
+        let again = data.parcels[0].clone();
+        data.parcels.push(again);
     }
     let mut twice = items(7..8);
     twice.extend(items(7..8));
@@ -323,13 +327,18 @@ fn a_rewritten_bill_replaces_its_payments_and_a_new_last_deed_replaces_the_old()
 
     let mut r = comprehensive(8);
     if let Some(data) = r.tax.as_mut().and_then(|blk| blk.data.as_mut()) {
-        data["parcels"][0]["years"][1]["payments"] = json!([
-            { "tax_year": 2024, "date": "2024-12-20", "amount": 2210.5, "description": "FULL YEAR" }
-        ]);
+        data.parcels[0].years[1].payments = vec![TaxPayment {
+            tax_year: 2024,
+            date: NaiveDate::from_ymd_opt(2024, 12, 20),
+            amount: 2210.5,
+            description: Some("FULL YEAR".into()),
+        }];
     }
     if let Some(data) = r.sales.as_mut().and_then(|blk| blk.data.as_mut()) {
-        data["parcels"][0]["last_deed"]["recording_number"] = json!("20240000001");
-        data["parcels"][0]["last_deed"]["sale_price"] = json!(512_000);
+        if let Some(last) = data.parcels[0].last_deed.as_mut() {
+            last.recording_number = "20240000001".into();
+            last.sale_price = Some(512_000);
+        }
     }
     s.write_batch("job-5", &[r], &[]).unwrap();
 

@@ -15,7 +15,7 @@ use crate::tally::Tally;
 use crate::Http;
 use mps_http::Response;
 use mps_ident::Apn;
-use mps_model::blocks::TaxRecord;
+use mps_model::blocks::{TaxPage, TaxRecord};
 use mps_model::Service;
 
 const NAME: &str = "Treasurer";
@@ -111,7 +111,12 @@ impl TreasurerClient {
         } else {
             Vec::new()
         };
-        Ok(Legacy::Found(record(*apn, years, payments, "legacy")))
+        Ok(Legacy::Found(record(
+            *apn,
+            years,
+            payments,
+            TaxPage::Legacy,
+        )))
     }
 
     /// A step-2 page of this parcel's session; `None` when it redirected to the current site.

@@ -17,7 +17,7 @@ use super::rows::{parse_date, parse_money, parse_year, record, PaymentRow, YearR
 use crate::error::SourceError;
 use crate::tally::Found;
 use mps_ident::Apn;
-use mps_model::blocks::{TaxRecord, TaxStatus};
+use mps_model::blocks::{TaxPage, TaxRecord, TaxStatus};
 
 const NAME: &str = "Treasurer";
 
@@ -137,7 +137,7 @@ fn payment_row(cells: &[String]) -> Result<PaymentRow, String> {
     })
 }
 
-/// Turns the script's JSON into a record (`page: "current"`); `url` is the page's URL.
+/// Turns the script's JSON into a record (`page: current`); `url` is the page's URL.
 pub fn parse_current(apn: Apn, json: &str, url: &str) -> Result<Found<TaxRecord>, SourceError> {
     let cells: PageCells = serde_json::from_str(json).map_err(|e| {
         failed(
@@ -165,7 +165,7 @@ pub fn parse_current(apn: Apn, json: &str, url: &str) -> Result<Found<TaxRecord>
                 .map(|r| payment_row(r))
                 .collect::<Result<Vec<_>, _>>()
                 .map_err(|m| failed(url, format!("the page layout no longer parses: {m}")))?;
-            Ok(Found::Yes(record(apn, years, payments, "current")))
+            Ok(Found::Yes(record(apn, years, payments, TaxPage::Current)))
         }
     }
 }
@@ -193,7 +193,7 @@ mod tests {
         let Found::Yes(r) = parse_current(apn(), json, URL).expect("parses") else {
             panic!("expected a record");
         };
-        assert_eq!(r.page, "current");
+        assert_eq!(r.page, TaxPage::Current);
         let years: Vec<_> = r
             .years
             .iter()

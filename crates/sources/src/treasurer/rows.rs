@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 
 use mps_ident::Apn;
-use mps_model::blocks::{TaxPayment, TaxRecord, TaxStatus, TaxYear};
+use mps_model::blocks::{TaxPage, TaxPayment, TaxRecord, TaxStatus, TaxYear};
 
 /// One tax year as a page lists it (amounts in cents).
 #[derive(Debug, Clone, PartialEq)]
@@ -74,7 +74,7 @@ pub fn record(
     apn: Apn,
     mut years: Vec<YearRow>,
     payments: Vec<PaymentRow>,
-    page: &'static str,
+    page: TaxPage,
 ) -> TaxRecord {
     years.sort_by_key(|y| std::cmp::Reverse(y.tax_year));
     let total_due: i64 = years.iter().map(|y| y.due).sum();
@@ -160,7 +160,7 @@ mod tests {
             apn,
             vec![year(2024, 10), year(2025, 20)],
             vec![pay(2025, 9), pay(2025, 2), pay(2023, 1)],
-            "legacy",
+            TaxPage::Legacy,
         );
         assert_eq!(r.total_due, 0.3);
         assert_eq!(r.years[0].tax_year, 2025);

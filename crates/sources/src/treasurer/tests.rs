@@ -11,6 +11,7 @@ use crate::{Http, HttpConfig};
 use crate::{SourceError, Tally};
 use mps_http::HostPolicy;
 use mps_ident::Apn;
+use mps_model::blocks::TaxPage;
 use mps_model::Service;
 use mps_sim::{County, SimOptions, Simulator, TaxTruth};
 
@@ -88,7 +89,7 @@ fn assert_matches(r: &mps_model::blocks::TaxRecord, t: &TaxTruth) {
             .iter()
             .any(|y| y.status == mps_model::blocks::TaxStatus::Delinquent)
     );
-    assert_eq!(r.page, "legacy");
+    assert_eq!(r.page, TaxPage::Legacy);
 }
 
 #[test]

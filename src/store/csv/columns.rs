@@ -6,7 +6,11 @@
 //! documents, valuations) are summarised here (the latest years, the last deed, counts) and
 //! written whole by `--csv-tables` (see `tables.rs`).
 
+use super::cell::{joined, Cell};
+use mps_model::blocks::{ParcelRecord, SearchMatch, TaxRecord, TaxYear, Valuation};
+use mps_model::data::{AssessorData, ParcelDocuments, ParcelSales};
 use mps_model::mode::Mode;
+use mps_model::record::{Fetch, Record, SourceBlock};
 use strum::VariantArray;
 
 /// The source blocks of a record, in the order their columns appear.
@@ -40,23 +44,28 @@ impl Block {
     }
 }
 
-/// Where a cell's value comes from.
+/// Where a cell's value comes from: each a field read from its typed value, so a renamed
+/// field is a compile error here, not an empty column.
 #[derive(Debug, Clone)]
 pub enum From {
-    /// A JSON pointer into the record.
-    Record(String),
+    /// The record itself.
+    Record(fn(&Record) -> String),
+    /// What `Block`'s block says of its fetch.
+    Fetch(Block, FetchCell),
     /// The line's APN (the parcel every source block was matched on).
     LineApn,
-    /// A pointer into the source's entry for the line's parcel.
-    Parcel(Block, String),
-    /// The number of elements of the list at the pointer in the parcel's entry.
-    Count(Block, &'static str),
-    /// A list of strings at the pointer, joined with `; `.
-    Joined(Block, String),
-    /// The value at the pointer written as compact JSON (lists such as valuations).
-    Json(Block, &'static str),
-    /// A pointer into the search match of the line.
-    Match(&'static str),
+    /// The Assessor's parcel of the line.
+    Parcel(fn(&ParcelRecord) -> String),
+    /// The Treasurer's record of the line's parcel.
+    Tax(fn(&TaxRecord) -> String),
+    /// Tax year `n` (0 = the latest) of the line's parcel.
+    TaxYear(usize, fn(&TaxYear) -> String),
+    /// The sales of the line's parcel.
+    Sales(fn(&ParcelSales) -> String),
+    /// The documents of the line's parcel.
+    Documents(fn(&ParcelDocuments) -> String),
+    /// The search match of the line.
+    Match(fn(&SearchMatch) -> String),
 }
 
 #[derive(Debug, Clone)]
@@ -77,215 +86,297 @@ fn col(name: impl Into<String>, from: From) -> Column {
 /// `--csv-tables` writes every year.
 pub const TAX_YEARS: usize = 6;
 
-const ROW: &[(&str, &str)] = &[
-    ("line", "/line"),
-    ("input", "/input"),
-    ("search_type", "/search_type"),
-    ("normalized", "/normalized"),
-    ("priority", "/priority"),
-    ("mode", "/mode"),
-    ("status", "/status"),
-    ("error", "/error"),
+type Cells<T> = &'static [(&'static str, fn(&T) -> String)];
+
+/// A cell of what a block says of its fetch.
+pub type FetchCell = for<'a> fn(&Fetch<'a>) -> String;
+
+const ROW: Cells<Record> = &[
+    ("line", |r| r.line.cell()),
+    ("input", |r| r.input.cell()),
+    ("search_type", |r| r.search_type.cell()),
+    ("normalized", |r| r.normalized.cell()),
+    ("priority", |r| r.priority.cell()),
+    ("mode", |r| r.mode.cell()),
+    ("status", |r| r.status.cell()),
+    ("error", |r| r.error.cell()),
 ];
 
-const SEARCH: &[(&str, &str)] = &[
-    ("apn", "/apn"),
-    ("owner", "/owner"),
-    ("situs_street", "/situs_street"),
-    ("situs_city", "/situs_city"),
-    ("situs_zip", "/situs_zip"),
-    ("property_type", "/property_type"),
-    ("mcr", "/mcr"),
-    ("subdivision", "/subdivision"),
-    ("section_township_range", "/section_township_range"),
+const SEARCH: Cells<SearchMatch> = &[
+    ("apn", |m| m.apn.cell()),
+    ("owner", |m| m.owner.cell()),
+    ("situs_street", |m| m.situs_street.cell()),
+    ("situs_city", |m| m.situs_city.cell()),
+    ("situs_zip", |m| m.situs_zip.cell()),
+    ("property_type", |m| m.property_type.cell()),
+    ("mcr", |m| m.mcr.cell()),
+    ("subdivision", |m| m.subdivision.cell()),
+    ("section_township_range", |m| {
+        m.section_township_range.cell()
+    }),
 ];
 
-/// The Assessor's parcel, column name and pointer into the parcel.
-const PROPERTY: &[(&str, &str)] = &[
-    ("property_address", "/property_address"),
-    ("situs_street", "/situs/street"),
-    ("situs_city", "/situs/city"),
-    ("situs_zip", "/situs/zip"),
-    ("legal_description", "/legal_description"),
-    ("subdivision", "/subdivision"),
-    ("lot", "/lot"),
-    ("mcr", "/mcr"),
-    ("lot_size_sqft", "/lot_size_sqft"),
-    ("property_type", "/property_type"),
-    ("use_code", "/use_code"),
-    ("use_description", "/use_description"),
-    ("tax_area_code", "/tax_area_code"),
-    ("section_township_range", "/section_township_range"),
-    ("jurisdiction", "/jurisdiction"),
-    ("high_school_district", "/high_school_district"),
-    ("elementary_school_district", "/elementary_school_district"),
-    ("parcel_status", "/parcel_status"),
-    ("is_residential", "/is_residential"),
-    ("is_rental", "/is_rental"),
-    ("owner_name", "/owner/name"),
-    ("owner_in_care_of", "/owner/in_care_of"),
-    ("mailing_address1", "/owner/mailing_address1"),
-    ("mailing_address2", "/owner/mailing_address2"),
-    ("mailing_city", "/owner/mailing_city"),
-    ("mailing_state", "/owner/mailing_state"),
-    ("mailing_zip", "/owner/mailing_zip"),
-    ("mailing_country", "/owner/mailing_country"),
-    ("deed_number", "/owner/deed_number"),
-    ("deed_date", "/owner/deed_date"),
-    ("deed_type", "/owner/deed_type"),
-    ("sale_price", "/owner/sale_price"),
-    ("sale_date", "/owner/sale_date"),
-    ("construction_year", "/residential/construction_year"),
+/// A residential field of the parcel, empty when the Assessor gives no residential data.
+macro_rules! residential {
+    ($field:ident) => {
+        |p: &ParcelRecord| {
+            p.residential
+                .as_ref()
+                .map(|r| r.$field.cell())
+                .unwrap_or_default()
+        }
+    };
+}
+
+/// A field of the parcel's latest valuation.
+macro_rules! latest {
+    ($field:ident) => {
+        |p: &ParcelRecord| {
+            p.valuations
+                .first()
+                .map(|v| v.$field.cell())
+                .unwrap_or_default()
+        }
+    };
+}
+
+/// The Assessor's parcel.
+const PROPERTY: Cells<ParcelRecord> = &[
+    ("property_address", |p| p.property_address.cell()),
+    ("situs_street", |p| p.situs.street.cell()),
+    ("situs_city", |p| p.situs.city.cell()),
+    ("situs_zip", |p| p.situs.zip.cell()),
+    ("legal_description", |p| p.legal_description.cell()),
+    ("subdivision", |p| p.subdivision.cell()),
+    ("lot", |p| p.lot.cell()),
+    ("mcr", |p| p.mcr.cell()),
+    ("lot_size_sqft", |p| p.lot_size_sqft.cell()),
+    ("property_type", |p| p.property_type.cell()),
+    ("use_code", |p| p.use_code.cell()),
+    ("use_description", |p| p.use_description.cell()),
+    ("tax_area_code", |p| p.tax_area_code.cell()),
+    ("section_township_range", |p| {
+        p.section_township_range.cell()
+    }),
+    ("jurisdiction", |p| p.jurisdiction.cell()),
+    ("high_school_district", |p| p.high_school_district.cell()),
+    ("elementary_school_district", |p| {
+        p.elementary_school_district.cell()
+    }),
+    ("parcel_status", |p| p.parcel_status.cell()),
+    ("is_residential", |p| p.is_residential.cell()),
+    ("is_rental", |p| p.is_rental.cell()),
+    ("owner_name", |p| p.owner.name.cell()),
+    ("owner_in_care_of", |p| p.owner.in_care_of.cell()),
+    ("mailing_address1", |p| p.owner.mailing_address1.cell()),
+    ("mailing_address2", |p| p.owner.mailing_address2.cell()),
+    ("mailing_city", |p| p.owner.mailing_city.cell()),
+    ("mailing_state", |p| p.owner.mailing_state.cell()),
+    ("mailing_zip", |p| p.owner.mailing_zip.cell()),
+    ("mailing_country", |p| p.owner.mailing_country.cell()),
+    ("deed_number", |p| p.owner.deed_number.cell()),
+    ("deed_date", |p| p.owner.deed_date.cell()),
+    ("deed_type", |p| p.owner.deed_type.cell()),
+    ("sale_price", |p| p.owner.sale_price.cell()),
+    ("sale_date", |p| p.owner.sale_date.cell()),
+    ("construction_year", residential!(construction_year)),
     (
         "original_construction_year",
-        "/residential/original_construction_year",
+        residential!(original_construction_year),
     ),
-    ("livable_sqft", "/residential/livable_sqft"),
-    ("pool", "/residential/pool"),
-    ("pool_sqft", "/residential/pool_sqft"),
-    ("garage_stalls", "/residential/garage_stalls"),
-    ("carports", "/residential/carports"),
-    ("bath_fixtures", "/residential/bath_fixtures"),
-    ("quality_grade", "/residential/quality_grade"),
-    ("exterior_walls", "/residential/exterior_walls"),
-    ("roof_type", "/residential/roof_type"),
-    ("cooling", "/residential/cooling"),
-    ("heating", "/residential/heating"),
-    ("latest_tax_year", "/valuations/0/tax_year"),
-    ("latest_full_cash_value", "/valuations/0/full_cash_value"),
+    ("livable_sqft", residential!(livable_sqft)),
+    ("pool", residential!(pool)),
+    ("pool_sqft", residential!(pool_sqft)),
+    ("garage_stalls", residential!(garage_stalls)),
+    ("carports", residential!(carports)),
+    ("bath_fixtures", residential!(bath_fixtures)),
+    ("quality_grade", residential!(quality_grade)),
+    ("exterior_walls", residential!(exterior_walls)),
+    ("roof_type", residential!(roof_type)),
+    ("cooling", residential!(cooling)),
+    ("heating", residential!(heating)),
+    ("latest_tax_year", latest!(tax_year)),
+    ("latest_full_cash_value", latest!(full_cash_value)),
     (
         "latest_limited_property_value",
-        "/valuations/0/limited_property_value",
+        latest!(limited_property_value),
     ),
-    ("latest_legal_class_code", "/valuations/0/legal_class_code"),
-    ("latest_assessed_lpv", "/valuations/0/assessed_lpv"),
+    ("latest_legal_class_code", latest!(legal_class_code)),
+    ("latest_assessed_lpv", latest!(assessed_lpv)),
+    // Every valuation year, whole, as JSON: the one list the main CSV carries in full.
+    ("valuations", |p| valuations_json(&p.valuations)),
 ];
 
-const TAX: &[(&str, &str)] = &[
-    ("tax_total_due", "/total_due"),
-    ("tax_delinquent", "/delinquent"),
-    ("tax_page", "/page"),
+const TAX: Cells<TaxRecord> = &[
+    ("tax_total_due", |t| t.total_due.cell()),
+    ("tax_delinquent", |t| t.delinquent.cell()),
+    ("tax_page", |t| t.page.cell()),
+    ("tax_year_count", |t| t.years.len().cell()),
 ];
 
-/// Per tax year (`tax1_*` is the latest): column suffix and pointer into the year.
-const TAX_YEAR: &[(&str, &str)] = &[
-    ("year", "/tax_year"),
-    ("billed", "/billed"),
-    ("paid", "/paid"),
-    ("due", "/due"),
-    ("status", "/status"),
-    ("lien", "/lien"),
+/// Per tax year (`tax1_*` is the latest): column suffix and cell.
+const TAX_YEAR: Cells<TaxYear> = &[
+    ("year", |y| y.tax_year.cell()),
+    ("billed", |y| y.billed.cell()),
+    ("paid", |y| y.paid.cell()),
+    ("due", |y| y.due.cell()),
+    ("status", |y| y.status.cell()),
+    ("lien", |y| y.lien.cell()),
 ];
 
-const LAST_DEED: &[(&str, &str)] = &[
-    ("last_deed_recording_number", "/last_deed/recording_number"),
-    ("last_deed_recording_date", "/last_deed/recording_date"),
-    ("last_deed_sale_price", "/last_deed/sale_price"),
-    ("last_deed_found_by", "/last_deed/found_by"),
-    ("last_deed_match_confidence", "/last_deed/match_confidence"),
-    ("last_deed_match_reason", "/last_deed/match_reason"),
+/// A field of the parcel's last deed, empty when there is none.
+macro_rules! last_deed {
+    ($field:ident) => {
+        |s: &ParcelSales| {
+            s.last_deed
+                .as_ref()
+                .map(|d| d.$field.cell())
+                .unwrap_or_default()
+        }
+    };
+    ($field:ident, joined) => {
+        |s: &ParcelSales| {
+            s.last_deed
+                .as_ref()
+                .map(|d| joined(&d.$field))
+                .unwrap_or_default()
+        }
+    };
+}
+
+/// The last deed (its cells, then its lists joined) and how many sales the history holds.
+const SALES: Cells<ParcelSales> = &[
+    ("last_deed_recording_number", last_deed!(recording_number)),
+    ("last_deed_recording_date", last_deed!(recording_date)),
+    ("last_deed_sale_price", last_deed!(sale_price)),
+    ("last_deed_found_by", last_deed!(found_by)),
+    ("last_deed_match_confidence", last_deed!(match_confidence)),
+    ("last_deed_match_reason", last_deed!(match_reason)),
+    (
+        "last_deed_document_codes",
+        last_deed!(document_codes, joined),
+    ),
+    ("last_deed_names", last_deed!(names, joined)),
+    ("sales_history_count", |s| s.history.len().cell()),
 ];
 
-const DOCUMENTS: &[(&str, &str)] = &[
-    ("documents_since", "/since"),
-    ("documents_detail", "/detail"),
-    ("documents_truncated", "/truncated"),
-    ("documents_truncated_reason", "/truncated_reason"),
+/// The owners searched, the window and detail of the listing, and how many documents.
+const DOCUMENTS: Cells<ParcelDocuments> = &[
+    ("documents_owners_searched", |d| joined(&d.owners_searched)),
+    ("documents_since", |d| d.since.cell()),
+    ("documents_detail", |d| d.detail.cell()),
+    ("documents_truncated", |d| d.truncated.cell()),
+    ("documents_truncated_reason", |d| d.truncated_reason.cell()),
+    ("document_count", |d| d.documents.len().cell()),
 ];
 
-/// The validation of an APN: cells of the record, column name and pointer.
-const VALIDATE: &[(&str, &str)] = &[
-    ("apn", "/apn"),
-    ("valid", "/assessor/data/valid"),
-    ("parcel_count", "/assessor/data/parcel_count"),
+/// The validation of an APN.
+const VALIDATE: Cells<Record> = &[
+    ("apn", |r| r.apn.cell()),
+    ("valid", |r| validation(r, |v| v.valid.cell())),
+    ("parcel_count", |r| validation(r, |v| v.parcel_count.cell())),
 ];
 
-/// How many parcels a search matched: cells of the record, column name and pointer.
-const SEARCH_COUNTS: &[(&str, &str)] = &[
-    ("match_count", "/assessor/data/match_count"),
-    ("truncated", "/assessor/data/truncated"),
-];
-
-/// The last deed's lists, joined with `; `: column name and pointer into the parcel.
-const LAST_DEED_LISTS: &[(&str, &str)] = &[
-    ("last_deed_document_codes", "/last_deed/document_codes"),
-    ("last_deed_names", "/last_deed/names"),
+/// How many parcels a search matched.
+const SEARCH_COUNTS: Cells<Record> = &[
+    ("match_count", |r| search(r, |s| s.match_count.cell())),
+    ("truncated", |r| search(r, |s| s.truncated.cell())),
 ];
 
 /// What every source block says of its fetch, as `{source}_{field}`.
-const FETCH_FIELDS: [&str; 4] = ["status", "fetched_at", "url", "error"];
+const FETCH: &[(&str, FetchCell)] = &[
+    ("status", |f| f.status.cell()),
+    ("fetched_at", |f| f.fetched_at.cell()),
+    ("url", |f| f.url.cell()),
+    ("error", |f| f.error.cell()),
+];
+
+fn valuations_json(valuations: &[Valuation]) -> String {
+    // Plain numbers, strings and options: writing them as JSON cannot fail.
+    serde_json::to_string(valuations).unwrap_or_default()
+}
+
+fn assessor_data(r: &Record) -> Option<&AssessorData> {
+    r.assessor.as_ref().and_then(|b| b.data.as_ref())
+}
+
+fn validation(r: &Record, cell: fn(&mps_model::data::Validation) -> String) -> String {
+    match assessor_data(r) {
+        Some(AssessorData::Validation(v)) => cell(v),
+        _ => String::new(),
+    }
+}
+
+fn search(r: &Record, cell: fn(&mps_model::data::SearchResult) -> String) -> String {
+    match assessor_data(r) {
+        Some(AssessorData::Search(s)) => cell(s),
+        _ => String::new(),
+    }
+}
+
+/// What `source`'s block of `record` says of its fetch, when the record has that block.
+pub fn fetch_of(record: &Record, source: Block) -> Option<Fetch<'_>> {
+    match source {
+        Block::Assessor => record.assessor.as_ref().map(SourceBlock::fetch),
+        Block::Tax => record.tax.as_ref().map(SourceBlock::fetch),
+        Block::Sales => record.sales.as_ref().map(SourceBlock::fetch),
+        Block::Documents => record.documents.as_ref().map(SourceBlock::fetch),
+    }
+}
 
 /// The main CSV's columns for `mode`, in order.
 pub fn for_mode(mode: Mode) -> Vec<Column> {
-    let mut cols = record_columns(ROW);
+    let mut cols = columns(ROW, From::Record);
     for &source in Block::of_mode(mode) {
         cols.extend(fetch_columns(source));
         // Search and validate lines describe a match or a check, not a parcel's blocks.
         cols.extend(match (mode, source) {
             (Mode::Search, _) => search_columns(),
-            (Mode::Validate, _) => record_columns(VALIDATE),
+            (Mode::Validate, _) => columns(VALIDATE, From::Record),
             (_, Block::Assessor) => assessor_columns(),
             (_, Block::Tax) => tax_columns(mode == Mode::Tax),
-            (_, Block::Sales) => sales_columns(),
-            (_, Block::Documents) => documents_columns(),
+            (_, Block::Sales) => columns(SALES, From::Sales),
+            (_, Block::Documents) => columns(DOCUMENTS, From::Documents),
         });
     }
     cols
 }
 
-/// A column per `(name, pointer into the record)`.
-fn record_columns(table: &[(&str, &str)]) -> Vec<Column> {
-    table
-        .iter()
-        .map(|(n, p)| col(*n, From::Record(p.to_string())))
-        .collect()
-}
-
-/// A column per `(name, pointer into the source's entry for the line's parcel)`.
-fn parcel_columns(source: Block, table: &[(&str, &str)]) -> Vec<Column> {
-    table
-        .iter()
-        .map(|(n, p)| col(*n, From::Parcel(source, p.to_string())))
-        .collect()
+/// A column per `(name, cell)`, reading from where `from` says.
+fn columns<T: ?Sized>(table: Cells<T>, from: fn(fn(&T) -> String) -> From) -> Vec<Column> {
+    table.iter().map(|(n, cell)| col(*n, from(*cell))).collect()
 }
 
 /// The fetch outcome of `source`'s block: its status, when, from where, and its error.
 fn fetch_columns(source: Block) -> impl Iterator<Item = Column> {
     let s = source.name();
-    FETCH_FIELDS.into_iter().map(move |field| {
-        col(
-            format!("{s}_{field}"),
-            From::Record(format!("/{s}/{field}")),
-        )
-    })
+    FETCH
+        .iter()
+        .map(move |(field, cell)| col(format!("{s}_{field}"), From::Fetch(source, *cell)))
 }
 
 /// A search line: how many parcels matched, then the match of the line.
 fn search_columns() -> Vec<Column> {
-    let mut cols = record_columns(SEARCH_COUNTS);
-    cols.extend(SEARCH.iter().map(|(n, p)| col(*n, From::Match(p))));
+    let mut cols = columns(SEARCH_COUNTS, From::Record);
+    cols.extend(columns(SEARCH, From::Match));
     cols
 }
 
 /// The Assessor's parcel, its valuations whole as JSON at the end.
 fn assessor_columns() -> Vec<Column> {
-    let source = Block::Assessor;
     let mut cols = vec![col("apn", From::LineApn)];
-    cols.extend(parcel_columns(source, PROPERTY));
-    cols.push(col("valuations", From::Json(source, "/valuations")));
+    cols.extend(columns(PROPERTY, From::Parcel));
     cols
 }
 
 /// The Treasurer's totals and the latest [`TAX_YEARS`] years; `with_apn` in tax mode, where
 /// no Assessor columns come first to name the parcel.
 fn tax_columns(with_apn: bool) -> Vec<Column> {
-    let source = Block::Tax;
     let mut cols = Vec::new();
     if with_apn {
         cols.push(col("apn", From::LineApn));
     }
-    cols.extend(parcel_columns(source, TAX));
-    cols.push(col("tax_year_count", From::Count(source, "/years")));
+    cols.extend(columns(TAX, From::Tax));
     cols.extend(tax_year_columns());
     cols
 }
@@ -293,38 +384,10 @@ fn tax_columns(with_apn: bool) -> Vec<Column> {
 /// `tax1_year` … `tax6_lien`: the [`TAX_YEAR`] cells of each year, the latest first.
 fn tax_year_columns() -> impl Iterator<Item = Column> {
     (0..TAX_YEARS).flat_map(|i| {
-        TAX_YEAR.iter().map(move |(suffix, p)| {
-            col(
-                format!("tax{}_{suffix}", i + 1),
-                From::Parcel(Block::Tax, format!("/years/{i}{p}")),
-            )
+        TAX_YEAR.iter().map(move |(suffix, cell)| {
+            col(format!("tax{}_{suffix}", i + 1), From::TaxYear(i, *cell))
         })
     })
-}
-
-/// The last deed (its cells, then its lists joined) and how many sales the history holds.
-fn sales_columns() -> Vec<Column> {
-    let source = Block::Sales;
-    let mut cols = parcel_columns(source, LAST_DEED);
-    cols.extend(
-        LAST_DEED_LISTS
-            .iter()
-            .map(|(n, p)| col(*n, From::Joined(source, p.to_string()))),
-    );
-    cols.push(col("sales_history_count", From::Count(source, "/history")));
-    cols
-}
-
-/// The owners searched, the window and detail of the listing, and how many documents.
-fn documents_columns() -> Vec<Column> {
-    let source = Block::Documents;
-    let mut cols = vec![col(
-        "documents_owners_searched",
-        From::Joined(source, "/owners_searched".into()),
-    )];
-    cols.extend(parcel_columns(source, DOCUMENTS));
-    cols.push(col("document_count", From::Count(source, "/documents")));
-    cols
 }
 
 #[cfg(test)]

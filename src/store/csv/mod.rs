@@ -6,16 +6,18 @@
 //! `--csv-tables` (`tables.rs`). Text cells that a spreadsheet
 //! would run as a formula are neutralised with a leading apostrophe.
 
+pub mod cell;
 pub mod columns;
 pub mod lines;
 pub mod tables;
 
 use crate::engine::RecordSink;
+pub use cell::neutralise;
+use cell::Cell;
 use columns::{Column, From};
 use lines::Line;
 use mps_model::mode::Mode;
 use mps_model::record::Record;
-use serde_json::Value;
 use std::io::{self, Write};
 
 pub struct CsvSink {
@@ -53,71 +55,35 @@ fn csv_io(e: csv::Error) -> io::Error {
     }
 }
 
-/// A cell's text; strings that start like a formula get a leading apostrophe.
-pub fn cell(v: Option<&Value>) -> String {
-    match v {
-        None | Some(Value::Null) => String::new(),
-        Some(Value::String(s)) => neutralise(s),
-        Some(other) => other.to_string(),
-    }
-}
-
-/// The cell of column `from` on `line` of record `rec`.
-fn cell_of(rec: &Value, line: &Line, from: &From) -> String {
+/// The cell of column `from` on `line` of `record`.
+fn cell_of(record: &Record, line: &Line, from: &From) -> String {
     match from {
-        From::Record(p) => cell(rec.pointer(p)),
-        From::LineApn => line.apn.as_deref().map(neutralise).unwrap_or_default(),
-        From::Parcel(s, p) => cell(line.parcel(*s).and_then(|v| v.pointer(p))),
-        From::Count(s, p) => line
-            .parcel(*s)
-            .and_then(|v| v.pointer(p))
-            .and_then(Value::as_array)
-            .map(|a| a.len().to_string())
+        From::Record(cell) => cell(record),
+        From::Fetch(source, cell) => columns::fetch_of(record, *source)
+            .map(|f| cell(&f))
             .unwrap_or_default(),
-        From::Joined(s, p) => joined(line.parcel(*s).and_then(|v| v.pointer(p))),
-        From::Json(s, p) => line
-            .parcel(*s)
-            .and_then(|v| v.pointer(p))
-            .map(std::string::ToString::to_string)
+        From::LineApn => line.apn.cell(),
+        From::Parcel(cell) => line.assessor.map(cell).unwrap_or_default(),
+        From::Tax(cell) => line.tax.map(cell).unwrap_or_default(),
+        From::TaxYear(n, cell) => line
+            .tax
+            .and_then(|t| t.years.get(*n))
+            .map(cell)
             .unwrap_or_default(),
-        From::Match(p) => cell(line.item.and_then(|v| v.pointer(p))),
-    }
-}
-
-/// A list of strings as one cell: `A; B`. Not JSON, so a spreadsheet shows it as it reads.
-pub fn joined(v: Option<&Value>) -> String {
-    match v {
-        Some(Value::Array(items)) => neutralise(
-            &items
-                .iter()
-                .map(|i| match i {
-                    Value::String(s) => s.clone(),
-                    other => other.to_string(),
-                })
-                .collect::<Vec<_>>()
-                .join("; "),
-        ),
-        other => cell(other),
-    }
-}
-
-/// Prefixes text a spreadsheet would evaluate (`=`, `+`, `-`, `@`, tab, CR) with `'`.
-pub fn neutralise(s: &str) -> String {
-    match s.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}"),
-        _ => s.to_string(),
+        From::Sales(cell) => line.sales.map(cell).unwrap_or_default(),
+        From::Documents(cell) => line.documents.map(cell).unwrap_or_default(),
+        From::Match(cell) => line.item.map(cell).unwrap_or_default(),
     }
 }
 
 impl RecordSink for CsvSink {
     fn write(&mut self, record: &Record) -> io::Result<()> {
         self.header()?;
-        let rec = serde_json::to_value(record).map_err(io::Error::other)?;
-        for line in lines::of_record(&rec, self.mode) {
+        for line in lines::of_record(record, self.mode) {
             let row: Vec<String> = self
                 .columns
                 .iter()
-                .map(|c| cell_of(&rec, &line, &c.from))
+                .map(|c| cell_of(record, &line, &c.from))
                 .collect();
             self.out.write_record(&row).map_err(csv_io)?;
         }
@@ -131,19 +97,5 @@ impl RecordSink for CsvSink {
     fn finish(&mut self) -> io::Result<()> {
         self.header()?;
         self.out.flush()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::neutralise;
-
-    #[test]
-    fn formulas_are_neutralised() {
-        assert_eq!(neutralise("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
-        assert_eq!(neutralise("+1"), "'+1");
-        assert_eq!(neutralise("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(neutralise("-2+3"), "'-2+3");
-        assert_eq!(neutralise("DOE JOHN"), "DOE JOHN");
     }
 }

@@ -7,13 +7,14 @@
 //! holds has its table rows; a resume drops the table rows of lines the output does not
 //! hold (`commands::batch_output::reconcile_tables`), so nothing is there twice.
 
+use super::cell::{joined, neutralise, Cell};
 use super::columns::Block;
 use super::lines::{self, Line};
-use super::{cell, joined};
 use crate::engine::RecordSink;
+use mps_model::blocks::{Sale, TaxPayment, TaxYear, Valuation};
+use mps_model::data::ListedDocument;
 use mps_model::mode::Mode;
 use mps_model::record::Record;
-use serde_json::Value;
 use std::fs::{File, OpenOptions};
 use std::io;
 use std::path::{Path, PathBuf};
@@ -30,81 +31,158 @@ pub enum TablesError {
     Io { path: String, source: io::Error },
 }
 
-/// One table: its file name, the source it comes from, and its columns after the keys.
+/// One table: its file name, the source it comes from, its columns after the keys, and its
+/// rows for one line's entry of that source.
 pub struct Table {
     pub name: &'static str,
     pub source: Block,
-    pub columns: &'static [&'static str],
+    columns: fn() -> Vec<&'static str>,
+    rows: fn(&Line) -> Vec<Vec<String>>,
 }
 
 const KEYS: [&str; 3] = ["line", "input", "apn"];
+
+type Cells<T> = &'static [(&'static str, fn(&T) -> String)];
+
+const VALUATION: Cells<Valuation> = &[
+    ("tax_year", |v| v.tax_year.cell()),
+    ("full_cash_value", |v| v.full_cash_value.cell()),
+    ("limited_property_value", |v| {
+        v.limited_property_value.cell()
+    }),
+    ("legal_class_code", |v| v.legal_class_code.cell()),
+    ("legal_class", |v| v.legal_class.cell()),
+    ("assessment_ratio", |v| v.assessment_ratio.cell()),
+    ("assessed_fcv", |v| v.assessed_fcv.cell()),
+    ("assessed_lpv", |v| v.assessed_lpv.cell()),
+    ("valuation_source", |v| v.valuation_source.cell()),
+    ("use_code", |v| v.use_code.cell()),
+    ("use_description", |v| v.use_description.cell()),
+    ("tax_area_code", |v| v.tax_area_code.cell()),
+    ("notice_of_change", |v| v.notice_of_change.cell()),
+];
+
+const BILL: Cells<TaxYear> = &[
+    ("tax_year", |y| y.tax_year.cell()),
+    ("billed", |y| y.billed.cell()),
+    ("paid", |y| y.paid.cell()),
+    ("due", |y| y.due.cell()),
+    ("status", |y| y.status.cell()),
+    ("lien", |y| y.lien.cell()),
+];
+
+/// A payment's cells after its `seq` (its place among its year's payments).
+const PAYMENT: Cells<TaxPayment> = &[
+    ("date", |p| p.date.cell()),
+    ("amount", |p| p.amount.cell()),
+    ("description", |p| p.description.cell()),
+];
+
+/// A sale's cells after its `role` (`last_deed` or `history`).
+const SALE: Cells<Sale> = &[
+    ("recording_number", |s| s.recording_number.cell()),
+    ("recording_date", |s| s.recording_date.cell()),
+    ("sale_price", |s| s.sale_price.cell()),
+    ("found_by", |s| s.found_by.cell()),
+    ("match_confidence", |s| s.match_confidence.cell()),
+    ("match_reason", |s| s.match_reason.cell()),
+    ("document_codes", |s| joined(&s.document_codes)),
+    ("names", |s| joined(&s.names)),
+];
+
+const DOCUMENT: Cells<ListedDocument> = &[
+    ("recording_number", |d| d.recording_number.cell()),
+    ("recording_date", |d| d.recording_date.cell()),
+    ("document_codes", |d| joined(&d.document_codes)),
+    ("more_codes", |d| d.more_codes.cell()),
+    ("names", |d| {
+        d.names.as_deref().map(joined).unwrap_or_default()
+    }),
+    ("page_count", |d| d.page_count.cell()),
+    ("docket_book", |d| d.docket_book.cell()),
+    ("page_map", |d| d.page_map.cell()),
+    ("affidavit_present", |d| d.affidavit_present.cell()),
+    ("restricted", |d| d.restricted.cell()),
+    ("matched_names", |d| joined(&d.matched_names)),
+];
+
+fn names<T>(cells: Cells<T>) -> impl Iterator<Item = &'static str> {
+    cells.iter().map(|(name, _)| *name)
+}
+
+fn cells<T>(table: Cells<T>, item: &T) -> Vec<String> {
+    table.iter().map(|(_, cell)| cell(item)).collect()
+}
 
 pub const TABLES: &[Table] = &[
     Table {
         name: "valuations",
         source: Block::Assessor,
-        columns: &[
-            "tax_year",
-            "full_cash_value",
-            "limited_property_value",
-            "legal_class_code",
-            "legal_class",
-            "assessment_ratio",
-            "assessed_fcv",
-            "assessed_lpv",
-            "valuation_source",
-            "use_code",
-            "use_description",
-            "tax_area_code",
-            "notice_of_change",
-        ],
+        columns: || names(VALUATION).collect(),
+        rows: |line| {
+            let valuations = line.assessor.map_or(&[][..], |p| &p.valuations);
+            valuations.iter().map(|v| cells(VALUATION, v)).collect()
+        },
     },
     Table {
         name: "tax_bills",
         source: Block::Tax,
-        columns: &["tax_year", "billed", "paid", "due", "status", "lien"],
+        columns: || names(BILL).collect(),
+        rows: |line| {
+            let years = line.tax.map_or(&[][..], |t| &t.years);
+            years.iter().map(|y| cells(BILL, y)).collect()
+        },
     },
     Table {
         name: "tax_payments",
         source: Block::Tax,
-        columns: &["tax_year", "seq", "date", "amount", "description"],
+        columns: || {
+            ["tax_year", "seq"]
+                .into_iter()
+                .chain(names(PAYMENT))
+                .collect()
+        },
+        rows: |line| {
+            let years = line.tax.map_or(&[][..], |t| &t.years);
+            let payments = years.iter().flat_map(|y| y.payments.iter().enumerate());
+            payments
+                .map(|(seq, p)| {
+                    // The payment's own year (it names the bill it went to), then its place.
+                    let keys = [p.tax_year.cell(), seq.cell()];
+                    keys.into_iter().chain(cells(PAYMENT, p)).collect()
+                })
+                .collect()
+        },
     },
     Table {
         name: "sales",
         source: Block::Sales,
-        columns: &[
-            "role",
-            "recording_number",
-            "recording_date",
-            "sale_price",
-            "found_by",
-            "match_confidence",
-            "match_reason",
-            "document_codes",
-            "names",
-        ],
+        columns: || std::iter::once("role").chain(names(SALE)).collect(),
+        rows: |line| {
+            let Some(sales) = line.sales else {
+                return Vec::new();
+            };
+            let last = sales.last_deed.iter().map(|s| ("last_deed", s));
+            let history = sales.history.iter().map(|s| ("history", s));
+            last.chain(history)
+                .map(|(role, s)| {
+                    std::iter::once(role.to_string())
+                        .chain(cells(SALE, s))
+                        .collect()
+                })
+                .collect()
+        },
     },
     Table {
         name: "documents",
         source: Block::Documents,
-        columns: &[
-            "recording_number",
-            "recording_date",
-            "document_codes",
-            "more_codes",
-            "names",
-            "page_count",
-            "docket_book",
-            "page_map",
-            "affidavit_present",
-            "restricted",
-            "matched_names",
-        ],
+        columns: || names(DOCUMENT).collect(),
+        rows: |line| {
+            let documents = line.documents.map_or(&[][..], |d| &d.documents);
+            documents.iter().map(|d| cells(DOCUMENT, d)).collect()
+        },
     },
 ];
-
-/// Columns written as `A; B` rather than as a single value.
-const LISTS: &[&str] = &["document_codes", "names", "matched_names"];
 
 impl Table {
     /// The tables a mode's records fill.
@@ -124,61 +202,12 @@ impl Table {
     }
 
     pub fn header(&self) -> Vec<&'static str> {
-        KEYS.iter().chain(self.columns).copied().collect()
+        KEYS.into_iter().chain((self.columns)()).collect()
     }
 
-    /// The table's rows for one parcel entry of its source, keys excluded.
-    pub fn rows(&self, parcel: &Value) -> Vec<Vec<String>> {
-        let items = |p: &str| parcel.pointer(p).and_then(Value::as_array).cloned();
-        let fields = |item: &Value, extra: &[(&str, String)]| -> Vec<String> {
-            self.columns
-                .iter()
-                .map(|c| match extra.iter().find(|(n, _)| n == c) {
-                    Some((_, v)) => v.clone(),
-                    None if LISTS.contains(c) => joined(item.get(*c)),
-                    None => cell(item.get(*c)),
-                })
-                .collect()
-        };
-        match self.name {
-            "valuations" => items("/valuations")
-                .unwrap_or_default()
-                .iter()
-                .map(|v| fields(v, &[]))
-                .collect(),
-            "tax_bills" => items("/years")
-                .unwrap_or_default()
-                .iter()
-                .map(|v| fields(v, &[]))
-                .collect(),
-            "tax_payments" => {
-                let mut rows = Vec::new();
-                for year in items("/years").unwrap_or_default() {
-                    let payments = year.get("payments").and_then(Value::as_array);
-                    for (seq, p) in payments.into_iter().flatten().enumerate() {
-                        // A payment names its year; the bill's year is the fallback.
-                        let y = cell(p.get("tax_year").or(year.get("tax_year")));
-                        rows.push(fields(p, &[("seq", seq.to_string()), ("tax_year", y)]));
-                    }
-                }
-                rows
-            }
-            "sales" => {
-                let mut rows = Vec::new();
-                if let Some(last) = parcel.get("last_deed").filter(|v| !v.is_null()) {
-                    rows.push(fields(last, &[("role", "last_deed".into())]));
-                }
-                for h in items("/history").unwrap_or_default() {
-                    rows.push(fields(&h, &[("role", "history".into())]));
-                }
-                rows
-            }
-            _ => items("/documents")
-                .unwrap_or_default()
-                .iter()
-                .map(|v| fields(v, &[]))
-                .collect(),
-        }
+    /// The table's rows for one line's entry of its source, keys excluded.
+    pub fn rows(&self, line: &Line) -> Vec<Vec<String>> {
+        (self.rows)(line)
     }
 }
 
@@ -249,21 +278,20 @@ fn csv_io(e: csv::Error) -> io::Error {
 
 impl RecordSink for WithTables {
     fn write(&mut self, record: &Record) -> io::Result<()> {
-        let rec = serde_json::to_value(record).map_err(io::Error::other)?;
         let line = record.line.to_string();
-        let input = super::neutralise(&record.input);
-        let parcels: Vec<Line> = lines::of_record(&rec, self.mode);
+        let input = neutralise(&record.input);
+        let parcels: Vec<Line> = lines::of_record(record, self.mode);
         for file in &mut self.files {
             if !file.header_written {
                 file.header_written = true;
                 file.out.write_record(file.table.header()).map_err(csv_io)?;
             }
             for l in &parcels {
-                let Some(parcel) = l.parcel(file.table.source) else {
+                if !l.has(file.table.source) {
                     continue;
-                };
-                let apn = l.apn.clone().unwrap_or_default();
-                for row in file.table.rows(parcel) {
+                }
+                let apn = l.apn.cell();
+                for row in file.table.rows(l) {
                     let keys = [line.clone(), input.clone(), apn.clone()];
                     file.out
                         .write_record(keys.iter().chain(row.iter()))
@@ -298,34 +326,68 @@ impl RecordSink for WithTables {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use mps_model::data::ParcelSales;
     use serde_json::json;
+
+    fn table(name: &str) -> &'static Table {
+        TABLES.iter().find(|t| t.name == name).expect("a table")
+    }
 
     #[test]
     fn payments_carry_their_year_and_order() {
-        let parcel = json!({"years": [
-            {"tax_year": 2025, "payments": [{"date": "2025-10-01", "amount": 1.5, "description": "Tax Payment"},
-                                            {"tax_year": 2025, "date": "2026-02-01", "amount": 2.0, "description": "x"}]},
-            {"tax_year": 2024, "payments": []}
-        ]});
-        let table = TABLES.iter().find(|t| t.name == "tax_payments").unwrap();
-        let rows = table.rows(&parcel);
+        let tax: mps_model::blocks::TaxRecord = serde_json::from_value(json!({
+            "apn": "100-00-001", "total_due": 0.0, "delinquent": false, "page": "legacy",
+            "years": [
+                {"tax_year": 2025, "status": "paid", "lien": false, "payments": [
+                    {"tax_year": 2025, "date": "2025-10-01", "amount": 1.5, "description": "Tax Payment"},
+                    {"tax_year": 2025, "date": "2026-02-01", "amount": 2.0, "description": "x"}]},
+                {"tax_year": 2024, "status": "paid", "lien": false, "payments": []}
+            ]
+        }))
+        .expect("a tax record");
+        let line = Line {
+            tax: Some(&tax),
+            ..Line::default()
+        };
+        let t = table("tax_payments");
+        let rows = t.rows(&line);
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[0], ["2025", "0", "2025-10-01", "1.5", "Tax Payment"]);
         assert_eq!(rows[1][1], "1");
+        assert_eq!(t.header().len(), rows[0].len() + KEYS.len());
     }
 
     #[test]
     fn the_last_deed_comes_first_then_the_history() {
-        let parcel = json!({
-            "last_deed": {"recording_number": "2", "names": ["A B", "C D"]},
-            "history": [{"recording_number": "1"}]
-        });
-        let table = TABLES.iter().find(|t| t.name == "sales").unwrap();
-        let rows = table.rows(&parcel);
+        let sale = |n: &str, names: &[&str]| {
+            json!({"recording_number": n, "recording_date": null, "document_codes": [],
+                   "names": names, "sale_price": null, "found_by": "x",
+                   "match_confidence": "high", "match_reason": "y"})
+        };
+        let sales: ParcelSales = serde_json::from_value(json!({
+            "apn": "100-00-001",
+            "last_deed": sale("2", &["A B", "C D"]),
+            "history": [sale("1", &[])]
+        }))
+        .expect("sales");
+        let line = Line {
+            sales: Some(&sales),
+            ..Line::default()
+        };
+        let t = table("sales");
+        let rows = t.rows(&line);
         assert_eq!(rows[0][0], "last_deed");
         assert_eq!(rows[0][1], "2");
         assert_eq!(rows[0][8], "A B; C D");
         assert_eq!(rows[1][0], "history");
+        assert_eq!(t.header().len(), rows[0].len() + KEYS.len());
+    }
+
+    #[test]
+    fn every_table_header_matches_its_rows() {
+        assert_eq!(table("valuations").header().len(), 3 + VALUATION.len());
+        assert_eq!(table("tax_bills").header().len(), 3 + BILL.len());
+        assert_eq!(table("documents").header().len(), 3 + DOCUMENT.len());
     }
 
     #[test]

@@ -9,6 +9,10 @@ use super::mapping::Rows;
 use super::migrate::migrate;
 use super::write::write;
 use chrono::Utc;
+use mps_model::blocks::{ParcelRecord, SourceStatus};
+use mps_model::data::{AssessorData, Parcels};
+use mps_model::record::{Record, RowStatus, SourceBlock};
+use mps_model::Priority;
 use postgres::{Client, Config};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
@@ -199,7 +203,7 @@ fn run_in_schema(
 }
 
 /// A property-mode record for parcel number `i`, shaped like the Assessor's.
-fn synthetic_record(i: usize) -> Value {
+fn synthetic_record(i: usize) -> Record {
     let apn = format!(
         "{:03}-{:02}-{:03}",
         100 + (i / 100_000) % 900,
@@ -225,26 +229,41 @@ fn synthetic_record(i: usize) -> Value {
             })
         })
         .collect();
-    json!({
-        "line": i + 2,
-        "input": apn,
-        "status": "ok",
-        "assessor": {
-            "status": "ok",
-            "fetched_at": "2026-11-29T08:00:00Z",
-            "data": { "parcels": [{
-                "apn": apn,
-                "property_address": format!("{street} PHOENIX 85001"),
-                "situs": { "street": street, "city": "PHOENIX", "zip": "85001" },
-                "legal_description": format!("LOT {} SYNTHETIC ACRES", i % 300),
-                "subdivision": "SYNTHETIC ACRES",
-                "lot_size_sqft": 6_000 + i % 4_000,
-                "use_code": "0131",
-                "tax_area_code": "010300",
-                "is_residential": true,
-                "owner": { "name": format!("OWNER {i} FAMILY TRUST"), "deed_number": null },
-                "valuations": valuations,
-            }]},
-        },
-    })
+    let parcel = json!({
+        "apn": apn,
+        "property_address": format!("{street} PHOENIX 85001"),
+        "situs": { "street": street, "city": "PHOENIX", "zip": "85001" },
+        "legal_description": format!("LOT {} SYNTHETIC ACRES", i % 300),
+        "subdivision": "SYNTHETIC ACRES",
+        "lot_size_sqft": 6_000 + i % 4_000,
+        "use_code": "0131",
+        "tax_area_code": "010300",
+        "is_residential": true,
+        "owner": { "name": format!("OWNER {i} FAMILY TRUST"), "deed_number": null },
+        "valuations": valuations,
+    });
+    // Written here as the Assessor's JSON and read the way a response is: an edge.
+    let parcel: ParcelRecord = match serde_json::from_value(parcel) {
+        Ok(p) => p,
+        Err(e) => panic!("the synthetic parcel does not read as a parcel: {e}"),
+    };
+    let mut assessor = SourceBlock::without_data(SourceStatus::Ok, None, 1);
+    assessor.fetched_at = Some("2026-11-29T08:00:00Z".into());
+    assessor.data = Some(AssessorData::Parcels(Parcels::new(vec![parcel])));
+    Record {
+        line: i as u64 + 2,
+        input: apn.clone(),
+        search_type: Some("apn"),
+        normalized: Some(apn),
+        priority: Priority::Normal,
+        mode: "property",
+        status: RowStatus::Ok,
+        apn: None,
+        apns: Vec::new(),
+        error: None,
+        assessor: Some(assessor),
+        tax: None,
+        sales: None,
+        documents: None,
+    }
 }

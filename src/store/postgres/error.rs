@@ -43,9 +43,6 @@ pub enum PgError {
     /// No pooled connection could be had.
     #[error("PostgreSQL connection pool: {message}")]
     Pool { message: String },
-    /// A record could not be turned into rows.
-    #[error("cannot encode record at line {line}: {message}")]
-    Encode { line: u64, message: String },
 }
 
 impl PgError {

@@ -1,18 +1,19 @@
-//! From records to rows: reads each record's serialized JSON (not the engine's types) and
-//! collects the rows of every table, de-duplicated by key.
+//! From records to rows: reads each record's typed blocks and collects the rows of every
+//! table, de-duplicated by key.
 //!
-//! The mapping is lenient on purpose: a missing field or an unreadable date becomes NULL,
-//! because one odd value must not cost a whole batch. Only blocks that carry data are read;
-//! a failed block has none and so changes nothing that is stored.
+//! The mapping is lenient on purpose: an empty text, a number the column cannot hold or an
+//! unreadable fetch time becomes NULL (or now), because one odd value must not cost a whole
+//! batch. Only blocks that carry data are read; a failed block has none and so changes
+//! nothing that is stored.
 
-use super::error::PgError;
 use super::numeric;
 use super::rows::{
     dedup, DocumentRow, LinkRow, PaymentRow, PropertyRow, SaleRow, TaxBillRow, ValuationRow,
 };
-use chrono::{DateTime, NaiveDate, Utc};
-use mps_model::record::Record;
-use serde_json::Value;
+use chrono::{DateTime, Utc};
+use mps_model::blocks::{ParcelRecord, SearchMatch, TaxRecord};
+use mps_model::data::{ParcelDocuments, ParcelSales};
+use mps_model::record::{Record, SourceBlock};
 use std::collections::BTreeSet;
 
 /// Every table's rows for one batch.
@@ -31,40 +32,36 @@ pub(crate) struct Rows {
 
 impl Rows {
     /// The rows of `records`; `now` stands in for a block's missing fetch time.
-    pub fn from_records(records: &[Record], now: DateTime<Utc>) -> Result<Rows, PgError> {
+    pub fn from_records(records: &[Record], now: DateTime<Utc>) -> Rows {
         let mut rows = Rows::default();
         for r in records {
-            let v = serde_json::to_value(r).map_err(|e| PgError::Encode {
-                line: r.line,
-                message: e.to_string(),
-            })?;
-            rows.add_record(&v, now);
+            rows.add_record(r, now);
         }
-        Ok(rows.deduplicated())
+        rows.deduplicated()
     }
 
-    /// Adds the rows of one serialized record.
-    pub fn add_record(&mut self, record: &Value, now: DateTime<Utc>) {
-        if let Some((data, at)) = block(record, "assessor", now) {
-            for p in array(data, "parcels") {
+    /// Adds the rows of one record.
+    pub fn add_record(&mut self, record: &Record, now: DateTime<Utc>) {
+        if let Some((data, at)) = block(&record.assessor, now) {
+            for p in data.parcels() {
                 self.add_parcel(p, at);
             }
-            for m in array(data, "matches") {
+            for m in data.matches() {
                 self.add_match(m);
             }
         }
-        if let Some((data, at)) = block(record, "tax", now) {
-            for t in array(data, "parcels") {
+        if let Some((data, at)) = block(&record.tax, now) {
+            for t in &data.parcels {
                 self.add_tax_record(t, at);
             }
         }
-        if let Some((data, _)) = block(record, "sales", now) {
-            for s in array(data, "parcels") {
+        if let Some((data, _)) = block(&record.sales, now) {
+            for s in &data.parcels {
                 self.add_sales(s);
             }
         }
-        if let Some((data, at)) = block(record, "documents", now) {
-            for d in array(data, "parcels") {
+        if let Some((data, at)) = block(&record.documents, now) {
+            for d in &data.parcels {
                 self.add_documents(d, at);
             }
         }
@@ -109,57 +106,53 @@ impl Rows {
         set.into_iter().map(str::to_string).collect()
     }
 
-    fn add_parcel(&mut self, p: &Value, at: DateTime<Utc>) {
-        let Some(apn) = text(p, "apn") else { return };
-        let situs = &p["situs"];
+    fn add_parcel(&mut self, p: &ParcelRecord, at: DateTime<Utc>) {
+        let apn = p.apn.to_string();
         self.properties.push(PropertyRow {
-            owner_name: text(&p["owner"], "name"),
-            situs_street: text(situs, "street"),
-            situs_city: text(situs, "city"),
-            situs_zip: text(situs, "zip"),
-            property_address: text(p, "property_address"),
-            legal_description: text(p, "legal_description"),
-            subdivision: text(p, "subdivision"),
-            use_code: text(p, "use_code"),
-            tax_area_code: text(p, "tax_area_code"),
-            lot_size_sqft: p["lot_size_sqft"].as_i64(),
-            is_residential: p["is_residential"].as_bool(),
-            data: Some(p.clone()),
+            owner_name: text(&p.owner.name),
+            situs_street: text(&p.situs.street),
+            situs_city: text(&p.situs.city),
+            situs_zip: text(&p.situs.zip),
+            property_address: text(&p.property_address),
+            legal_description: text(&p.legal_description),
+            subdivision: text(&p.subdivision),
+            use_code: text(&p.use_code),
+            tax_area_code: text(&p.tax_area_code),
+            lot_size_sqft: p.lot_size_sqft.and_then(big),
+            is_residential: p.is_residential,
+            // The whole parcel, as JSON, for what the columns leave out.
+            data: serde_json::to_value(p).ok(),
             fetched_at: Some(at),
             apn: apn.clone(),
         });
-        for v in array(p, "valuations") {
-            let Some(tax_year) = int(v, "tax_year") else {
-                continue;
-            };
+        for v in &p.valuations {
             self.valuations.push(ValuationRow {
                 apn: apn.clone(),
-                tax_year,
-                fcv: v["full_cash_value"].as_i64(),
-                lpv: v["limited_property_value"].as_i64(),
-                legal_class_code: text(v, "legal_class_code"),
-                legal_class: text(v, "legal_class"),
-                assessment_ratio: v["assessment_ratio"].as_f64().and_then(numeric::exact),
-                assessed_lpv: v["assessed_lpv"].as_i64(),
-                assessed_fcv: v["assessed_fcv"].as_i64(),
-                use_code: text(v, "use_code"),
-                tax_area_code: text(v, "tax_area_code"),
+                tax_year: i32::from(v.tax_year),
+                fcv: v.full_cash_value.and_then(big),
+                lpv: v.limited_property_value.and_then(big),
+                legal_class_code: text(&v.legal_class_code),
+                legal_class: text(&v.legal_class),
+                assessment_ratio: v.assessment_ratio.and_then(numeric::exact),
+                assessed_lpv: v.assessed_lpv.and_then(big),
+                assessed_fcv: v.assessed_fcv.and_then(big),
+                use_code: text(&v.use_code),
+                tax_area_code: text(&v.tax_area_code),
             });
         }
     }
 
     /// A search match says who owns a parcel and where it is, nothing more.
-    fn add_match(&mut self, m: &Value) {
-        let Some(apn) = text(m, "apn") else { return };
+    fn add_match(&mut self, m: &SearchMatch) {
         self.property_matches.push(PropertyRow {
-            apn,
-            owner_name: text(m, "owner"),
-            situs_street: text(m, "situs_street"),
-            situs_city: text(m, "situs_city"),
-            situs_zip: text(m, "situs_zip"),
+            apn: m.apn.to_string(),
+            owner_name: text(&m.owner),
+            situs_street: text(&m.situs_street),
+            situs_city: text(&m.situs_city),
+            situs_zip: text(&m.situs_zip),
             property_address: None,
             legal_description: None,
-            subdivision: text(m, "subdivision"),
+            subdivision: text(&m.subdivision),
             use_code: None,
             tax_area_code: None,
             lot_size_sqft: None,
@@ -169,13 +162,12 @@ impl Rows {
         });
     }
 
-    fn add_tax_record(&mut self, t: &Value, at: DateTime<Utc>) {
-        let Some(apn) = text(t, "apn") else { return };
-        for y in array(t, "years") {
-            let Some(tax_year) = int(y, "tax_year") else {
-                continue;
-            };
-            let payments = array(y, "payments")
+    fn add_tax_record(&mut self, t: &TaxRecord, at: DateTime<Utc>) {
+        let apn = t.apn.to_string();
+        for y in &t.years {
+            let tax_year = i32::from(y.tax_year);
+            let payments = y
+                .payments
                 .iter()
                 .zip(0..)
                 .map(|(p, seq)| PaymentRow {
@@ -184,19 +176,19 @@ impl Rows {
                     // the bill the payment belongs to.
                     tax_year,
                     seq,
-                    paid_on: date(p, "date"),
-                    amount: p["amount"].as_f64().and_then(numeric::cents),
-                    description: text(p, "description"),
+                    paid_on: p.date,
+                    amount: numeric::cents(p.amount),
+                    description: text(&p.description),
                 })
                 .collect();
             self.tax_bills.push(TaxBillRow {
                 apn: apn.clone(),
                 tax_year,
-                billed: y["billed"].as_f64().and_then(numeric::cents),
-                paid: y["paid"].as_f64().and_then(numeric::cents),
-                due: y["due"].as_f64().and_then(numeric::cents),
-                status: text(y, "status"),
-                lien: y["lien"].as_bool(),
+                billed: y.billed.and_then(numeric::cents),
+                paid: y.paid.and_then(numeric::cents),
+                due: y.due.and_then(numeric::cents),
+                status: Some(y.status.as_str().to_string()),
+                lien: Some(y.lien),
                 fetched_at: Some(at),
                 payments,
             });
@@ -205,22 +197,19 @@ impl Rows {
 
     /// The deed history, then the last deed, so that the last deed wins if a recording
     /// number were ever listed twice.
-    fn add_sales(&mut self, s: &Value) {
-        let Some(apn) = text(s, "apn") else { return };
-        let history = array(s, "history").iter().map(|h| (h, "sale"));
-        let last = std::iter::once(&s["last_deed"])
-            .filter(|l| l.is_object())
-            .map(|l| (l, "last_deed"));
+    fn add_sales(&mut self, s: &ParcelSales) {
+        let apn = s.apn.to_string();
+        let history = s.history.iter().map(|h| (h, "sale"));
+        let last = s.last_deed.iter().map(|l| (l, "last_deed"));
         for (sale, role) in history.chain(last) {
-            let Some(number) = text(sale, "recording_number") else {
+            let Some(number) = nonempty(&sale.recording_number) else {
                 continue;
             };
-            let recording_date = date(sale, "recording_date");
             self.sale_documents.push(DocumentRow {
                 recording_number: number.clone(),
-                recording_date,
-                codes: strings(sale, "document_codes"),
-                names: strings(sale, "names"),
+                recording_date: sale.recording_date,
+                codes: sale.document_codes.clone(),
+                names: sale.names.clone(),
                 page_count: None,
                 docket_book: None,
                 page_map: None,
@@ -232,11 +221,11 @@ impl Rows {
             self.sales.push(SaleRow {
                 apn: apn.clone(),
                 recording_number: number.clone(),
-                recording_date,
-                sale_price: sale["sale_price"].as_i64(),
-                found_by: text(sale, "found_by"),
-                match_confidence: text(sale, "match_confidence"),
-                match_reason: text(sale, "match_reason"),
+                recording_date: sale.recording_date,
+                sale_price: sale.sale_price.and_then(big),
+                found_by: nonempty(&sale.found_by),
+                match_confidence: nonempty(&sale.match_confidence),
+                match_reason: nonempty(&sale.match_reason),
             });
             self.links.push(LinkRow {
                 apn: apn.clone(),
@@ -247,12 +236,12 @@ impl Rows {
         }
     }
 
-    fn add_documents(&mut self, d: &Value, at: DateTime<Utc>) {
-        let Some(apn) = text(d, "apn") else { return };
+    fn add_documents(&mut self, d: &ParcelDocuments, at: DateTime<Utc>) {
+        let apn = d.apn.to_string();
         // `--documents full` read every document; the default lists them from the index.
-        let complete = text(d, "detail").is_none_or(|detail| detail == "full");
-        for doc in array(d, "documents") {
-            let Some(number) = text(doc, "recording_number") else {
+        let complete = d.detail == "full";
+        for doc in &d.documents {
+            let Some(number) = nonempty(&doc.recording_number) else {
                 continue;
             };
             let rows = if complete {
@@ -262,14 +251,14 @@ impl Rows {
             };
             rows.push(DocumentRow {
                 recording_number: number.clone(),
-                recording_date: date(doc, "recording_date"),
-                codes: strings(doc, "document_codes"),
-                names: strings(doc, "names"),
-                page_count: int(doc, "page_count"),
-                docket_book: int(doc, "docket_book"),
-                page_map: int(doc, "page_map"),
-                affidavit_present: doc["affidavit_present"].as_bool(),
-                restricted: doc["restricted"].as_bool(),
+                recording_date: doc.recording_date,
+                codes: doc.document_codes.clone(),
+                names: doc.names.clone().unwrap_or_default(),
+                page_count: doc.page_count.and_then(int),
+                docket_book: doc.docket_book.and_then(int),
+                page_map: doc.page_map.and_then(int),
+                affidavit_present: doc.affidavit_present,
+                restricted: doc.restricted,
                 fetched_at: Some(at),
                 complete,
             });
@@ -277,7 +266,7 @@ impl Rows {
                 apn: apn.clone(),
                 recording_number: number,
                 role: "owner_document",
-                matched_names: Some(strings(doc, "matched_names")),
+                matched_names: Some(doc.matched_names.clone()),
             });
         }
     }
@@ -297,48 +286,33 @@ fn one_last_deed_per_parcel(links: Vec<LinkRow>) -> Vec<LinkRow> {
 }
 
 /// A source block's data and fetch time, if the block carries data.
-fn block<'a>(
-    record: &'a Value,
-    name: &str,
-    now: DateTime<Utc>,
-) -> Option<(&'a Value, DateTime<Utc>)> {
-    let b = &record[name];
-    let data = &b["data"];
-    if !data.is_object() {
-        return None;
-    }
-    let at = b["fetched_at"]
-        .as_str()
+fn block<D>(block: &Option<SourceBlock<D>>, now: DateTime<Utc>) -> Option<(&D, DateTime<Utc>)> {
+    let b = block.as_ref()?;
+    let data = b.data.as_ref()?;
+    let at = b
+        .fetched_at
+        .as_deref()
         .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
         .map_or(now, |t| t.with_timezone(&Utc));
     Some((data, at))
 }
 
-fn array<'a>(v: &'a Value, key: &str) -> &'a [Value] {
-    v[key].as_array().map_or(&[], Vec::as_slice)
+/// A non-empty text.
+fn text(v: &Option<String>) -> Option<String> {
+    v.as_deref().and_then(nonempty)
 }
 
-/// A non-empty string field.
-fn text(v: &Value, key: &str) -> Option<String> {
-    v[key]
-        .as_str()
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
+/// The text, unless it is empty.
+fn nonempty(s: &str) -> Option<String> {
+    (!s.is_empty()).then(|| s.to_string())
 }
 
-fn int(v: &Value, key: &str) -> Option<i32> {
-    v[key].as_i64().and_then(|n| i32::try_from(n).ok())
+/// A count or dollar amount for a `bigint` column (none is ever near its limit).
+fn big(n: u64) -> Option<i64> {
+    i64::try_from(n).ok()
 }
 
-fn date(v: &Value, key: &str) -> Option<NaiveDate> {
-    v[key]
-        .as_str()
-        .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
-}
-
-fn strings(v: &Value, key: &str) -> Vec<String> {
-    array(v, key)
-        .iter()
-        .filter_map(|s| s.as_str().map(str::to_string))
-        .collect()
+/// A number for an `integer` column.
+fn int(n: u32) -> Option<i32> {
+    i32::try_from(n).ok()
 }

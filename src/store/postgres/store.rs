@@ -133,7 +133,7 @@ impl PgStore {
         method: Method,
     ) -> Result<BatchCounts, PgError> {
         // Map before taking a connection, so the connection is held only while writing.
-        let rows = Rows::from_records(records, Utc::now())?;
+        let rows = Rows::from_records(records, Utc::now());
         let mut c = self.client()?;
         let mut tx = c
             .transaction()

@@ -368,8 +368,8 @@ fn finish(
     journal: &mut JobJournal,
     outcome: &JobOutcome,
 ) -> anyhow::Result<(Summary, Exit)> {
-    let browser_stats = ctx.pages.stats();
-    ctx.pages.close();
+    let browser_stats = ctx.browser.stats();
+    ctx.browser.close();
     let exit = exit::for_job(outcome);
     let mut summary = Summary::new(r.mode.as_str(), outcome, host_stats(http), exit.code());
     summary.strategy = ctx.strategy.as_str().to_string();

@@ -81,7 +81,7 @@ pub fn run(args: SearchArgs) -> anyhow::Result<Exit> {
             progress: Box::new(ProgressDisplay::new(ProgressSetup::default())),
         },
     );
-    ctx.pages.close();
+    ctx.browser.close();
     let records = records
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);

@@ -6,7 +6,7 @@ use crate::cache::{sqlite, Facts};
 use crate::cli::Common;
 use crate::config::{self, Config, ConfigError, Secret};
 use crate::engine::context::Context;
-use crate::engine::pages::Pages;
+use crate::engine::lazy_browser::LazyBrowser;
 use crate::engine::recorder_options::RecorderOptions;
 use crate::http::HostPolicy;
 use crate::ledger;
@@ -250,7 +250,7 @@ fn context(
         cfg.sources.recorder.web_url.as_deref().unwrap_or(""),
         cfg.batch.search_max_pages,
     );
-    let pages = Pages::new(
+    let pages = LazyBrowser::new(
         PoolOptions {
             browsers: browsers.max(1),
             pages_per_browser: cfg.browser.pages_per_browser,

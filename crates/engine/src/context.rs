@@ -2,7 +2,7 @@
 //! strategy.
 
 use super::dedupe::SingleFlight;
-use super::pages::Pages;
+use super::lazy_browser::LazyBrowser;
 use super::recorder_options::RecorderOptions;
 use crate::cache::Facts;
 use mps_http::Cancel;
@@ -36,7 +36,7 @@ pub struct Context {
     pub assessor: AssessorClient,
     pub treasurer: TreasurerClient,
     pub recorder: RecorderClient,
-    pub pages: Pages,
+    pub browser: LazyBrowser,
     pub search_max_pages: u32,
     /// What the Recorder part of a row reads (documents detail and window, sales depth).
     pub recorder_options: RecorderOptions,
@@ -69,7 +69,7 @@ impl Context {
         assessor: AssessorClient,
         treasurer: TreasurerClient,
         recorder: RecorderClient,
-        pages: Pages,
+        browser: LazyBrowser,
         search_max_pages: u32,
         max_documents: usize,
     ) -> Self {
@@ -79,7 +79,7 @@ impl Context {
             assessor,
             treasurer,
             recorder,
-            pages,
+            browser,
             search_max_pages,
             recorder_options: RecorderOptions {
                 max_documents,
@@ -130,7 +130,7 @@ impl Context {
     /// `interrupted` and fetched again by `--resume`.
     pub fn stop_fetching(&self) {
         self.http_cancel.cancel();
-        self.pages.cancel();
+        self.browser.cancel();
     }
 
     pub fn legacy_retired(&self) -> bool {

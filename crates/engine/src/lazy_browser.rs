@@ -1,9 +1,10 @@
-//! Page work: reading JavaScript-rendered county pages in the browser pool, started on first
-//! need, with each page load passing through its host's limiter.
+//! The job's browser: the Chromium pool, started the first time a row needs a page, which
+//! reads JavaScript-rendered county pages for the sources ([`PageReader`]), each page load
+//! passing through its host's limiter.
 
 use mps_browser::{BrowserError, BrowserPool, PoolOptions};
 use mps_model::Service;
-use mps_sources::{Http, SourceError, Tally};
+use mps_sources::{Http, PageReader, SourceError, Tally};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -21,7 +22,7 @@ enum State {
 }
 
 /// The browser pool, launched the first time a row needs a page (many batches never do).
-pub struct Pages {
+pub struct LazyBrowser {
     options: PoolOptions,
     state: Mutex<State>,
     http: Http,
@@ -29,9 +30,9 @@ pub struct Pages {
     cancelled: AtomicBool,
 }
 
-impl Pages {
+impl LazyBrowser {
     pub fn new(options: PoolOptions, http: Http) -> Self {
-        Pages {
+        LazyBrowser {
             options,
             state: Mutex::new(State::Idle),
             http,
@@ -102,7 +103,7 @@ impl Pages {
 
     /// Takes the pool out so it can be shut down (closing every Chromium). `None` when no
     /// pool runs, or when a page is still held by a row that did not finish (then
-    /// [`Pages::abort`] is the way out).
+    /// [`LazyBrowser::abort`] is the way out).
     pub fn take(&self) -> Option<BrowserPool> {
         let st = std::mem::replace(
             &mut *self
@@ -145,9 +146,11 @@ impl Pages {
             }
         }
     }
+}
 
+impl PageReader for LazyBrowser {
     /// Loads `url` in a browser and returns what `script` resolved with.
-    pub fn read(
+    fn read(
         &self,
         source: Service,
         source_name: &'static str,

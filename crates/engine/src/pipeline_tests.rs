@@ -5,7 +5,7 @@
 
 use super::context::Context;
 use super::job::{run, JobOutcome, JobRow, JobSpec, DEFAULT_STOP_GRACE};
-use super::pages::Pages;
+use super::lazy_browser::LazyBrowser;
 use super::ports::{JobPorts, Journal, JournalError, Progress, RecordSink};
 use super::stop::{Interrupt, StopReason};
 use crate::input::{InputItem, InputRow, InvalidRow};
@@ -116,7 +116,7 @@ fn context(assessor: &str) -> Arc<Context> {
         AssessorClient::new(http.clone(), assessor, "", 1),
         TreasurerClient::new(http.clone(), NOWHERE),
         RecorderClient::new(http.clone(), NOWHERE, NOWHERE, 1),
-        Pages::new(PoolOptions::default(), http),
+        LazyBrowser::new(PoolOptions::default(), http),
         1,
         10,
     ))

@@ -8,8 +8,6 @@ use super::dedupe::Origin;
 use super::shared_fetch::fetch_once;
 use mps_model::blocks::Document;
 use mps_model::strategy::Strategy;
-use mps_model::Service;
-use mps_sources::recorder::{parse_document_page, DOCUMENT_PAGE_SCRIPT};
 use mps_sources::{Found, SourceError, Tally};
 
 /// Fetches a document's full metadata.
@@ -40,15 +38,7 @@ fn read(ctx: &Context, number: &str, tally: &mut Tally) -> Result<Found<Document
         return Ok(Found::Yes(doc));
     }
     let found = if ctx.strategy == Strategy::ScrapingOnly {
-        let url = ctx.recorder.document_page_url(number);
-        let json = ctx.pages.read(
-            Service::Recorder,
-            "Recorder",
-            &url,
-            DOCUMENT_PAGE_SCRIPT,
-            tally,
-        )?;
-        parse_document_page(&json, &url)?
+        ctx.recorder.document_page(&ctx.browser, number, tally)?
     } else {
         ctx.recorder.document(number, tally)?
     };

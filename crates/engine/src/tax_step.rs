@@ -10,8 +10,7 @@ use mps_model::blocks::{SourceStatus, TaxRecord};
 use mps_model::data::{Parcels, TaxData};
 use mps_model::record::SourceBlock;
 use mps_model::strategy::Strategy;
-use mps_model::Service;
-use mps_sources::treasurer::{Legacy, CURRENT_PAGE_SCRIPT};
+use mps_sources::treasurer::Legacy;
 use mps_sources::{Found, SourceError, Tally};
 
 const NAME: &str = "Treasurer";
@@ -104,11 +103,7 @@ fn legacy(
 
 /// The current page, rendered by JavaScript, read in a browser.
 fn current(ctx: &Context, apn: &Apn, tally: &mut Tally) -> Result<Found<TaxRecord>, SourceError> {
-    let url = ctx.treasurer.current_url(apn);
-    let json = ctx
-        .pages
-        .read(Service::Treasurer, NAME, &url, CURRENT_PAGE_SCRIPT, tally)?;
-    mps_sources::treasurer::parse_current(*apn, &json, &url)
+    ctx.treasurer.current(&ctx.browser, apn, tally)
 }
 
 /// Both paths at once; the first complete answer wins, the other is a fallback.

@@ -4,12 +4,15 @@ pub mod assessor;
 pub mod body;
 pub mod error;
 pub mod fields;
+mod get;
+pub mod page_reader;
 pub mod query;
 pub mod recorder;
 pub mod tally;
 pub mod treasurer;
 
 pub use error::SourceError;
+pub use page_reader::PageReader;
 pub use tally::{Found, Tally};
 
 use mps_model::Service;

@@ -2,6 +2,7 @@
 
 use super::parse::{is_empty_parcel, parse_parcel, parse_search_page, SearchPage};
 use crate::error::SourceError;
+use crate::get::counted_get;
 use crate::tally::{Found, Tally};
 use crate::Http;
 use mps_http::Response;
@@ -117,26 +118,9 @@ impl AssessorClient {
     }
 
     fn get(&self, url: &str, tally: &mut Tally) -> Result<Response, SourceError> {
-        if tally.first_url.is_none() {
-            tally.first_url = Some(url.to_string());
-        }
-        let result = self.http.get_checked(
-            Service::Assessor,
-            url,
-            &[("AUTHORIZATION", self.token.as_str())],
-            &crate::body::json_usable,
-        );
-        tally.fetched_at = Some(std::time::SystemTime::now());
-        let resp = match result {
-            Ok(resp) => {
-                tally.requests += resp.attempts;
-                resp
-            }
-            Err(e) => {
-                tally.requests += e.attempts();
-                return Err(e.into());
-            }
-        };
+        let headers = [("AUTHORIZATION", self.token.as_str())];
+        let usable = &crate::body::json_usable;
+        let resp = counted_get(&self.http, Service::Assessor, url, &headers, usable, tally)?;
         match resp.status {
             200..=299 | 404 => Ok(resp),
             401 | 403 => Err(SourceError::Unauthorized {

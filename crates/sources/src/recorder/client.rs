@@ -6,10 +6,13 @@
 //! reported as truncated: the caller must say that results may be missing.
 
 use super::names::NameQuery;
+use super::page::{parse_document_page, DOCUMENT_PAGE_SCRIPT};
 use super::parse::{parse_document, parse_search_page, ParseError, SearchPage, SearchRow};
 use crate::error::SourceError;
+use crate::get::counted_get;
 use crate::tally::{Found, Tally};
 use crate::Http;
+use crate::PageReader;
 use mps_http::Response;
 use mps_model::blocks::Document;
 use mps_model::Service;
@@ -77,8 +80,21 @@ impl RecorderClient {
         url
     }
 
-    /// The website's page for one document (JavaScript-rendered: read it in a browser with
-    /// [`super::DOCUMENT_PAGE_SCRIPT`], then [`super::parse_document_page`]).
+    /// Reads one document from the website's page, in a browser (the scraping-only way to
+    /// what [`RecorderClient::document`] asks the API for).
+    pub fn document_page(
+        &self,
+        pages: &dyn PageReader,
+        recording_number: &str,
+        tally: &mut Tally,
+    ) -> Result<Found<Document>, SourceError> {
+        let url = self.document_page_url(recording_number);
+        let json = pages.read(Service::Recorder, NAME, &url, DOCUMENT_PAGE_SCRIPT, tally)?;
+        parse_document_page(&json, &url)
+    }
+
+    /// The website's page for one document (JavaScript-rendered: read it with
+    /// [`RecorderClient::document_page`]).
     pub fn document_page_url(&self, recording_number: &str) -> String {
         format!(
             "{}/recording/document-details.html?recordingNumber={}",
@@ -182,23 +198,9 @@ impl RecorderClient {
     }
 
     fn get(&self, url: &str, tally: &mut Tally) -> Result<Response, SourceError> {
-        tally.start(url);
-        let result = self.http.get_checked(
-            Service::Recorder,
-            url,
-            &[("Accept", "application/json")],
-            &crate::body::json_usable,
-        );
-        let resp = match result {
-            Ok(resp) => {
-                tally.finish(resp.attempts);
-                resp
-            }
-            Err(e) => {
-                tally.finish(e.attempts());
-                return Err(e.into());
-            }
-        };
+        let headers = [("Accept", "application/json")];
+        let usable = &crate::body::json_usable;
+        let resp = counted_get(&self.http, Service::Recorder, url, &headers, usable, tally)?;
         match resp.status {
             200..=299 | 404 => Ok(resp),
             status => Err(SourceError::Status {

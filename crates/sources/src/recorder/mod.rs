@@ -16,5 +16,4 @@ mod tests;
 
 pub use client::{recording_year, NameSearch, RecorderClient, SEARCH_PAGE_SIZE, SEARCH_TOTAL_CAP};
 pub use names::{is_business_name, is_deed_code, search_names, NameQuery};
-pub use page::{parse_document_page, DOCUMENT_PAGE_SCRIPT};
 pub use parse::{parse_recorder_date, SearchRow};

@@ -1,6 +1,7 @@
 //! The Recorder client against the in-process simulator: parsed documents and searches equal
 //! the simulator's ground truth.
 
+use super::page::DOCUMENT_PAGE_SCRIPT;
 use super::*;
 use crate::{Found, SourceError, Tally};
 use crate::{Http, HttpConfig};

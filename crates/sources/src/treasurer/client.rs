@@ -8,11 +8,14 @@
 //! [`TaxRecord`].
 
 use super::cookies::Cookies;
+use super::current::{parse_current, CURRENT_PAGE_SCRIPT};
 use super::legacy::{check_parcel, page_kind, parse_all_years, parse_payments, PageKind};
 use super::rows::record;
 use crate::error::SourceError;
-use crate::tally::Tally;
+use crate::get::counted_get;
+use crate::tally::{Found, Tally};
 use crate::Http;
+use crate::PageReader;
 use mps_http::Response;
 use mps_ident::Apn;
 use mps_model::blocks::{TaxPage, TaxRecord};
@@ -70,6 +73,19 @@ impl TreasurerClient {
     /// The current (JavaScript) page of a parcel.
     pub fn current_url(&self, apn: &Apn) -> String {
         format!("{}{CURRENT_PATH}?Parcel={}", self.base, apn.compact())
+    }
+
+    /// Reads a parcel's tax years from the current page, rendered by JavaScript, in a
+    /// browser.
+    pub fn current(
+        &self,
+        pages: &dyn PageReader,
+        apn: &Apn,
+        tally: &mut Tally,
+    ) -> Result<Found<TaxRecord>, SourceError> {
+        let url = self.current_url(apn);
+        let json = pages.read(Service::Treasurer, NAME, &url, CURRENT_PAGE_SCRIPT, tally)?;
+        parse_current(*apn, &json, &url)
     }
 
     /// Reads a parcel's tax years from the legacy pages.
@@ -158,25 +174,19 @@ impl TreasurerClient {
         jar: &mut Cookies,
         tally: &mut Tally,
     ) -> Result<Response, SourceError> {
-        tally.start(url);
         let cookie = jar.header();
         let headers: Vec<(&str, &str)> = cookie.iter().map(|c| ("Cookie", c.as_str())).collect();
         // A maintenance page is worth a retry; a page of another layout is not (the site
         // changed, and asking again would only cost the county requests).
         let usable = |r: &Response| !crate::body::is_maintenance_page(r);
-        let result = self
-            .http
-            .get_checked(Service::Treasurer, url, &headers, &usable);
-        let resp = match result {
-            Ok(resp) => {
-                tally.finish(resp.attempts);
-                resp
-            }
-            Err(e) => {
-                tally.finish(e.attempts());
-                return Err(e.into());
-            }
-        };
+        let resp = counted_get(
+            &self.http,
+            Service::Treasurer,
+            url,
+            &headers,
+            &usable,
+            tally,
+        )?;
         jar.absorb(&resp);
         if resp.is_success() || is_retired(&resp) {
             Ok(resp)

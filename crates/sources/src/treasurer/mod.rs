@@ -12,4 +12,3 @@ mod rows;
 mod tests;
 
 pub use client::{Legacy, TreasurerClient};
-pub use current::{parse_current, CURRENT_PAGE_SCRIPT};

@@ -1,7 +1,9 @@
-//! The output model: typed, snake_case records that mps writes for each source.
+//! The output model: typed, snake_case records that mps writes for each source. Money is
+//! a `Decimal` of dollars, exact to the cent, written to JSON as a number.
 
 use chrono::NaiveDate;
 use mps_ident::Apn;
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 /// How one source fared for one row.
@@ -233,8 +235,9 @@ pub struct SearchMatch {
 }
 
 /// How a tax year stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum TaxStatus {
     /// The Treasurer shows the year as paid.
     Paid,
@@ -242,6 +245,13 @@ pub enum TaxStatus {
     Unpaid,
     /// The year is delinquent, or a tax lien exists for it.
     Delinquent,
+}
+
+impl TaxStatus {
+    /// The snake_case name written in the output (`delinquent`).
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
 }
 
 /// Which of the Treasurer's pages a tax record was read from.
@@ -269,8 +279,9 @@ pub struct TaxPayment {
     pub tax_year: u16,
     /// Payment (or activity) date.
     pub date: Option<NaiveDate>,
-    /// Dollars.
-    pub amount: f64,
+    /// Dollars, to the cent.
+    #[serde(with = "rust_decimal::serde::float")]
+    pub amount: Decimal,
     /// What the Treasurer's page says about the payment, when it says anything.
     pub description: Option<String>,
 }
@@ -281,11 +292,14 @@ pub struct TaxYear {
     /// The tax year billed.
     pub tax_year: u16,
     /// Dollars assessed (billed) for the year.
-    pub billed: Option<f64>,
+    #[serde(default, with = "rust_decimal::serde::float_option")]
+    pub billed: Option<Decimal>,
     /// Dollars paid toward the year.
-    pub paid: Option<f64>,
+    #[serde(default, with = "rust_decimal::serde::float_option")]
+    pub paid: Option<Decimal>,
     /// Dollars still due (interest and fees included when the page shows them).
-    pub due: Option<f64>,
+    #[serde(default, with = "rust_decimal::serde::float_option")]
+    pub due: Option<Decimal>,
     /// Whether the year is paid, unpaid or delinquent.
     pub status: TaxStatus,
     /// A lien (certificate of purchase) exists or is available for this year.
@@ -302,7 +316,8 @@ pub struct TaxRecord {
     /// Newest first.
     pub years: Vec<TaxYear>,
     /// Sum of `due` over the years.
-    pub total_due: f64,
+    #[serde(with = "rust_decimal::serde::float")]
+    pub total_due: Decimal,
     /// True when any year is delinquent.
     pub delinquent: bool,
     /// Which Treasurer page the data came from.

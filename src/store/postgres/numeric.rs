@@ -2,22 +2,22 @@
 //! (rust_decimal's `db-postgres` feature implements `ToSql`/`FromSql` for it; binary COPY
 //! and parameters both use that encoding).
 //!
-//! The records carry these numbers as JSON floats; the two functions here decide which
-//! decimal each float becomes.
+//! Money arrives as `Decimal` already (exact cents from the Treasurer's pages); ratios
+//! arrive as floats. The two functions here decide what each column is sent.
 
-use rust_decimal::Decimal;
+use rust_decimal::{Decimal, RoundingStrategy};
 
 /// `numeric(14, 2)` holds 12 integer digits.
-const MAX_CENTS_COLUMN: f64 = 999_999_999_999.99;
+const MAX_CENTS_COLUMN: Decimal = Decimal::from_parts(276_447_231, 23_283, 0, false, 2);
 
-/// Dollars and cents: the value rounded to 2 decimals. `None` for NaN, infinities and
-/// amounts a `numeric(14, 2)` column cannot hold (a garbled amount must not fail the
-/// whole batch with "numeric field overflow").
-pub(crate) fn cents(v: f64) -> Option<Decimal> {
-    // `{:.2}` rounds the float's exact binary value, as the text PostgreSQL would be sent.
-    (v.is_finite() && v.abs() < MAX_CENTS_COLUMN)
-        .then(|| Decimal::from_str_exact(&format!("{v:.2}")).ok())
-        .flatten()
+/// Dollars and cents: the amount with a scale of 2 (rounded half away from zero, should it
+/// have more). `None` for amounts a `numeric(14, 2)` column cannot hold (a garbled amount
+/// must not fail the whole batch with "numeric field overflow").
+pub(crate) fn cents(v: Decimal) -> Option<Decimal> {
+    let mut d = v.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+    // Only ever adds zeros now: `1234.5` is sent as `1234.50`.
+    d.rescale(2);
+    (d.abs() <= MAX_CENTS_COLUMN).then_some(d)
 }
 
 /// The shortest decimal that reads back as `v` (0.1 stays 0.1, not 0.1000000000000000055).
@@ -56,20 +56,25 @@ mod tests {
 
     #[test]
     fn money_rounds_to_cents_and_ratios_stay_short() {
-        assert_eq!(cents(1234.5).map(|d| d.to_string()), Some("1234.50".into()));
-        assert_eq!(cents(1234.5), Some(dec("1234.50")));
-        assert_eq!(cents(0.125).map(|d| d.to_string()), Some("0.12".into()));
-        assert_eq!(cents(-2.005).map(|d| d.to_string()), Some("-2.00".into()));
+        assert_eq!(MAX_CENTS_COLUMN.to_string(), "999999999999.99");
+        let cents_text = |text: &str| cents(dec(text)).map(|d| d.to_string());
+        assert_eq!(cents_text("1234.5"), Some("1234.50".into()));
+        assert_eq!(cents(dec("1234.5")), Some(dec("1234.50")));
+        assert_eq!(cents_text("0.125"), Some("0.13".into()));
+        assert_eq!(cents_text("-2.005"), Some("-2.01".into()));
         assert_eq!(exact(0.1).map(|d| d.to_string()), Some("0.1".into()));
         assert_eq!(exact(0.1), Some(dec("0.1")));
         assert_eq!(exact(-16.0).map(|d| d.to_string()), Some("-16".into()));
-        assert_eq!(cents(f64::NAN), None);
-        assert_eq!(cents(f64::INFINITY), None);
+        assert_eq!(exact(f64::NAN), None);
         assert_eq!(exact(f64::NEG_INFINITY), None);
-        assert_eq!(cents(1e13), None);
-        assert_eq!(cents(-MAX_CENTS_COLUMN), None);
+        assert_eq!(cents(dec("10000000000000")), None);
+        assert_eq!(cents(dec("-1000000000000.00")), None);
         assert_eq!(
-            cents(999_999_999_999.98).map(|d| d.to_string()),
+            cents_text("-999999999999.99"),
+            Some("-999999999999.99".into())
+        );
+        assert_eq!(
+            cents_text("999999999999.98"),
             Some("999999999999.98".into())
         );
     }

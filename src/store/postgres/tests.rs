@@ -8,6 +8,7 @@ use mps_model::blocks::TaxPayment;
 use mps_model::data::AssessorData;
 use mps_testkit::{test_database, TestDb};
 use postgres::{Client, NoTls};
+use rust_decimal::Decimal;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashSet};
 use std::time::Duration;
@@ -330,7 +331,7 @@ fn a_rewritten_bill_replaces_its_payments_and_a_new_last_deed_replaces_the_old()
         data.parcels[0].years[1].payments = vec![TaxPayment {
             tax_year: 2024,
             date: NaiveDate::from_ymd_opt(2024, 12, 20),
-            amount: 2210.5,
+            amount: Decimal::new(221_050, 2),
             description: Some("FULL YEAR".into()),
         }];
     }
@@ -525,11 +526,15 @@ fn decimals_round_trip_through_copy_and_parameters() {
         (dec("-0.0001"), "-0.0001", "0.00"),
         (dec("10000"), "10000", "10000.00"),
         (dec("-0.00"), "0", "0.00"),
-        (numeric::cents(1234.5).unwrap(), "1234.50", "1234.50"),
-        (numeric::cents(-2210.5).unwrap(), "-2210.50", "-2210.50"),
-        (numeric::cents(0.0).unwrap(), "0", "0.00"),
+        (numeric::cents(dec("1234.5")).unwrap(), "1234.50", "1234.50"),
         (
-            numeric::cents(999_999_999_999.98).unwrap(),
+            numeric::cents(dec("-2210.5")).unwrap(),
+            "-2210.50",
+            "-2210.50",
+        ),
+        (numeric::cents(dec("0")).unwrap(), "0", "0.00"),
+        (
+            numeric::cents(dec("999999999999.98")).unwrap(),
             "999999999999.98",
             "999999999999.98",
         ),

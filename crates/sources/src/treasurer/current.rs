@@ -174,6 +174,7 @@ pub fn parse_current(apn: Apn, json: &str, url: &str) -> Result<Found<TaxRecord>
 mod tests {
     use super::*;
     use mps_model::blocks::TaxStatus;
+    use rust_decimal::Decimal;
 
     const URL: &str = "http://sim/treasurer/PropertyTaxInformation/?Parcel=16528054";
 
@@ -207,10 +208,10 @@ mod tests {
                 (2024, TaxStatus::Delinquent, true),
             ]
         );
-        assert_eq!(r.years[1].billed, Some(1900.01));
+        assert_eq!(r.years[1].billed, Some(Decimal::new(190_001, 2)));
         assert_eq!(r.years[1].payments.len(), 2);
-        assert_eq!(r.years[1].payments[0].amount, 950.01);
-        assert_eq!(r.total_due, 4126.67);
+        assert_eq!(r.years[1].payments[0].amount, Decimal::new(95_001, 2));
+        assert_eq!(r.total_due, Decimal::new(412_667, 2));
         assert!(r.delinquent);
     }
 
@@ -231,7 +232,7 @@ mod tests {
         let Ok(Found::Yes(r)) = parse_current(apn(), empty, URL) else {
             panic!("a parcel with no bills is still found");
         };
-        assert!(r.years.is_empty() && r.total_due == 0.0);
+        assert!(r.years.is_empty() && r.total_due.is_zero());
     }
 
     #[test]

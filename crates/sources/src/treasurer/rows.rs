@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 
 use mps_ident::Apn;
 use mps_model::blocks::{TaxPage, TaxPayment, TaxRecord, TaxStatus, TaxYear};
+use rust_decimal::Decimal;
 
 /// One tax year as a page lists it (amounts in cents).
 #[derive(Debug, Clone, PartialEq)]
@@ -65,8 +66,8 @@ pub fn parse_year(text: &str) -> Option<u16> {
         .filter(|y| (1900..=2200).contains(y))
 }
 
-fn dollars(cents: i64) -> f64 {
-    cents as f64 / 100.0
+fn dollars(cents: i64) -> Decimal {
+    Decimal::new(cents, 2)
 }
 
 /// Builds the record: years newest first, each with its payments oldest first.
@@ -162,7 +163,7 @@ mod tests {
             vec![pay(2025, 9), pay(2025, 2), pay(2023, 1)],
             TaxPage::Legacy,
         );
-        assert_eq!(r.total_due, 0.3);
+        assert_eq!(r.total_due, Decimal::new(30, 2));
         assert_eq!(r.years[0].tax_year, 2025);
         let days: Vec<_> = r.years[0].payments.iter().map(|p| p.date).collect();
         assert_eq!(

@@ -14,6 +14,7 @@ use mps_ident::Apn;
 use mps_model::blocks::TaxPage;
 use mps_model::Service;
 use mps_sim::{County, SimOptions, Simulator, TaxTruth};
+use rust_decimal::Decimal;
 
 fn as_of() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 29).expect("valid date")
@@ -56,6 +57,11 @@ fn cents(d: f64) -> i64 {
     (d * 100.0).round() as i64
 }
 
+/// The simulator's dollars (a float) as the exact amount the page shows.
+fn money(d: f64) -> Decimal {
+    Decimal::new(cents(d), 2)
+}
+
 /// Compares a record with the truth, field by field, naming the first difference.
 fn assert_matches(r: &mps_model::blocks::TaxRecord, t: &TaxTruth) {
     let apn = t.apn;
@@ -64,9 +70,9 @@ fn assert_matches(r: &mps_model::blocks::TaxRecord, t: &TaxTruth) {
     for (y, ty) in r.years.iter().zip(&t.years) {
         let at = format!("{apn} {}", ty.tax_year);
         assert_eq!(y.tax_year, ty.tax_year, "{at}");
-        assert_eq!(y.billed, Some(ty.billed), "{at}: billed");
-        assert_eq!(y.paid, Some(ty.paid), "{at}: paid");
-        assert_eq!(y.due, Some(ty.due), "{at}: due");
+        assert_eq!(y.billed, Some(money(ty.billed)), "{at}: billed");
+        assert_eq!(y.paid, Some(money(ty.paid)), "{at}: paid");
+        assert_eq!(y.due, Some(money(ty.due)), "{at}: due");
         assert_eq!(y.status, ty.status, "{at}: status");
         assert_eq!(y.lien, ty.lien, "{at}: lien");
         let got: Vec<_> = y
@@ -77,12 +83,12 @@ fn assert_matches(r: &mps_model::blocks::TaxRecord, t: &TaxTruth) {
         let want: Vec<_> = ty
             .payments
             .iter()
-            .map(|(d, a, what)| (ty.tax_year, Some(*d), *a, Some(what.clone())))
+            .map(|(d, a, what)| (ty.tax_year, Some(*d), money(*a), Some(what.clone())))
             .collect();
         assert_eq!(got, want, "{at}: payments");
     }
     let due: i64 = t.years.iter().map(|y| cents(y.due)).sum();
-    assert_eq!(r.total_due, due as f64 / 100.0, "{apn}: total due");
+    assert_eq!(r.total_due, Decimal::new(due, 2), "{apn}: total due");
     assert_eq!(
         r.delinquent,
         t.years

@@ -15,26 +15,51 @@ pub enum BrowserError {
     },
     /// Chromium exists but did not start, or its first tab never appeared.
     #[error("Chromium failed to start: {message}")]
-    Launch { message: String },
+    Launch {
+        /// What went wrong (cannot start, no DevTools port, no tab, ...), with the
+        /// Chromium path where one was involved.
+        message: String,
+    },
     /// The page did not render before its deadline (the caller decides whether to retry).
     #[error("timed out rendering {url}")]
-    Timeout { url: String },
+    Timeout {
+        /// The page's URL, as the caller passed it to `render`.
+        url: String,
+    },
     /// The browser died under the page, and the one retry on a fresh browser failed too.
     #[error("browser crashed rendering {url}: {message}")]
-    Crashed { url: String, message: String },
+    Crashed {
+        /// The page's URL, as the caller passed it to `render`.
+        url: String,
+        /// How the browser broke on the last try (lost connection, dead tab, thread gone).
+        message: String,
+    },
     /// The caller's script threw (or did not parse) while rendering the page.
     #[error("script failed on {url}: {message}")]
-    Script { url: String, message: String },
+    Script {
+        /// The page's URL, as the caller passed it to `render`.
+        url: String,
+        /// The error's stack (or text) as JavaScript gives it, or the syntax error.
+        message: String,
+    },
     /// Chromium could not load the page at all (DNS, refused connection, invalid URL).
     #[error("could not load {url}: {message}")]
-    Navigation { url: String, message: String },
+    Navigation {
+        /// The page's URL, as the caller passed it to `render`.
+        url: String,
+        /// Chromium's reason (e.g. `net::ERR_CONNECTION_REFUSED`).
+        message: String,
+    },
     /// The pool has been shut down and takes no more pages.
     #[error("browser pool is shut down")]
     Closed,
     /// The pool was cancelled (the run is stopping): the page was abandoned, or never
     /// started.
     #[error("cancelled rendering {url}")]
-    Cancelled { url: String },
+    Cancelled {
+        /// The page's URL, as the caller passed it to `render`.
+        url: String,
+    },
 }
 
 impl BrowserError {

@@ -18,6 +18,8 @@
 //! # Ok::<(), mps_browser::BrowserError>(())
 //! ```
 
+#![warn(missing_docs)]
+
 mod error;
 mod launch;
 mod page;

@@ -237,6 +237,7 @@ impl<K: HostKey> HttpClient<K> {
         self.inner.cancel.cancel();
     }
 
+    /// Whether [`cancel`](Self::cancel) was called (or the shared flag set elsewhere).
     pub fn is_cancelled(&self) -> bool {
         self.inner.cancel.is_cancelled()
     }

@@ -63,6 +63,7 @@ pub struct HttpConfig<K> {
     pub timeout_global: Duration,
     /// A response body larger than this is a non-transient error.
     pub max_body_bytes: u64,
+    /// The `User-Agent` header sent with every request (default `mps/<version>`).
     pub user_agent: String,
     /// The hosts the client serves, each with its politeness. A request to a host missing
     /// here fails as an invalid request.
@@ -113,14 +114,24 @@ impl<K> Default for HttpConfig<K> {
 /// A setting the client cannot work with.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ConfigError<K> {
+    /// The configured user agent (carried here) cannot be sent as a header value.
     #[error("http: the user agent {0:?} is not a valid header value")]
     UserAgent(String),
+    /// A host's rate is negative, infinite or NaN.
     #[error("http: rate for {host} must be a number of requests per second ≥ 0 (0 = unlimited), got {rate}")]
-    Rate { host: K, rate: f64 },
+    Rate {
+        /// The host whose policy is wrong.
+        host: K,
+        /// The rate it was given.
+        rate: f64,
+    },
+    /// `hosts` is empty, so every request would fail.
     #[error("http: no hosts are configured")]
     NoHosts,
+    /// `max_attempts` is 0, so no request would ever be sent.
     #[error("http: max_attempts must be at least 1")]
     NoAttempts,
+    /// `max_body_bytes` is 0, so every body would be too large.
     #[error("http: max_body_bytes must be more than 0")]
     NoBody,
 }

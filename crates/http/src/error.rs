@@ -14,67 +14,101 @@ use std::time::Duration;
 pub enum HttpError<K> {
     /// A transient status (429, 5xx) still came back on the last attempt.
     Status {
+        /// The host the request was for.
         source: K,
+        /// The request's URL, redacted.
         url: String,
+        /// The status of the last reply.
         status: u16,
+        /// HTTP requests sent, the last included.
         attempts: u32,
     },
     /// Connect refused or reset, truncated body, DNS failure, TLS or protocol trouble.
     Transport {
+        /// The host the request was for.
         source: K,
+        /// The request's URL, redacted.
         url: String,
+        /// What went wrong on the last attempt, as the transport describes it.
         message: String,
+        /// HTTP requests sent, the last included.
         attempts: u32,
     },
     /// A connect, read or whole-request timeout on the last attempt.
     Timeout {
+        /// The host the request was for.
         source: K,
+        /// The request's URL, redacted.
         url: String,
+        /// Which timeout fired, as the transport describes it.
         message: String,
+        /// HTTP requests sent, the last included.
         attempts: u32,
     },
     /// The body is larger than the configured limit (never retried).
     TooLarge {
+        /// The host the request was for.
         source: K,
+        /// The request's URL, redacted.
         url: String,
+        /// The body limit in bytes, the configured `max_body_bytes`.
         limit: u64,
+        /// HTTP requests sent, the last included.
         attempts: u32,
     },
     /// The server asked (`Retry-After`) for a longer wait than the configured maximum.
     RetryAfterTooLong {
+        /// The host the request was for.
         source: K,
+        /// The request's URL, redacted.
         url: String,
+        /// The status that carried the `Retry-After` (usually 429 or 503).
         status: u16,
+        /// The wait the server asked for.
         requested: Duration,
+        /// The longest `Retry-After` the retry policy waits out.
         limit: Duration,
+        /// HTTP requests sent, the last included.
         attempts: u32,
     },
     /// The host's circuit breaker is open after repeated failures; nothing was sent.
     CircuitOpen {
+        /// The host the request was for.
         source: K,
+        /// The request's URL, redacted.
         url: String,
+        /// Time left until the circuit lets its next probe request through.
         retry_in: Duration,
         /// Attempts sent before the circuit opened (0 if it was open from the start).
         attempts: u32,
     },
     /// The host's circuit stayed open for as long as a request may wait for it.
     HostUnavailable {
+        /// The host the request was for.
         source: K,
+        /// The request's URL, redacted.
         url: String,
+        /// How long the request waited on the open circuit before giving up.
         waited: Duration,
+        /// Attempts sent before the host was given up on.
         attempts: u32,
     },
     /// The run is being cancelled (Ctrl-C).
     Cancelled {
+        /// The host the request was for.
         source: K,
+        /// The request's URL, redacted.
         url: String,
         /// Attempts sent before the cancel.
         attempts: u32,
     },
     /// The request could not be built (malformed URL or header).
     InvalidRequest {
+        /// The host the request was for.
         source: K,
+        /// The request's URL, redacted.
         url: String,
+        /// What is wrong with the request (or "no such host is configured").
         message: String,
     },
 }

@@ -7,6 +7,8 @@
 //! Hosts are named by a key type of the caller's choosing (any [`HostKey`]); the set of
 //! hosts is the one [`HttpConfig::hosts`] lists.
 
+#![warn(missing_docs)]
+
 mod bucket;
 mod cancel;
 mod circuit;

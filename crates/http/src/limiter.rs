@@ -15,10 +15,20 @@ use super::semaphore::{Semaphore, Slot};
 /// Why [`HostLimiter::acquire`] gave no permit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum AcquireError {
+    /// The host's circuit breaker is open and its `down_wait` is zero, so the request does
+    /// not wait for the next probe.
     #[error("circuit open, next probe in {retry_in:?}")]
-    CircuitOpen { retry_in: Duration },
+    CircuitOpen {
+        /// Time left until the circuit lets its next probe request through.
+        retry_in: Duration,
+    },
+    /// The circuit would stay open past the host's `down_wait`; the request gives up.
     #[error("host unavailable for {waited:?}: its circuit stayed open")]
-    HostDown { waited: Duration },
+    HostDown {
+        /// How long the request had already waited on the open circuit.
+        waited: Duration,
+    },
+    /// The shared cancel flag was set while waiting.
     #[error("cancelled")]
     Cancelled,
 }

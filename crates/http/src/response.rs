@@ -3,7 +3,10 @@
 /// A final reply: any status that is not transient (2xx, 3xx, 400, 401, 404, ...).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Response {
+    /// The HTTP status code of the final reply.
     pub status: u16,
+    /// The whole body (one longer than `max_body_bytes` fails as
+    /// [`HttpError::TooLarge`](crate::HttpError::TooLarge) instead).
     pub body: Vec<u8>,
     /// The `Content-Type` header as sent (e.g. `application/json; charset=utf-8`).
     pub content_type: Option<String>,

@@ -35,6 +35,7 @@ pub struct Assessor {
 }
 
 impl Assessor {
+    /// The Assessor over `county`, answering only requests whose `AUTHORIZATION` is `token`.
     pub fn new(county: Arc<County>, token: &str) -> Assessor {
         Assessor {
             county,

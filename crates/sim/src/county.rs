@@ -103,6 +103,7 @@ impl County {
         county
     }
 
+    /// The seed the county was generated from (the same seed gives the same county).
     pub fn seed(&self) -> u64 {
         self.seed
     }

@@ -15,10 +15,13 @@ use super::hash::{mix, tag};
 )]
 #[strum(serialize_all = "lowercase")]
 pub enum FaultKind {
+    /// A 500 Internal Server Error answer.
     #[strum(serialize = "500")]
     Status500,
+    /// A 502 Bad Gateway answer.
     #[strum(serialize = "502")]
     Status502,
+    /// A 503 Service Unavailable answer (what `error_rate` injects).
     #[strum(serialize = "503")]
     Status503,
     /// The connection is closed without an answer.
@@ -31,6 +34,7 @@ pub enum FaultKind {
     Html,
 }
 
+/// A fault name that is none of [`FaultKind`]'s (parsing keeps the text given).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown fault {0:?}: expected 500, 502, 503, reset, timeout, truncated or html")]
 pub struct UnknownFault(pub String);
@@ -46,11 +50,14 @@ impl FromStr for FaultKind {
 /// A window, from the simulator's start, during which a source answers only 503.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DownWindow {
+    /// When the source goes down, counted from the simulator's start.
     pub start: Duration,
+    /// How long it stays down.
     pub length: Duration,
 }
 
 impl DownWindow {
+    /// Whether `since_start` (time since the simulator started) falls in the window.
     pub fn covers(&self, since_start: Duration) -> bool {
         since_start >= self.start && since_start < self.start + self.length
     }

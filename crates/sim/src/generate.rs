@@ -13,6 +13,7 @@ use super::truth::{ParcelTruth, ResidentialTruth, ValuationTruth};
 
 /// The newest tax year served; six years are served, newest first.
 pub const LATEST_TAX_YEAR: u16 = 2026;
+/// How many tax years each parcel's valuations cover, down from `LATEST_TAX_YEAR`.
 pub const TAX_YEARS: u16 = 6;
 
 impl County {

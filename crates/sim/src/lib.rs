@@ -6,6 +6,8 @@
 //!   limits (429 + `Retry-After`), injected 503s, a `GET /__sim/stats` endpoint, and
 //!   `POST /__sim/record` to record a new document (so a refresh run has something new).
 
+#![warn(missing_docs)]
+
 mod assessor;
 mod county;
 mod faults;

@@ -143,6 +143,7 @@ impl Simulator {
         format!("http://127.0.0.1:{}", self.addr.port())
     }
 
+    /// The port the simulator listens on (the one picked when `SimOptions::port` is 0).
     pub fn port(&self) -> u16 {
         self.addr.port()
     }
@@ -162,6 +163,7 @@ impl Simulator {
         self.shared.county.clone()
     }
 
+    /// A snapshot of the request counters, as `GET /__sim/stats` serves them.
     pub fn stats(&self) -> SimStats {
         self.shared.stats.snapshot()
     }
@@ -178,6 +180,7 @@ impl Simulator {
         paths.get(&key).copied().unwrap_or(0)
     }
 
+    /// The `AUTHORIZATION` token the simulated Assessor accepts.
     pub fn token(&self) -> &str {
         &self.shared.opts.token
     }

@@ -6,11 +6,13 @@
 /// A request, with the source prefix already removed from `path`.
 #[derive(Debug, Clone, Default)]
 pub struct SimRequest {
+    /// The HTTP method (`GET`, `POST`, ...).
     pub method: String,
     /// The path, still percent-encoded (each service decodes what it reads).
     pub path: String,
     /// Query parameters, decoded (`+` and `%XX`).
     pub query: Vec<(String, String)>,
+    /// The request headers as received; look them up with [`header`](Self::header).
     pub headers: Vec<(String, String)>,
 }
 
@@ -54,9 +56,13 @@ impl SimRequest {
 /// A response ready to be written.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SimResponse {
+    /// The HTTP status code.
     pub status: u16,
+    /// The `Content-Type` header value (JSON or HTML, UTF-8).
     pub content_type: &'static str,
+    /// The body bytes; `Content-Length` is written from their count.
     pub body: Vec<u8>,
+    /// Extra headers (`Retry-After`, `Location`, `Set-Cookie`, ...), written in order.
     pub headers: Vec<(String, String)>,
     /// How the answer goes on the wire (whole, or one of the connection faults).
     pub wire: Wire,
@@ -79,6 +85,7 @@ pub const JSON: &str = "application/json; charset=utf-8";
 pub const HTML: &str = "text/html; charset=utf-8";
 
 impl SimResponse {
+    /// A JSON answer with `status`, its body `value` written compactly.
     pub fn json(status: u16, value: &serde_json::Value) -> SimResponse {
         SimResponse {
             status,
@@ -101,6 +108,7 @@ impl SimResponse {
         }
     }
 
+    /// An HTML page with `status`.
     pub fn html(status: u16, body: String) -> SimResponse {
         SimResponse {
             status,
@@ -117,6 +125,7 @@ impl SimResponse {
         self
     }
 
+    /// The same answer with one more header.
     pub fn with_header(mut self, name: &str, value: &str) -> SimResponse {
         self.headers.push((name.to_string(), value.to_string()));
         self

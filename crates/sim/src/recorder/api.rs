@@ -145,6 +145,7 @@ fn positive(req: &SimRequest, name: &str) -> Result<Option<usize>, ()> {
 }
 
 impl Recorder {
+    /// The Recorder over `county`, with no searches kept yet.
     pub fn new(county: Arc<County>) -> Recorder {
         Recorder {
             county,

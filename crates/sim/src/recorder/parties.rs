@@ -91,9 +91,13 @@ pub fn ownership_parties(ownership: &str, role: PartyRole) -> Vec<Party> {
 /// What a name search asks for (the service's query parameters, squashed and upper-cased).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct IndexQuery {
+    /// `lastNames`: must equal a person's surname.
     pub last: Option<String>,
+    /// `firstNames`: a prefix of the first name (an initial finds the full name).
     pub first: Option<String>,
+    /// `middleNameIs`: a prefix of the middle name.
     pub middle: Option<String>,
+    /// `businessNames`: an entity's whole name or its leading words.
     pub business: Option<String>,
 }
 

@@ -29,6 +29,7 @@ pub struct Party {
     pub name: String,
     /// An entity (LLC, trust, city…): found by `businessNames`, not `lastNames`.
     pub business: bool,
+    /// What the party did on the document (kept here; the service does not say).
     pub role: PartyRole,
 }
 
@@ -37,16 +38,21 @@ pub struct Party {
 pub struct DocumentTruth {
     /// 11 digits: the recording year and a 7-digit sequence.
     pub recording_number: String,
+    /// The day the document was recorded.
     pub recording_date: NaiveDate,
     /// The first code is the one a search row shows (with `+` when there are more).
     pub document_codes: Vec<String>,
     /// Sorted by name, one entry per distinct name (the order the API lists `names` in).
     pub parties: Vec<Party>,
+    /// How many pages the document has (`pageAmount`).
     pub page_amount: u32,
     /// 0 when none (modern documents have no book and page).
     pub docket_book: u32,
+    /// The page in `docket_book`; 0 when there is no book.
     pub page_map: u32,
+    /// Whether a disclosure affidavit was recorded with the document.
     pub affidavit_present: bool,
+    /// The affidavit's pages; 0 when there is none.
     pub affidavit_page_amount: u32,
     /// Body-restricted (A.R.S. §11-483): metadata is public, images are not.
     pub restricted: bool,

@@ -24,12 +24,15 @@ const TAG_LIEN: u64 = 0x5452_4541_5355_0004;
 /// What the Treasurer's pages say about one parcel.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TaxTruth {
+    /// The parcel's APN.
     pub apn: Apn,
     /// The owner's name then the mailing address lines, as `lblNameAddress` prints them.
     pub owner_lines: Vec<String>,
     /// `"10010 N 29TH ST PHOENIX, AZ 85028"`.
     pub situs: String,
+    /// The legal description, as the Assessor gives it.
     pub legal: String,
+    /// The tax area code, which sets the year's tax rate.
     pub tax_area_code: String,
     /// Years whose bill has been mailed by `as_of`, newest first.
     pub years: Vec<TaxYearTruth>,
@@ -38,6 +41,7 @@ pub struct TaxTruth {
 /// One tax year's bill as of the simulated date.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TaxYearTruth {
+    /// The tax year the bill is for.
     pub tax_year: u16,
     /// The Assessor's assessed LPV for the year.
     pub assessed_value: u64,
@@ -45,11 +49,13 @@ pub struct TaxYearTruth {
     pub rate: f64,
     /// Dollars, cents exact.
     pub billed: f64,
+    /// Dollars paid by the simulated date.
     pub paid: f64,
     /// Unpaid tax plus interest.
     pub due: f64,
     /// The interest part of `due`.
     pub interest: f64,
+    /// Paid (nothing due), unpaid, or delinquent (a part still owed is past its deadline).
     pub status: TaxStatus,
     /// A certificate of purchase was sold or is available (state-held) for this year.
     pub lien: bool,

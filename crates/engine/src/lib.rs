@@ -10,6 +10,7 @@ pub mod dedupe;
 pub mod documents_step;
 pub mod input;
 pub mod job;
+mod journal_thread;
 mod overlap;
 pub mod pages;
 pub mod ports;

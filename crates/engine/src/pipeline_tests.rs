@@ -31,6 +31,8 @@ enum Event {
     Finish,
     Commit(Vec<u64>),
     JournalFinish,
+    /// The progress display was told this many rows are done.
+    Counted(u64),
 }
 
 type Log = Arc<Mutex<Vec<Event>>>;
@@ -44,6 +46,29 @@ struct MemorySink {
     /// Writes fail with this error kind from the n-th write on.
     fail_from: Option<(usize, io::ErrorKind)>,
     writes: usize,
+    /// Written since the last flush.
+    unflushed: Vec<u64>,
+    /// Told the lines of each flush, as it happens.
+    flushed: Option<crossbeam_channel::Sender<Vec<u64>>>,
+}
+
+impl MemorySink {
+    fn new(log: &Log, fail_from: Option<(usize, io::ErrorKind)>) -> Self {
+        MemorySink {
+            log: Arc::clone(log),
+            fail_from,
+            writes: 0,
+            unflushed: Vec::new(),
+            flushed: None,
+        }
+    }
+
+    fn flushed(&mut self) {
+        let lines = std::mem::take(&mut self.unflushed);
+        if let Some(tx) = &self.flushed {
+            let _ = tx.send(lines);
+        }
+    }
 }
 
 impl RecordSink for MemorySink {
@@ -55,14 +80,17 @@ impl RecordSink for MemorySink {
             }
         }
         push(&self.log, Event::Write(record.line));
+        self.unflushed.push(record.line);
         Ok(())
     }
     fn flush(&mut self) -> io::Result<()> {
         push(&self.log, Event::Flush);
+        self.flushed();
         Ok(())
     }
     fn finish(&mut self) -> io::Result<()> {
         push(&self.log, Event::Finish);
+        self.flushed();
         Ok(())
     }
 }
@@ -70,10 +98,13 @@ impl RecordSink for MemorySink {
 struct MemoryJournal {
     log: Log,
     fail: bool,
+    /// Each commit takes this long (a slow database).
+    delay: Duration,
 }
 
 impl Journal for MemoryJournal {
     fn commit(&mut self, records: &[Record]) -> Result<(), JournalError> {
+        std::thread::sleep(self.delay);
         if self.fail {
             return Err(JournalError::Failed("test journal failure".into()));
         }
@@ -89,10 +120,19 @@ impl Journal for MemoryJournal {
     }
 }
 
-struct Silent;
+/// A progress display that logs (and, with a channel, tells) each count of done rows.
+struct Counting {
+    log: Log,
+    counted: Option<crossbeam_channel::Sender<u64>>,
+}
 
-impl Progress for Silent {
-    fn update(&mut self, _: &Counts) {}
+impl Progress for Counting {
+    fn update(&mut self, counts: &Counts) {
+        push(&self.log, Event::Counted(counts.done()));
+        if let Some(tx) = &self.counted {
+            let _ = tx.send(counts.done());
+        }
+    }
     fn tick(&mut self) {}
     fn around_output(&mut self, write: &mut dyn FnMut() -> io::Result<()>) -> io::Result<()> {
         write()
@@ -217,23 +257,37 @@ fn run_job(
     interrupt: &Interrupt,
 ) -> Run {
     let log: Log = Arc::default();
-    let sink = MemorySink {
-        log: Arc::clone(&log),
-        fail_from: sink_fails,
-        writes: 0,
-    };
     let mut journal = MemoryJournal {
         log: Arc::clone(&log),
         fail: journal_fails,
+        delay: Duration::ZERO,
     };
     let ports = JobPorts {
-        sink: Box::new(sink),
+        sink: Box::new(MemorySink::new(&log, sink_fails)),
         journal: &mut journal,
-        progress: Box::new(Silent),
+        progress: Box::new(Counting {
+            log: Arc::clone(&log),
+            counted: None,
+        }),
     };
     let outcome = run(items.map(Ok), spec, context(assessor), interrupt, ports);
     let log = log.lock().unwrap().clone();
     Run { log, outcome }
+}
+
+/// Checks that no progress count ever ran ahead of the rows committed before it.
+fn assert_counted_only_committed_rows(log: &[Event]) {
+    let mut committed = 0;
+    for e in log {
+        match e {
+            Event::Commit(lines) => committed += lines.len() as u64,
+            Event::Counted(done) => assert!(
+                *done <= committed,
+                "{done} rows counted done with {committed} committed"
+            ),
+            _ => {}
+        }
+    }
 }
 
 #[test]
@@ -249,26 +303,32 @@ fn every_commit_follows_a_flush_of_exactly_the_records_it_commits() {
     );
     assert_eq!(r.outcome.counts.invalid, 40);
     assert!(r.outcome.stop.is_none());
+    // Commits run on the journal thread, so a later batch may be flushed before an earlier
+    // one is committed: each commit must be the oldest batch flushed and not yet committed.
     let mut written_unflushed: Vec<u64> = Vec::new();
-    let mut flushed: Vec<u64> = Vec::new();
+    let mut flushed: std::collections::VecDeque<Vec<u64>> = Default::default();
     let mut committed = 0;
     for e in &r.log {
         match e {
             Event::Write(line) => written_unflushed.push(*line),
-            Event::Flush | Event::Finish => flushed.append(&mut written_unflushed),
+            Event::Flush | Event::Finish if !written_unflushed.is_empty() => {
+                flushed.push_back(std::mem::take(&mut written_unflushed));
+            }
             Event::Commit(lines) => {
                 assert_eq!(
-                    lines, &flushed,
-                    "a commit holds exactly the flushed records"
+                    Some(lines),
+                    flushed.front(),
+                    "a commit holds exactly the oldest flushed batch"
                 );
                 committed += lines.len();
-                flushed.clear();
+                flushed.pop_front();
             }
-            Event::JournalFinish => {}
+            _ => {}
         }
     }
     assert_eq!(committed, 40);
     assert!(written_unflushed.is_empty() && flushed.is_empty());
+    assert_counted_only_committed_rows(&r.log);
 }
 
 #[test]

@@ -1,8 +1,9 @@
-//! One batch job: a reader thread, a dedicated rayon pool of HTTP workers, and the writer on
-//! the calling thread.
+//! One batch job: a reader thread, a dedicated rayon pool of HTTP workers, the writer on the
+//! calling thread and the journal thread it hands flushed batches to.
 //!
 //! ```text
 //! reader ──PriorityQueue (bounded)──▶ workers (rayon pool) ──channel (bounded)──▶ writer
+//!                                        journal thread ◀──batches (bounded)──┘
 //! ```
 //! Every queue is bounded, so memory stays flat however long the input is. The writer is the
 //! only owner of the output (see [`super::writer`]).
@@ -23,7 +24,7 @@ pub use super::spec::{JobOutcome, JobSpec, DEFAULT_STOP_GRACE};
 use super::stop::{Interrupt, Stop};
 use super::writer::{Done, Writer};
 use crate::input::InputItem;
-use crossbeam_channel::{bounded, RecvTimeoutError, Sender};
+use crossbeam_channel::{bounded, Receiver, RecvTimeoutError, Sender};
 use mps_model::blocks::SourceStatus;
 use mps_model::record::{Record, RowStatus};
 use mps_model::Priority;
@@ -116,7 +117,33 @@ where
     // Only the workers hold senders now: the channel disconnects when the last one ends.
     drop(tx);
 
-    let mut writer = Writer::new(ports, spec);
+    let halt = |reason| shared.halt(reason);
+    // The journal thread is scoped: it borrows the journal, and the job ends only once it
+    // has committed (or refused) every batch the writer handed it.
+    let mut outcome = std::thread::scope(|scope| {
+        let mut writer = Writer::new(ports, spec, scope, &halt);
+        drive(&mut writer, &rx, &shared, interrupt, started);
+        writer.finish(&halt)
+    });
+    // Rows a worker took but whose record never reached the writer (stuck past the grace).
+    let received = outcome.counts.done() + outcome.unwritten + outcome.interrupted;
+    let taken = shared.popped.load(Ordering::SeqCst);
+    outcome.interrupted += taken.saturating_sub(received);
+    outcome.wall = started.elapsed();
+    outcome.stop = shared.stop.reason();
+    outcome
+}
+
+/// The writer's loop: takes finished rows until the workers are done, or until the grace
+/// after a stop ran out.
+fn drive(
+    writer: &mut Writer,
+    rx: &Receiver<Done>,
+    shared: &Shared,
+    interrupt: &Interrupt,
+    started: Instant,
+) {
+    let spec = &shared.spec;
     let halt = |reason| shared.halt(reason);
     let mut stopping_since: Option<Instant> = None;
     loop {
@@ -137,21 +164,13 @@ where
             }
             wait = wait.min(left);
         }
-        writer.tick();
+        writer.tick(&halt);
         match rx.recv_timeout(wait) {
             Ok(done) => writer.take(done, &halt),
             Err(RecvTimeoutError::Timeout) => writer.flush_if_idle(&halt),
             Err(RecvTimeoutError::Disconnected) => break,
         }
     }
-    let mut outcome = writer.finish(&halt);
-    // Rows a worker took but whose record never reached the writer (stuck past the grace).
-    let received = outcome.counts.done() + outcome.unwritten + outcome.interrupted;
-    let taken = shared.popped.load(Ordering::SeqCst);
-    outcome.interrupted += taken.saturating_sub(received);
-    outcome.wall = started.elapsed();
-    outcome.stop = shared.stop.reason();
-    outcome
 }
 
 /// The reader: streams rows into the priority window until the input ends or the job halts.

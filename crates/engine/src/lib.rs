@@ -10,6 +10,7 @@ pub mod dedupe;
 pub mod documents_step;
 pub mod input;
 pub mod job;
+mod journal_thread;
 pub mod lazy_browser;
 mod overlap;
 pub mod ports;

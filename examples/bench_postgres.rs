@@ -6,7 +6,7 @@ fn main() {
         .next()
         .unwrap_or_else(|| "host=/var/run/postgresql user=root dbname=postgres".into());
     let rows: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(5000);
-    match mps::store::postgres::bench_copy_vs_rows(&url, rows) {
+    match mps::postgres::bench_copy_vs_rows(&url, rows) {
         Ok(report) => println!("{report}"),
         Err(e) => {
             eprintln!("bench failed: {e}");

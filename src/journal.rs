@@ -14,7 +14,7 @@
 use crate::engine::ports::{Journal, JournalError};
 use crate::engine::stop::Interrupt;
 use crate::ledger::{FileLedger, LedgerError, RowEntry};
-use crate::store::postgres::{JobItem, PgError, PgStore};
+use crate::postgres::{JobItem, PgError, PgStore};
 use mps_model::record::Record;
 use serde_json::Value;
 use std::sync::Arc;

@@ -3,15 +3,17 @@
 //! The layers below this crate are crates of their own, re-exported here under their module
 //! names: `ident` and `model` (shared vocabulary), `http`, `browser`, `source`, `engine`
 //! (with `input` and `cache`), and `sim`. This crate holds what a command puts together:
-//! the command line, settings, outputs and the PostgreSQL store, ledgers, progress, summary.
+//! the command line, settings, the output formats, the PostgreSQL store, ledgers, progress,
+//! summary.
 
 pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod journal;
 pub mod ledger;
+pub mod output;
+pub mod postgres;
 pub mod progress;
-pub mod store;
 pub mod summary;
 pub mod version;
 

@@ -3,8 +3,8 @@
 //! writes); on `--retry-failed --source S`, the rows' earlier records.
 
 use crate::ledger::{RowEntry, SourceEntry};
-use crate::store::readback::Records;
-use crate::store::Format;
+use crate::output::readback::Records;
+use crate::output::Format;
 use mps_model::EarlierBlocks;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};

@@ -24,10 +24,10 @@ use crate::ident::SearchType;
 use crate::input::{InputOptions, InputReader};
 use crate::journal::{JobJournal, Ledger};
 use crate::ledger::{self, FileLedger, JobId, JobMeta};
+use crate::output::csv::tables::WithTables;
+use crate::output::{self, Format};
+use crate::postgres::{JobLock, PgFacts, PgStore};
 use crate::progress::{HostLine, HostProbe, ProgressDisplay, ProgressMode, ProgressSetup};
-use crate::store::csv::tables::WithTables;
-use crate::store::postgres::{JobLock, PgFacts, PgStore};
-use crate::store::{self, Format};
 use crate::summary::Summary;
 use anyhow::{bail, Context};
 use mps_model::Mode;
@@ -265,7 +265,7 @@ fn open_job(
         batch_output::probe(r.output_path.as_deref())?;
     }
     if let Some(dir) = &r.csv_tables {
-        store::csv::tables::probe(dir, r.mode)?;
+        output::csv::tables::probe(dir, r.mode)?;
     }
     let mut ledgered = open_ledger(run, meta, earlier, store, state_dir)?;
     let output = match run {
@@ -331,7 +331,7 @@ fn retry_source(
 
 /// The output in its format, with `--csv-tables` beside it.
 fn sink(r: &Resolved, run: &Run, output: Output) -> anyhow::Result<Box<dyn RecordSink>> {
-    let sink = store::sink(r.format, r.mode, output.writer, output.appending);
+    let sink = output::sink(r.format, r.mode, output.writer, output.appending);
     Ok(match &r.csv_tables {
         Some(dir) => Box::new(WithTables::open(sink, dir, r.mode, *run != Run::New)?),
         None => sink,

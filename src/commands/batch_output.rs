@@ -7,8 +7,9 @@
 
 use super::earlier::Run;
 use super::rewrite;
-use crate::ledger::{self, OutputFormat};
-use crate::store::Format;
+use crate::ledger;
+use crate::output::reconcile::{self, OutputFormat};
+use crate::output::Format;
 use anyhow::Context;
 use std::collections::BTreeSet;
 use std::fs::{File, OpenOptions};
@@ -125,7 +126,7 @@ pub fn reopen(
         _ => {}
     }
     let out_format: OutputFormat = format;
-    ledger::reconcile_output_with_ledger(p, out_format, ledger_done)?;
+    reconcile::reconcile_output_with_ledger(p, out_format, ledger_done)?;
     let only_recorded = database && *run == Run::Resume;
     let keep = |line: u64| !only_recorded || ledger_done.contains(&line);
     let normalized = rewrite::normalize(p, format, &keep, true)

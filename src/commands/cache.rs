@@ -5,7 +5,7 @@ use super::exit::Exit;
 use crate::cache::{sqlite, FactStore};
 use crate::cli::{CacheArgs, CacheCommand};
 use crate::ledger;
-use crate::store::postgres::{PgFacts, PgStore};
+use crate::postgres::{PgFacts, PgStore};
 use anyhow::anyhow;
 use std::io::Write;
 use std::sync::Arc;

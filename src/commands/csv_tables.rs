@@ -1,10 +1,9 @@
 //! `--csv-tables DIR` of a batch: reconciling the tables of an earlier run with its output
-//! before a resume or retry appends to them (the tables themselves: `store::csv::tables`).
+//! before a resume or retry appends to them (the tables themselves: `output::csv::tables`).
 
 use super::rewrite;
-use crate::ledger;
-use crate::store::csv::tables::Table;
-use crate::store::Format;
+use crate::output::csv::tables::Table;
+use crate::output::Format;
 use anyhow::Context;
 use mps_model::mode::Mode;
 use std::path::Path;
@@ -63,7 +62,7 @@ pub fn reconcile(
             continue;
         }
         // The torn last row of a crash goes first, as for the output itself.
-        ledger::reconcile_output(&path, Format::Csv)
+        crate::output::reconcile::reconcile_output(&path, Format::Csv)
             .with_context(|| format!("--csv-tables: cannot read {}", path.display()))?;
         rewrite::normalize(&path, Format::Csv, keep, true)
             .with_context(|| format!("--csv-tables: cannot reconcile {}", path.display()))?;

@@ -2,7 +2,7 @@
 
 use super::exit::Exit;
 use crate::cli::{DbArgs, DbCommand};
-use crate::store::postgres::PgStore;
+use crate::postgres::PgStore;
 use anyhow::bail;
 
 pub fn run(args: DbArgs) -> anyhow::Result<Exit> {

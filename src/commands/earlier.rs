@@ -3,7 +3,7 @@
 //! password) or in the database given on the command line.
 
 use crate::ledger::{registry, FileLedger, JobId, JobMeta, JobState};
-use crate::store::postgres::PgStore;
+use crate::postgres::PgStore;
 use anyhow::{bail, Context};
 use std::path::Path;
 use std::sync::Arc;

@@ -2,7 +2,7 @@
 //! alike from its ledger file or from PostgreSQL, with "not known" kept apart from zero.
 
 use crate::ledger::{JobState, JobSummary};
-use crate::store::postgres::JobRow;
+use crate::postgres::JobRow;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::Value;

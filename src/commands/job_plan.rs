@@ -6,7 +6,7 @@
 use crate::engine::job::JobRow;
 use crate::ident::{Identifier, SearchType};
 use crate::input::{InputItem, InputReader, InputRow, InvalidRow};
-use crate::store::postgres::PgStore;
+use crate::postgres::PgStore;
 use anyhow::Context;
 use mps_model::record::{Record, RowStatus};
 use mps_model::Mode;

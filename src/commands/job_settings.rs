@@ -12,7 +12,7 @@
 use crate::cli::BatchArgs;
 use crate::config::Config;
 use crate::ledger::JobMeta;
-use crate::store::postgres::without_password;
+use crate::postgres::without_password;
 use anyhow::bail;
 use mps_model::Service;
 use serde::{Deserialize, Serialize};

@@ -5,7 +5,7 @@ use super::job_facts::JobFacts;
 use super::{jobs_list, jobs_show};
 use crate::cli::{JobsArgs, JobsCommand};
 use crate::ledger::{self, JobId};
-use crate::store::postgres::PgStore;
+use crate::postgres::PgStore;
 use anyhow::bail;
 use serde_json::json;
 use std::collections::HashMap;
@@ -262,9 +262,9 @@ fn failed_text(rows: Vec<FailedRow>, format: &str) -> anyhow::Result<Vec<u8>> {
             for (line, input, source, reason) in rows {
                 let cells = [
                     line.to_string(),
-                    crate::store::csv::neutralise(&input),
+                    crate::output::csv::neutralise(&input),
                     source,
-                    crate::store::csv::neutralise(&reason),
+                    crate::output::csv::neutralise(&reason),
                 ];
                 w.write_record(&cells)?;
             }

@@ -4,8 +4,8 @@
 //! record of each line, only for lines the caller keeps, streaming the file twice (memory
 //! grows with the number of distinct lines, never with the size of the records).
 
-use crate::store::readback::Records;
-use crate::store::Format;
+use crate::output::readback::Records;
+use crate::output::Format;
 use anyhow::Context;
 use std::collections::{BTreeSet, HashMap};
 use std::fs::File;

@@ -4,7 +4,7 @@
 use std::io;
 use std::path::PathBuf;
 
-/// Why a ledger (or an output being reconciled for `--resume`) could not be used.
+/// Why a ledger could not be used.
 #[derive(Debug, thiserror::Error)]
 pub enum LedgerError {
     /// A read, write, lock or rename failed at the operating-system level.
@@ -101,19 +101,6 @@ pub enum LedgerError {
     /// Neither `XDG_STATE_HOME` nor `HOME` gives a place for job state.
     #[error("cannot find a directory for job state: set XDG_STATE_HOME or HOME")]
     NoStateDir,
-
-    /// The output file has a complete record mps cannot read back while reconciling.
-    #[error(
-        "{}: record {record} cannot be read back for --resume ({reason}); check that --format \
-         matches the file, or start the job again without --resume",
-        path.display()
-    )]
-    Output {
-        path: PathBuf,
-        /// 1-based record number in the file (CSV: physical record, header included).
-        record: u64,
-        reason: String,
-    },
 }
 
 impl LedgerError {

@@ -12,7 +12,7 @@
 //! The batch writer thread is the only writer: it writes (and flushes) a record to the
 //! output, then appends its entry. A crash can therefore leave a torn last ledger line (read
 //! back as if it were not there) and output records without an entry, which
-//! [`reconcile_output`] counts as done so they are never written twice. While a job runs, its
+//! [`reconcile_output`](crate::output::reconcile::reconcile_output) counts as done so they are never written twice. While a job runs, its
 //! ledger is locked ([`FileLedger`]), so a second process on the same job or the same output
 //! is refused with [`LedgerError::Busy`].
 //!
@@ -37,9 +37,8 @@ mod id;
 mod list;
 mod meta;
 mod read;
-mod reconcile;
 pub mod registry;
-mod rows;
+mod row_table;
 mod state;
 
 #[cfg(test)]
@@ -53,7 +52,6 @@ pub use id::JobId;
 pub use list::{list_jobs, JobSummary};
 pub use meta::JobMeta;
 pub use read::{load, load_path};
-pub use reconcile::{reconcile_output, reconcile_output_with_ledger, OutputFormat, Reconciled};
 pub use registry::{default_state_dir, is_regular_or_new, ledger_path, register_database_job};
-pub use rows::RowTable;
+pub use row_table::RowTable;
 pub use state::JobState;

@@ -98,7 +98,7 @@ impl JobState {
     }
 
     /// Every input line with an entry: what `--resume` does not fetch again (together with
-    /// the records found in the output by [`reconcile_output`](super::reconcile_output)).
+    /// the records found in the output by [`reconcile_output`](crate::output::reconcile::reconcile_output)).
     pub fn done_lines(&self) -> BTreeSet<u64> {
         self.rows.lines().collect()
     }

@@ -1,6 +1,6 @@
 //! Where CSV records end, one byte at a time: the single RFC 4180 quote tracker behind the
 //! input reader's line numbers (`input`), the cut of a torn CSV output after a crash
-//! (`ledger::reconcile`) and the read-back of a CSV output (`store::readback`).
+//! (`output::csv::reconcile`) and the read-back of a CSV output (`output::readback`).
 //!
 //! It follows the grammar of the `csv` crate's reader (csv-core) in its default dialect,
 //! which is what reads every CSV file mps touches:

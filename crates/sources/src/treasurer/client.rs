@@ -10,7 +10,7 @@
 use super::cookies::Cookies;
 use super::current::{parse_current, CURRENT_PAGE_SCRIPT};
 use super::legacy::{check_parcel, page_kind, parse_all_years, parse_payments, PageKind};
-use super::rows::record;
+use super::page_cells::record;
 use crate::error::SourceError;
 use crate::get::counted_get;
 use crate::tally::{Found, Tally};

@@ -13,7 +13,7 @@
 
 use serde::Deserialize;
 
-use super::rows::{parse_date, parse_money, parse_year, record, PaymentRow, YearRow};
+use super::page_cells::{parse_date, parse_money, parse_year, record, PaymentRow, YearRow};
 use crate::error::SourceError;
 use crate::tally::Found;
 use mps_ident::Apn;

@@ -11,7 +11,7 @@
 
 use scraper::{ElementRef, Html, Selector};
 
-use super::rows::{parse_date, parse_money, parse_year, PaymentRow, YearRow};
+use super::page_cells::{parse_date, parse_money, parse_year, PaymentRow, YearRow};
 use mps_ident::Apn;
 use mps_model::blocks::TaxStatus;
 

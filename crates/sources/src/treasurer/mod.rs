@@ -6,7 +6,7 @@ mod client;
 mod cookies;
 mod current;
 mod legacy;
-mod rows;
+mod page_cells;
 
 #[cfg(test)]
 mod tests;

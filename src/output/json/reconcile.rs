@@ -1,8 +1,7 @@
 //! JSON array: elements are found by tracking nesting and strings byte by byte, so the file
 //! is never held in memory (an output can be gigabytes) and any whitespace layout works.
 
-use super::{unreadable, LineOnly, Scan};
-use crate::ledger::LedgerError;
+use crate::output::reconcile::{unreadable, LineOnly, ReconcileError, Scan};
 use std::collections::BTreeSet;
 use std::io::BufRead;
 use std::path::Path;
@@ -24,13 +23,16 @@ enum State {
 
 /// Keeps every complete element and cuts the file right after the last one: a torn element,
 /// a dangling `,` and the closing `]` all go, so the writer can append `,\n{…}`.
-pub(super) fn scan(mut reader: impl BufRead, path: &Path) -> Result<Scan, LedgerError> {
+pub(in crate::output) fn scan(
+    mut reader: impl BufRead,
+    path: &Path,
+) -> Result<Scan, ReconcileError> {
     let mut array = Array::new(path);
     let mut offset = 0u64;
     loop {
         let chunk = reader
             .fill_buf()
-            .map_err(|e| LedgerError::io("read", path, e))?;
+            .map_err(|e| ReconcileError::io("read", path, e))?;
         if chunk.is_empty() || array.closed() {
             break;
         }
@@ -78,7 +80,7 @@ impl<'a> Array<'a> {
     }
 
     /// Reads byte `b`, found at `at` in the file.
-    fn byte(&mut self, b: u8, at: u64) -> Result<(), LedgerError> {
+    fn byte(&mut self, b: u8, at: u64) -> Result<(), ReconcileError> {
         let element_no = self.scan.records + 1;
         match self.state {
             State::Start => match b {
@@ -112,7 +114,7 @@ impl<'a> Array<'a> {
     }
 
     /// Reads byte `b` of an element, found at `at`; the element is counted at its last `}`.
-    fn element_byte(&mut self, b: u8, at: u64) -> Result<(), LedgerError> {
+    fn element_byte(&mut self, b: u8, at: u64) -> Result<(), ReconcileError> {
         let State::Element {
             depth,
             in_string,
@@ -142,7 +144,7 @@ impl<'a> Array<'a> {
     }
 
     /// Counts the element just closed at `at`: the file is whole up to there.
-    fn element_end(&mut self, at: u64) -> Result<(), LedgerError> {
+    fn element_end(&mut self, at: u64) -> Result<(), ReconcileError> {
         let element_no = self.scan.records + 1;
         let rec: LineOnly = serde_json::from_slice(&self.element)
             .map_err(|e| unreadable(self.path, element_no, e.to_string()))?;

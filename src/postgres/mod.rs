@@ -2,8 +2,8 @@
 //!
 //! * `store`: [`PgStore`], the pooled, migrated connection and every operation on it.
 //! * `migrate`: the versioned files of `migrations/`, applied in order under a lock.
-//! * `mapping` → `rows` → `write` → `load`: a batch of records becomes rows per table
-//!   (read from the records' JSON), de-duplicated, then written in one transaction by
+//! * `mapping` → `table_rows` → `write` → `load`: a batch of records becomes rows per table
+//!   (read from the records' typed blocks), de-duplicated, then written in one transaction by
 //!   binary COPY into staging tables and one `INSERT … ON CONFLICT DO UPDATE` per table.
 //! * `jobs`: `jobs` / `job_items`, and the per-job advisory lock.
 //! * `freshness`: `--max-age` questions.
@@ -21,8 +21,8 @@ mod load;
 mod mapping;
 mod migrate;
 mod numeric;
-mod rows;
 mod store;
+mod table_rows;
 mod write;
 
 #[cfg(test)]

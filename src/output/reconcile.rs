@@ -15,21 +15,54 @@
 //! When no complete record is left the file is emptied, header or `[` included, so a fresh
 //! sink writes its preamble as for a new job ([`Reconciled::records`] is then 0).
 
-mod csv;
-mod json;
-mod jsonl;
-
-#[cfg(test)]
-mod tests;
-
-use super::LedgerError;
+use super::{csv, json, jsonl};
 use std::collections::BTreeSet;
 use std::fs::OpenOptions;
 use std::io::BufReader;
 use std::path::Path;
 
 /// `--format`: the output formats, as the sinks define them.
-pub use crate::store::Format as OutputFormat;
+pub use crate::output::Format as OutputFormat;
+use std::io;
+use std::path::PathBuf;
+
+/// Why an output could not be reconciled for `--resume`.
+#[derive(Debug, thiserror::Error)]
+pub enum ReconcileError {
+    /// A read, size check or truncation failed at the operating-system level.
+    #[error("cannot {action} {}: {source}", path.display())]
+    Io {
+        /// What mps was doing ("open the output for --resume", ...), for the message.
+        action: &'static str,
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+
+    /// The output file has a complete record mps cannot read back.
+    #[error(
+        "{}: record {record} cannot be read back for --resume ({reason}); check that --format \
+         matches the file, or start the job again without --resume",
+        path.display()
+    )]
+    Unreadable {
+        path: PathBuf,
+        /// 1-based record number in the file (CSV: physical record, header included).
+        record: u64,
+        reason: String,
+    },
+}
+
+impl ReconcileError {
+    /// Wraps an I/O error with what was being done and to which file.
+    pub(crate) fn io(action: &'static str, path: &Path, source: io::Error) -> Self {
+        ReconcileError::Io {
+            action,
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+}
 
 /// What a reconciled output holds.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -47,10 +80,10 @@ pub struct Reconciled {
 }
 
 /// What a format scanner found: the complete records and where the file should end.
-struct Scan {
-    done_lines: BTreeSet<u64>,
-    records: u64,
-    keep: u64,
+pub(super) struct Scan {
+    pub(super) done_lines: BTreeSet<u64>,
+    pub(super) records: u64,
+    pub(super) keep: u64,
 }
 
 /// Reconciles `path` trusting every complete record in it.
@@ -58,7 +91,7 @@ struct Scan {
 /// For CSV in modes that write several rows per record (one per parcel or search match),
 /// prefer [`reconcile_output_with_ledger`]: a crash can cut such a record between two of its
 /// rows, each row complete, and only the ledger can tell.
-pub fn reconcile_output(path: &Path, format: OutputFormat) -> Result<Reconciled, LedgerError> {
+pub fn reconcile_output(path: &Path, format: OutputFormat) -> Result<Reconciled, ReconcileError> {
     reconcile(path, format, None)
 }
 
@@ -71,7 +104,7 @@ pub fn reconcile_output_with_ledger(
     path: &Path,
     format: OutputFormat,
     ledger_lines: &BTreeSet<u64>,
-) -> Result<Reconciled, LedgerError> {
+) -> Result<Reconciled, ReconcileError> {
     reconcile(path, format, Some(ledger_lines))
 }
 
@@ -79,29 +112,29 @@ fn reconcile(
     path: &Path,
     format: OutputFormat,
     ledger_lines: Option<&BTreeSet<u64>>,
-) -> Result<Reconciled, LedgerError> {
+) -> Result<Reconciled, ReconcileError> {
     let file = OpenOptions::new()
         .read(true)
         .write(true)
         .open(path)
-        .map_err(|e| LedgerError::io("open the output for --resume", path, e))?;
+        .map_err(|e| ReconcileError::io("open the output for --resume", path, e))?;
     let len = file
         .metadata()
-        .map_err(|e| LedgerError::io("read the size of", path, e))?
+        .map_err(|e| ReconcileError::io("read the size of", path, e))?
         .len();
     let scan = {
         let reader = BufReader::with_capacity(64 * 1024, &file);
         match format {
-            OutputFormat::Jsonl => jsonl::scan(reader, path)?,
-            OutputFormat::Csv => csv::scan(reader, path, ledger_lines)?,
-            OutputFormat::Json => json::scan(reader, path)?,
+            OutputFormat::Jsonl => jsonl::reconcile::scan(reader, path)?,
+            OutputFormat::Csv => csv::reconcile::scan(reader, path, ledger_lines)?,
+            OutputFormat::Json => json::reconcile::scan(reader, path)?,
         }
     };
     // With nothing complete left, start from an empty file (no orphan header or `[`).
     let keep = if scan.records == 0 { 0 } else { scan.keep };
     if keep < len {
         file.set_len(keep)
-            .map_err(|e| LedgerError::io("truncate the torn end of", path, e))?;
+            .map_err(|e| ReconcileError::io("truncate the torn end of", path, e))?;
     }
     Ok(Reconciled {
         done_lines: scan.done_lines,
@@ -113,13 +146,13 @@ fn reconcile(
 
 /// The one field of a record that reconciliation needs.
 #[derive(serde::Deserialize)]
-struct LineOnly {
-    line: u64,
+pub(super) struct LineOnly {
+    pub(super) line: u64,
 }
 
 /// The output error for record `record` of `path`.
-fn unreadable(path: &Path, record: u64, reason: impl Into<String>) -> LedgerError {
-    LedgerError::Output {
+pub(super) fn unreadable(path: &Path, record: u64, reason: impl Into<String>) -> ReconcileError {
+    ReconcileError::Unreadable {
         path: path.to_path_buf(),
         record,
         reason: reason.into(),

@@ -1,5 +1,7 @@
 //! `--format json`: one valid JSON array of records, closed even when the batch stops early.
 
+pub(crate) mod reconcile;
+
 use crate::engine::RecordSink;
 use mps_model::record::Record;
 use std::io::{self, BufWriter, Write};

@@ -1,7 +1,6 @@
 //! JSON Lines: a record is complete when its newline is there.
 
-use super::{unreadable, LineOnly, Scan};
-use crate::ledger::LedgerError;
+use crate::output::reconcile::{unreadable, LineOnly, ReconcileError, Scan};
 use std::collections::BTreeSet;
 use std::io::BufRead;
 use std::path::Path;
@@ -9,7 +8,10 @@ use std::path::Path;
 /// The sink writes a record, then its `\n`, so a line without one is torn, even if its text
 /// happens to parse; and a line with one is whole, so if it does not parse the file is not
 /// what mps wrote and we stop rather than guess.
-pub(super) fn scan(mut reader: impl BufRead, path: &Path) -> Result<Scan, LedgerError> {
+pub(in crate::output) fn scan(
+    mut reader: impl BufRead,
+    path: &Path,
+) -> Result<Scan, ReconcileError> {
     let mut scan = Scan {
         done_lines: BTreeSet::new(),
         records: 0,
@@ -22,7 +24,7 @@ pub(super) fn scan(mut reader: impl BufRead, path: &Path) -> Result<Scan, Ledger
         buf.clear();
         let n = reader
             .read_until(b'\n', &mut buf)
-            .map_err(|e| crate::ledger::LedgerError::io("read", path, e))?;
+            .map_err(|e| ReconcileError::io("read", path, e))?;
         if n == 0 || buf.last() != Some(&b'\n') {
             break;
         }

@@ -5,7 +5,7 @@ use super::error::PgError;
 use super::jobs::JobItem;
 use super::load::{load, Method};
 use super::mapping::Rows;
-use super::rows::{
+use super::table_rows::{
     JobItemRow, DOCUMENTS, INDEX_DOCUMENTS, JOB_ITEMS, PARCEL_DOCUMENTS, PROPERTIES,
     PROPERTY_MATCHES, SALES, SALE_DOCUMENTS, TAX_BILLS, TAX_PAYMENTS, VALUATIONS,
 };
@@ -99,7 +99,7 @@ fn write_items(
             input: &i.input,
         })
         .collect();
-    let rows = super::rows::dedup(rows);
+    let rows = super::table_rows::dedup(rows);
     load(tx, &JOB_ITEMS, &rows, method)
 }
 

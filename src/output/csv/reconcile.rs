@@ -5,9 +5,8 @@
 //! scan therefore follows RFC 4180 quoting byte by byte ([`CsvScanner`], the grammar the csv
 //! crate reads with), and a record ends at an LF outside quotes.
 
-use super::{unreadable, Scan};
 use crate::csv_scan::{Byte, CsvScanner};
-use crate::ledger::LedgerError;
+use crate::output::reconcile::{unreadable, ReconcileError, Scan};
 use std::collections::BTreeSet;
 use std::io::BufRead;
 use std::path::Path;
@@ -26,17 +25,17 @@ struct Group {
 
 /// Finds the complete records of a CSV output (the rows of each line in a group) and where
 /// the file should end.
-pub(super) fn scan(
+pub(in crate::output) fn scan(
     mut reader: impl BufRead,
     path: &Path,
     ledger_lines: Option<&BTreeSet<u64>>,
-) -> Result<Scan, LedgerError> {
+) -> Result<Scan, ReconcileError> {
     let mut records = Records::new(path);
     let mut offset = 0u64;
     loop {
         let chunk = reader
             .fill_buf()
-            .map_err(|e| LedgerError::io("read", path, e))?;
+            .map_err(|e| ReconcileError::io("read", path, e))?;
         if chunk.is_empty() {
             break;
         }
@@ -90,7 +89,7 @@ impl<'a> Records<'a> {
     }
 
     /// Reads byte `b`, found at `at` in the file.
-    fn byte(&mut self, b: u8, at: u64) -> Result<(), LedgerError> {
+    fn byte(&mut self, b: u8, at: u64) -> Result<(), ReconcileError> {
         let byte = self.csv.step(b);
         // A CR alone does not end a record here: the LF of its CRLF may be torn off.
         if b == b'\n' && matches!(byte, Byte::RecordEnd | Byte::Blank) {
@@ -109,7 +108,7 @@ impl<'a> Records<'a> {
 
     /// Ends the record being read at `end` (just after its LF): a whole record, so the file
     /// can be kept up to there.
-    fn record_end(&mut self, end: u64) -> Result<(), LedgerError> {
+    fn record_end(&mut self, end: u64) -> Result<(), ReconcileError> {
         self.physical += 1;
         if !self.blank {
             self.seen += 1;
@@ -125,7 +124,7 @@ impl<'a> Records<'a> {
 
     /// Counts a non-blank record in its line's group; an error if its first cell is not a
     /// line number and it is not the header.
-    fn count_record(&mut self) -> Result<(), LedgerError> {
+    fn count_record(&mut self) -> Result<(), ReconcileError> {
         match first_cell(&self.first) {
             Some(line) => self.add_row(line),
             // The first record is the header (its first column is `line`).

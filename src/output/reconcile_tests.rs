@@ -1,8 +1,10 @@
 //! Reconciliation tests: each format with torn endings, and with records missing from the
 //! ledger.
 
-use super::*;
+use super::reconcile::*;
+use std::collections::BTreeSet;
 use std::fs;
+use std::path::Path;
 use std::path::PathBuf;
 use tempfile::TempDir;
 
@@ -71,7 +73,10 @@ fn jsonl_records_missing_from_the_ledger_still_count_as_done() {
 fn jsonl_garbage_in_the_middle_is_an_error() {
     let (_d, path) = file_with(format!("{R2}\nnot json\n{R3}\n").as_bytes());
     let err = reconcile_output(&path, OutputFormat::Jsonl).err();
-    assert!(matches!(err, Some(LedgerError::Output { record: 2, .. })));
+    assert!(matches!(
+        err,
+        Some(ReconcileError::Unreadable { record: 2, .. })
+    ));
     assert_eq!(
         content(&path),
         format!("{R2}\nnot json\n{R3}\n"),
@@ -113,7 +118,7 @@ fn csv_quoted_newline_and_doubled_quote_across_every_buffer_boundary() {
     let text = format!("{kept}4,\"a\"\"\nb");
     for capacity in 1..=text.len() {
         let reader = std::io::BufReader::with_capacity(capacity, text.as_bytes());
-        let scan = match csv::scan(reader, Path::new("out"), None) {
+        let scan = match crate::output::csv::reconcile::scan(reader, Path::new("out"), None) {
             Ok(s) => s,
             Err(e) => panic!("capacity {capacity}: {e}"),
         };
@@ -161,7 +166,7 @@ fn csv_foreign_first_column_is_an_error() {
     let err = reconcile_output(&path, OutputFormat::Csv).err();
     let msg = err.as_ref().map(ToString::to_string).unwrap_or_default();
     assert!(
-        matches!(err, Some(LedgerError::Output { record: 3, .. })),
+        matches!(err, Some(ReconcileError::Unreadable { record: 3, .. })),
         "{msg}"
     );
     assert!(

@@ -6,7 +6,7 @@
 //! travels as a COPY field or a bound parameter.
 
 use super::error::PgError;
-use super::rows::{Row, Table};
+use super::table_rows::{Row, Table};
 use postgres::binary_copy::BinaryCopyInWriter;
 use postgres::Transaction;
 

@@ -1,5 +1,7 @@
 //! JSON Lines output: one record per line, in completion order.
 
+pub(crate) mod reconcile;
+
 use crate::engine::RecordSink;
 use mps_model::record::Record;
 use std::io::{self, BufWriter, Write};

@@ -19,17 +19,17 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration {
         version: 1,
         name: "init",
-        sql: include_str!("../../../migrations/0001_init.sql"),
+        sql: include_str!("../../migrations/0001_init.sql"),
     },
     Migration {
         version: 2,
         name: "job_runs",
-        sql: include_str!("../../../migrations/0002_job_runs.sql"),
+        sql: include_str!("../../migrations/0002_job_runs.sql"),
     },
     Migration {
         version: 3,
         name: "facts_cache",
-        sql: include_str!("../../../migrations/0003_facts_cache.sql"),
+        sql: include_str!("../../migrations/0003_facts_cache.sql"),
     },
 ];
 

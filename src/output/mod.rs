@@ -1,10 +1,14 @@
-//! Output sinks: where records go (JSON Lines, CSV, one JSON array).
+//! The output formats (JSON Lines, CSV, one JSON array), one home each: its sink, and how
+//! a crashed job's output in that format is reconciled for `--resume` (`reconcile`);
+//! reading records back for a retry or a rewrite (`readback`) is shared.
 
 pub mod csv;
 pub mod json;
 pub mod jsonl;
-pub mod postgres;
 pub mod readback;
+pub mod reconcile;
+#[cfg(test)]
+mod reconcile_tests;
 
 use mps_model::mode::Mode;
 use std::io::Write;

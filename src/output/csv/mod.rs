@@ -9,6 +9,7 @@
 pub mod cell;
 pub mod columns;
 pub mod lines;
+pub(crate) mod reconcile;
 pub mod tables;
 
 use crate::engine::RecordSink;

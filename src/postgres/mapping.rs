@@ -7,7 +7,7 @@
 //! nothing that is stored.
 
 use super::numeric;
-use super::rows::{
+use super::table_rows::{
     dedup, DocumentRow, LinkRow, PaymentRow, PropertyRow, SaleRow, TaxBillRow, ValuationRow,
 };
 use chrono::{DateTime, Utc};

@@ -1,6 +1,12 @@
 //! The command line: subcommands and their flags (clap derive).
 
+use crate::cli_values::named;
+use crate::engine::recorder_options::DocumentDetail;
+use crate::ident::SearchType;
+use crate::output::Format;
+use crate::progress::ProgressMode;
 use clap::{Args, Parser, Subcommand};
+use mps_model::{Mode, Priority, Strategy};
 use std::path::PathBuf;
 
 /// The most browsers a batch may start (each is a Chromium of about 0.4 GiB).
@@ -193,7 +199,8 @@ pub struct Common {
     #[arg(long = "concurrency", value_name = "SOURCE=N")]
     pub concurrency: Vec<String>,
     /// intelligent (default), api-only, scraping-only, parallel-all or sequential.
-    #[arg(long, value_name = "STRATEGY")]
+    #[arg(long, value_name = "STRATEGY", value_parser = named::<Strategy>(),
+          hide_possible_values = true)]
     pub strategy: Option<String>,
     /// Browser threads (one headless Chromium each, about 0.4 GiB) for pages that need
     /// JavaScript: 1 to 32.
@@ -207,7 +214,8 @@ pub struct Common {
     pub workers: Option<usize>,
     /// The documents block: index (from the Recorder's name index, the default: no request
     /// per document) or full (every document read: all parties and codes, pages, affidavit).
-    #[arg(long, value_name = "DETAIL")]
+    #[arg(long, value_name = "DETAIL", value_parser = named::<DocumentDetail>(),
+          hide_possible_values = true)]
     pub documents: Option<String>,
     /// First recording date the documents block lists: acquisition (the current owners'
     /// deed, the default), all, or YYYY-MM-DD.
@@ -258,27 +266,32 @@ pub struct BatchArgs {
     #[arg(long, value_name = "NAME")]
     pub column: Option<String>,
     /// How to read identifiers: apn, address, owner, or auto (classify each value; default).
-    #[arg(long, value_name = "TYPE")]
+    #[arg(long, value_name = "TYPE", value_parser = named::<SearchType>(),
+          hide_possible_values = true)]
     pub search_type: Option<String>,
     /// What to collect: search, property (default), validate, tax, sales, documents or
     /// comprehensive.
-    #[arg(long, value_name = "MODE")]
+    #[arg(long, value_name = "MODE", value_parser = named::<Mode>(),
+          hide_possible_values = true)]
     pub mode: Option<String>,
     /// Priority of every row: urgent, high, normal (default), low (a `priority` column wins).
-    #[arg(long, value_name = "P")]
+    #[arg(long, value_name = "P", value_parser = named::<Priority>(),
+          hide_possible_values = true)]
     pub priority: Option<String>,
     /// Write records here instead of stdout (`-` is stdout).
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// jsonl (default), csv or json.
-    #[arg(long, value_name = "FORMAT")]
+    #[arg(long, value_name = "FORMAT", value_parser = named::<Format>(),
+          hide_possible_values = true)]
     pub format: Option<String>,
     /// Also write the lists each parcel repeats (valuations, tax_bills, tax_payments, sales,
     /// documents: those of the mode) as one CSV per table in DIR, keyed by line, input, apn.
     #[arg(long, value_name = "DIR")]
     pub csv_tables: Option<PathBuf>,
     /// auto (a bar on a terminal), bar, jsonl or none.
-    #[arg(long, value_name = "MODE")]
+    #[arg(long, value_name = "MODE", value_parser = named::<ProgressMode>(),
+          hide_possible_values = true)]
     pub progress: Option<String>,
     /// Also write the summary as JSON to this file (`-`: standard output, when the records go to a file with -o).
     #[arg(long, value_name = "FILE")]

@@ -7,6 +7,7 @@
 //! summary.
 
 pub mod cli;
+pub mod cli_values;
 pub mod commands;
 pub mod config;
 pub mod journal;

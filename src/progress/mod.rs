@@ -9,7 +9,9 @@ use std::str::FromStr;
 use std::time::{Duration, Instant};
 
 /// `--progress`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::VariantArray, strum::EnumMessage)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, strum::VariantArray, strum::EnumMessage, strum::IntoStaticStr,
+)]
 #[strum(serialize_all = "lowercase")]
 pub enum ProgressMode {
     /// A bar when stderr is a terminal, nothing otherwise.

@@ -31,6 +31,7 @@ const SHOWN_CHARS: usize = 80;
     strum::Display,
     strum::IntoStaticStr,
     strum::VariantArray,
+    strum::EnumMessage,
 )]
 #[serde(rename_all = "lowercase")]
 #[strum(serialize_all = "lowercase")]

@@ -9,6 +9,7 @@ pub mod readback;
 pub mod reconcile;
 #[cfg(test)]
 mod reconcile_tests;
+mod scanned;
 
 use mps_model::mode::Mode;
 use std::io::Write;

@@ -15,6 +15,7 @@
 //! When no complete record is left the file is emptied, header or `[` included, so a fresh
 //! sink writes its preamble as for a new job ([`Reconciled::records`] is then 0).
 
+pub use super::scanned::ReconcileError;
 use super::{csv, json, jsonl};
 use std::collections::BTreeSet;
 use std::fs::OpenOptions;
@@ -23,46 +24,6 @@ use std::path::Path;
 
 /// `--format`: the output formats, as the sinks define them.
 pub use crate::output::Format as OutputFormat;
-use std::io;
-use std::path::PathBuf;
-
-/// Why an output could not be reconciled for `--resume`.
-#[derive(Debug, thiserror::Error)]
-pub enum ReconcileError {
-    /// A read, size check or truncation failed at the operating-system level.
-    #[error("cannot {action} {}: {source}", path.display())]
-    Io {
-        /// What mps was doing ("open the output for --resume", ...), for the message.
-        action: &'static str,
-        path: PathBuf,
-        #[source]
-        source: io::Error,
-    },
-
-    /// The output file has a complete record mps cannot read back.
-    #[error(
-        "{}: record {record} cannot be read back for --resume ({reason}); check that --format \
-         matches the file, or start the job again without --resume",
-        path.display()
-    )]
-    Unreadable {
-        path: PathBuf,
-        /// 1-based record number in the file (CSV: physical record, header included).
-        record: u64,
-        reason: String,
-    },
-}
-
-impl ReconcileError {
-    /// Wraps an I/O error with what was being done and to which file.
-    pub(crate) fn io(action: &'static str, path: &Path, source: io::Error) -> Self {
-        ReconcileError::Io {
-            action,
-            path: path.to_path_buf(),
-            source,
-        }
-    }
-}
 
 /// What a reconciled output holds.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -77,13 +38,6 @@ pub struct Reconciled {
     pub records: u64,
     /// The file's length after reconciling.
     pub len: u64,
-}
-
-/// What a format scanner found: the complete records and where the file should end.
-pub(super) struct Scan {
-    pub(super) done_lines: BTreeSet<u64>,
-    pub(super) records: u64,
-    pub(super) keep: u64,
 }
 
 /// Reconciles `path` trusting every complete record in it.
@@ -142,19 +96,4 @@ fn reconcile(
         records: scan.records,
         len: keep.min(len),
     })
-}
-
-/// The one field of a record that reconciliation needs.
-#[derive(serde::Deserialize)]
-pub(super) struct LineOnly {
-    pub(super) line: u64,
-}
-
-/// The output error for record `record` of `path`.
-pub(super) fn unreadable(path: &Path, record: u64, reason: impl Into<String>) -> ReconcileError {
-    ReconcileError::Unreadable {
-        path: path.to_path_buf(),
-        record,
-        reason: reason.into(),
-    }
 }

@@ -6,7 +6,7 @@
 //! crate reads with), and a record ends at an LF outside quotes.
 
 use crate::csv_scan::{Byte, CsvScanner};
-use crate::output::reconcile::{unreadable, ReconcileError, Scan};
+use crate::output::scanned::{unreadable, ReconcileError, Scan};
 use std::collections::BTreeSet;
 use std::io::BufRead;
 use std::path::Path;

@@ -1,7 +1,7 @@
 //! JSON array: elements are found by tracking nesting and strings byte by byte, so the file
 //! is never held in memory (an output can be gigabytes) and any whitespace layout works.
 
-use crate::output::reconcile::{unreadable, LineOnly, ReconcileError, Scan};
+use crate::output::scanned::{unreadable, LineOnly, ReconcileError, Scan};
 use std::collections::BTreeSet;
 use std::io::BufRead;
 use std::path::Path;

@@ -1,6 +1,6 @@
 //! JSON Lines: a record is complete when its newline is there.
 
-use crate::output::reconcile::{unreadable, LineOnly, ReconcileError, Scan};
+use crate::output::scanned::{unreadable, LineOnly, ReconcileError, Scan};
 use std::collections::BTreeSet;
 use std::io::BufRead;
 use std::path::Path;

@@ -12,8 +12,8 @@ use mps_sources::SourceError;
 /// The Assessor block of a row and what it resolved to.
 #[derive(Debug, Clone)]
 pub struct AssessorResult {
-    pub block: SourceBlock<AssessorData>,
-    pub apns: Vec<Apn>,
+    pub(crate) block: SourceBlock<AssessorData>,
+    pub(crate) apns: Vec<Apn>,
     /// The parcel records (property mode only), for the steps that need owners and deeds.
     pub parcels: Vec<ParcelRecord>,
     /// A note for the record (e.g. a search cut at the page cap).

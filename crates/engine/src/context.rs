@@ -30,14 +30,19 @@ pub type SharedSearch = Result<Arc<NameSearch>, String>;
 /// A Recorder document as the steps and rows of a batch share it.
 pub type SharedDocument = Result<Found<Document>, String>;
 
+/// The clients, browser, settings and batch-wide memory every row of a job shares (behind an
+/// `Arc`, read by all workers).
 pub struct Context {
-    pub mode: Mode,
+    pub(crate) mode: Mode,
+    /// `--strategy`: plain HTTP, a browser or both for each source, and whether a row's steps
+    /// overlap.
     pub strategy: Strategy,
-    pub assessor: AssessorClient,
-    pub treasurer: TreasurerClient,
-    pub recorder: RecorderClient,
+    pub(crate) assessor: AssessorClient,
+    pub(crate) treasurer: TreasurerClient,
+    pub(crate) recorder: RecorderClient,
+    /// The job's browser pool, launched by the first row that needs a page.
     pub browser: LazyBrowser,
-    pub search_max_pages: u32,
+    pub(crate) search_max_pages: u32,
     /// What the Recorder part of a row reads (documents detail and window, sales depth).
     pub recorder_options: RecorderOptions,
     /// Documents and sales steps remembered across rows, runs and jobs.
@@ -62,6 +67,8 @@ pub struct Context {
 pub type UnavailableHost = std::sync::Arc<dyn Fn() -> Option<String> + Send + Sync>;
 
 impl Context {
+    /// A context with no cache, the default Recorder options (but `max_documents`), and no
+    /// unavailable-host probe; the `with_*` methods set those.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         mode: Mode,
@@ -133,11 +140,11 @@ impl Context {
         self.browser.cancel();
     }
 
-    pub fn legacy_retired(&self) -> bool {
+    pub(crate) fn legacy_retired(&self) -> bool {
         self.legacy_retired.load(Ordering::Relaxed)
     }
 
-    pub fn mark_legacy_retired(&self) {
+    pub(crate) fn mark_legacy_retired(&self) {
         self.legacy_retired.store(true, Ordering::Relaxed);
     }
 }

@@ -47,6 +47,7 @@ pub struct CsvScanner {
 }
 
 impl CsvScanner {
+    /// A scanner at the start of the input (no record open).
     pub fn new() -> CsvScanner {
         CsvScanner::default()
     }

@@ -33,7 +33,9 @@ pub struct SingleFlight<V> {
 /// Whether a value was computed by this caller or shared from another row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Origin {
+    /// This caller ran the computation (its requests are its own).
     Fetched,
+    /// Another caller's value was reused: no request was sent for it.
     Shared,
 }
 
@@ -59,7 +61,7 @@ impl<V> Drop for PendingGuard<'_, V> {
 }
 
 impl<V: Clone> SingleFlight<V> {
-    pub fn new(capacity: usize) -> Self {
+    pub(crate) fn new(capacity: usize) -> Self {
         SingleFlight {
             inner: Mutex::new(Inner {
                 slots: HashMap::new(),

@@ -85,12 +85,14 @@ pub struct InputItem {
     /// The identifier cell as read, lossily decoded; a cell over the size limit is cut to a
     /// short prefix ending in `…`; empty when the row has no such cell.
     pub raw: String,
+    /// The row to process, or why it cannot be.
     pub outcome: Result<InputRow, InvalidRow>,
 }
 
 /// A valid row.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InputRow {
+    /// The identifier cell, classified and normalised.
     pub identifier: Identifier,
     /// The row's `priority` cell, when it has one.
     pub priority: Option<Priority>,
@@ -102,39 +104,74 @@ pub struct InputRow {
 /// A row that cannot be processed; `reason` starts with "line N: ".
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InvalidRow {
+    /// What is wrong with the row, for its record's error.
     pub reason: String,
 }
 
 /// A problem that stops the whole input.
 #[derive(Debug, thiserror::Error)]
 pub enum InputError {
+    /// The file could not be opened (or is a directory).
     #[error("cannot open the input {path}: {source}. Check the path and its permissions, or pass - to read standard input")]
-    Open { path: String, source: io::Error },
-    #[error("{name} has no identifier column; its columns are {}. Name the column with --column, or call it apn, address or owner{hint}", list(.columns))]
-    NoIdentifierColumn {
-        name: String,
-        columns: Vec<String>,
-        hint: String,
-    },
-    #[error("{name} has no column {column:?}; its columns are {}", list(.columns))]
-    MissingColumn {
-        name: String,
-        column: String,
-        columns: Vec<String>,
-    },
-    #[error("reading {name} failed at line {line}: {source}")]
-    Read {
-        name: String,
-        line: u64,
+    Open {
+        /// The path as given.
+        path: String,
+        /// Why it could not be opened.
         source: io::Error,
     },
+    /// A header of several columns, none named like an identifier column (`apn`,
+    /// `address`, `owner`…), and no `--column` to say which.
+    #[error("{name} has no identifier column; its columns are {}. Name the column with --column, or call it apn, address or owner{hint}", list(.columns))]
+    NoIdentifierColumn {
+        /// The input's name in messages (its path, or `<stdin>`).
+        name: String,
+        /// The header's column names.
+        columns: Vec<String>,
+        /// A `; ...` sentence when the header looks like data or not UTF-8, else empty.
+        hint: String,
+    },
+    /// The header has no column of the name `--column` gave.
+    #[error("{name} has no column {column:?}; its columns are {}", list(.columns))]
+    MissingColumn {
+        /// The input's name in messages.
+        name: String,
+        /// The column asked for.
+        column: String,
+        /// The header's column names.
+        columns: Vec<String>,
+    },
+    /// An I/O or CSV error ended the read early.
+    #[error("reading {name} failed at line {line}: {source}")]
+    Read {
+        /// The input's name in messages.
+        name: String,
+        /// The line the read had reached.
+        line: u64,
+        /// The error, as I/O (a CSV error is wrapped).
+        source: io::Error,
+    },
+    /// One record grew past the record limit: reading stopped rather than hold it all in
+    /// memory, since a list of identifiers has no record that large.
     #[error("{name}: the record starting at line {line} is over {limit} bytes, so reading stopped; is this a CSV file of identifiers?")]
-    RecordTooLarge { name: String, line: u64, limit: u64 },
+    RecordTooLarge {
+        /// The input's name in messages.
+        name: String,
+        /// The line where the record starts.
+        line: u64,
+        /// The record limit in bytes: 16 MiB, or 16 times `max_field_bytes` when larger.
+        limit: u64,
+    },
+    /// The first line has a cell over `max_field_bytes`: no header (nor identifier) is that
+    /// long.
     #[error("{name}: line {line} has a cell of {size} bytes, over the limit of {limit} bytes, where a header (or a first identifier) was expected; is this a CSV file of identifiers?")]
     HeaderTooLarge {
+        /// The input's name in messages.
         name: String,
+        /// The line of that first record.
         line: u64,
+        /// The cell's size in bytes.
         size: usize,
+        /// `max_field_bytes`.
         limit: usize,
     },
 }

@@ -43,7 +43,9 @@ const DEDUPE_BYTES: usize = 8 * 1024 * 1024;
 /// younger than `--max-age`), so the workers only fetch.
 #[derive(Debug)]
 pub enum JobRow {
+    /// An input row for the workers to fetch.
     Fetch(InputItem),
+    /// The row's record, already made: the workers pass it on to the writer unchanged.
     Answered(Box<Record>),
 }
 

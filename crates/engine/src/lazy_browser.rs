@@ -31,6 +31,8 @@ pub struct LazyBrowser {
 }
 
 impl LazyBrowser {
+    /// Nothing is launched yet; `http` is the client whose per-host limiter each page load
+    /// waits on.
     pub fn new(options: PoolOptions, http: Http) -> Self {
         LazyBrowser {
             options,

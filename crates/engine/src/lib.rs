@@ -1,6 +1,8 @@
 //! The batch engine: the input reader, the per-row plan and steps, the job pipeline (reader,
 //! workers, writer) and its ports, and the facts cache the steps share across runs.
 
+#![warn(missing_docs)]
+
 pub mod assessor_step;
 pub mod block;
 pub mod cache;

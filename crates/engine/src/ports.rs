@@ -13,12 +13,15 @@ pub struct JobPorts<'a> {
     pub sink: Box<dyn RecordSink>,
     /// Where rows are recorded as done (after the output is flushed).
     pub journal: &'a mut dyn Journal,
+    /// The progress display.
     pub progress: Box<dyn Progress>,
 }
 
 /// Something records are written to, by the writer thread only.
 pub trait RecordSink: Send {
+    /// Writes one record; it may stay buffered until [`RecordSink::flush`].
     fn write(&mut self, record: &Record) -> io::Result<()>;
+    /// Pushes written records out; only then does the writer commit them to the journal.
     fn flush(&mut self) -> io::Result<()>;
     /// Writes any closing text (the `]` of a JSON array) and flushes.
     fn finish(&mut self) -> io::Result<()>;

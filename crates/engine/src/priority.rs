@@ -47,7 +47,7 @@ pub struct PriorityQueue<T> {
 }
 
 impl<T> PriorityQueue<T> {
-    pub fn new(capacity: usize) -> Self {
+    pub(crate) fn new(capacity: usize) -> Self {
         PriorityQueue {
             state: Mutex::new(State {
                 heap: BinaryHeap::new(),

@@ -20,8 +20,10 @@ use std::str::FromStr;
 )]
 #[strum(serialize_all = "lowercase")]
 pub enum DocumentDetail {
+    /// Each document as its name-index row gives it: number, date, first code, book and page.
     #[default]
     Index,
+    /// Each document read by its number: every code, the names and the page count.
     Full,
 }
 
@@ -37,7 +39,7 @@ impl FromStr for DocumentDetail {
 }
 
 impl DocumentDetail {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         self.into()
     }
 }
@@ -78,7 +80,9 @@ pub const DEFAULT_SALES_DEPTH: usize = 1;
 /// The Recorder settings of a batch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RecorderOptions {
+    /// `--documents`: index rows or full documents.
     pub documents: DocumentDetail,
+    /// `--documents-since`: the earliest recording date the documents block lists.
     pub since: DocumentsSince,
     /// Earlier deeds followed back from the last one (0: the last deed only).
     pub sales_depth: usize,

@@ -17,12 +17,12 @@ use std::io;
 /// Everything a row produced (shared with duplicate rows of the same identifier).
 #[derive(Debug, Clone)]
 pub struct RowResult {
-    pub assessor: Option<SourceBlock<AssessorData>>,
-    pub tax: Option<SourceBlock<TaxData>>,
-    pub sales: Option<SourceBlock<SalesData>>,
-    pub documents: Option<SourceBlock<DocumentsData>>,
-    pub apns: Vec<Apn>,
-    pub warning: Option<String>,
+    pub(crate) assessor: Option<SourceBlock<AssessorData>>,
+    pub(crate) tax: Option<SourceBlock<TaxData>>,
+    pub(crate) sales: Option<SourceBlock<SalesData>>,
+    pub(crate) documents: Option<SourceBlock<DocumentsData>>,
+    pub(crate) apns: Vec<Apn>,
+    pub(crate) warning: Option<String>,
     /// Set when the whole batch must stop (a refused token).
     pub fatal: Option<String>,
 }

@@ -13,14 +13,20 @@ pub const DEFAULT_STOP_GRACE: Duration = Duration::from_secs(3);
 /// How to run a job.
 #[derive(Debug, Clone)]
 pub struct JobSpec {
+    /// What each row's record holds; with the identifier, the key duplicate rows share.
     pub mode: Mode,
+    /// Rows processed at once (at least 1).
     pub workers: usize,
+    /// The priority of a row without a `priority` cell.
     pub default_priority: Priority,
     /// Stop after this many failed rows (0: never).
     pub max_errors: u64,
+    /// Stop once the job has run this long (`--max-runtime`).
     pub max_runtime: Option<Duration>,
     /// Records between output flushes.
     pub flush_every: usize,
+    /// `batch.search_max_pages`. The job does not read it: the steps use the copy in
+    /// [`crate::context::Context`], whose Assessor client was built with it.
     pub search_max_pages: u32,
     /// Distinct identifiers whose results are kept for duplicate rows.
     pub dedupe_capacity: usize,
@@ -41,10 +47,12 @@ pub struct JobOutcome {
     /// Rows in flight when the job stopped: neither written nor recorded, fetched again by
     /// `--resume`.
     pub interrupted: u64,
+    /// How long the job ran, start to finish.
     pub wall: Duration,
     /// Sum of the time rows spent being processed.
     pub row_time: Duration,
     /// Rows answered from another row's fetch of the same identifier.
     pub shared: u64,
+    /// Why the job stopped early; `None` when it read its input to the end.
     pub stop: Option<StopReason>,
 }

@@ -10,7 +10,9 @@ use std::time::Duration;
 pub enum StopReason {
     /// The batch cannot go on at all (a refused token).
     Fatal(String),
+    /// `--max-errors`: this many rows failed.
     MaxErrors(u64),
+    /// `--max-runtime`: the job ran this long.
     MaxRuntime(Duration),
     /// A signal: SIGINT (2), SIGTERM (15) or SIGHUP (1).
     Interrupted(i32),
@@ -76,6 +78,7 @@ impl std::fmt::Display for StopReason {
 pub struct Interrupt(AtomicI32);
 
 impl Interrupt {
+    /// No signal yet.
     pub fn new() -> Self {
         Self::default()
     }
@@ -118,11 +121,12 @@ impl Stop {
         first
     }
 
+    /// Whether a stop was set: one atomic load, without taking the reason's lock.
     pub fn is_set(&self) -> bool {
         self.flag.load(Ordering::SeqCst)
     }
 
-    pub fn reason(&self) -> Option<StopReason> {
+    pub(crate) fn reason(&self) -> Option<StopReason> {
         self.reason
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)

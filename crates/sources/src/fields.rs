@@ -17,6 +17,7 @@ fn is_absent(s: &str) -> bool {
 }
 
 impl<'a> Fields<'a> {
+    /// The raw value under `key`, untouched, for a shape the typed getters do not cover.
     pub fn get(&self, key: &str) -> Option<&'a Value> {
         self.0.get(key)
     }

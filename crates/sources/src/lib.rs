@@ -1,5 +1,7 @@
 //! The county sources: their clients, parsers and output models.
 
+#![warn(missing_docs)]
+
 pub mod assessor;
 pub mod body;
 pub mod error;

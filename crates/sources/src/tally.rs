@@ -44,6 +44,8 @@ impl Tally {
 /// What a fetch found: the thing asked for, or a definite "no such thing".
 #[derive(Debug, Clone, PartialEq)]
 pub enum Found<T> {
+    /// The service had it.
     Yes(T),
+    /// The service answered that there is no such record (not a failure).
     NotFound,
 }

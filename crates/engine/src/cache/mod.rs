@@ -31,9 +31,11 @@ pub struct Link {
 pub trait FactStore: Send + Sync {
     /// A document stored earlier.
     fn document(&self, recording_number: &str) -> Result<Option<Document>, String>;
+    /// Stores a document under its recording number, replacing any stored before.
     fn put_document(&self, doc: &Document) -> Result<(), String>;
     /// A sales-chain step stored earlier, by [`link_key`].
     fn link(&self, key: &str) -> Result<Option<Link>, String>;
+    /// Stores a sales-chain step under `key` (a [`link_key`]), replacing any stored before.
     fn put_link(&self, key: &str, link: &Link) -> Result<(), String>;
     /// Facts held: (documents, links).
     fn counts(&self) -> Result<(u64, u64), String>;
@@ -54,9 +56,13 @@ pub fn link_key(recording_number: &str, buyers: &[String]) -> String {
 /// Cache counters of one batch.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct CacheStats {
+    /// Documents found in the store (no request sent).
     pub document_hits: u64,
+    /// Documents looked up and not found in the store (then fetched).
     pub document_misses: u64,
+    /// Sales-chain steps found in the store (their searches not sent).
     pub link_hits: u64,
+    /// Sales-chain steps looked up and not found in the store (then worked out).
     pub link_misses: u64,
     /// Requests a hit spared (one per document; a link's search pages).
     pub requests_saved: u64,
@@ -74,6 +80,7 @@ pub struct Facts {
 }
 
 impl Facts {
+    /// Counters at zero over `store`; `None` is no cache (every lookup misses, uncounted).
     pub fn new(store: Option<Box<dyn FactStore>>) -> Facts {
         Facts {
             store,
@@ -91,6 +98,7 @@ impl Facts {
         Facts::new(None)
     }
 
+    /// Whether there is a store (the summary reports cache counters only then).
     pub fn enabled(&self) -> bool {
         self.store.is_some()
     }
@@ -112,7 +120,7 @@ impl Facts {
         found
     }
 
-    pub fn put_document(&self, doc: &Document) {
+    pub(crate) fn put_document(&self, doc: &Document) {
         if let Some(store) = &self.store {
             if let Err(e) = store.put_document(doc) {
                 self.warn(&e);
@@ -137,7 +145,7 @@ impl Facts {
         found
     }
 
-    pub fn put_link(&self, key: &str, link: &Link) {
+    pub(crate) fn put_link(&self, key: &str, link: &Link) {
         if let Some(store) = &self.store {
             if let Err(e) = store.put_link(key, link) {
                 self.warn(&e);
@@ -150,6 +158,7 @@ impl Facts {
         bump(&self.saved, requests);
     }
 
+    /// The counters so far, for the job's summary.
     pub fn stats(&self) -> CacheStats {
         let get = |c: &AtomicU64| c.load(Ordering::Relaxed);
         CacheStats {

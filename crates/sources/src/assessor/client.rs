@@ -15,9 +15,11 @@ const NAME: &str = "Assessor";
 /// The result of an exact-match search: every matching row over all pages read.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchOutcome {
+    /// The rows the caller's filter kept, once each (by APN), in the service's order.
     pub matches: Vec<SearchMatch>,
     /// Rows the service said it had (fuzzy, before filtering).
     pub service_total: u64,
+    /// Search pages read (a page the service answered 404 is not counted).
     pub pages_read: u32,
     /// True when paging stopped at the page cap before the service's last page.
     pub truncated: bool,
@@ -33,6 +35,8 @@ pub struct AssessorClient {
 }
 
 impl AssessorClient {
+    /// `base` is the API root (a trailing `/` is dropped) and `token` its AUTHORIZATION
+    /// header; `max_search_pages` bounds the pages one search reads (at least 1).
     pub fn new(http: Http, base: &str, token: &str, max_search_pages: u32) -> Self {
         AssessorClient {
             http,

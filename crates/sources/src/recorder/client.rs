@@ -30,6 +30,7 @@ pub struct NameSearch {
     pub rows: Vec<SearchRow>,
     /// The service's `totalResults` (at most 501).
     pub total: u64,
+    /// Search pages read.
     pub pages_read: u32,
     /// Rows may be missing: the service's cap was hit, or paging stopped at the page limit.
     pub truncated: bool,

@@ -13,8 +13,11 @@ use std::fmt;
 pub enum NameQuery {
     /// A person. `first` may be an initial; `middle` is usually one.
     Person {
+        /// The surname, sent as `lastNames`.
         last: String,
+        /// The first name or initial, sent as `firstNames` (empty: not sent).
         first: String,
+        /// The middle name or initial, sent as `middleNameIs`.
         middle: Option<String>,
     },
     /// An entity (LLC, trust, bank, city…), searched by its full name.

@@ -33,6 +33,7 @@ pub enum ParseError {
 pub struct SearchRow {
     /// 11 digits, as text (the search sends a number).
     pub recording_number: String,
+    /// The day the document was recorded; none when the field is missing or empty.
     pub recording_date: Option<NaiveDate>,
     /// The first code, without the `+`.
     pub document_code: String,
@@ -42,6 +43,7 @@ pub struct SearchRow {
     pub name: String,
     /// Book and page of a document recorded in the old books (none when 0 or empty).
     pub docket_book: Option<u32>,
+    /// The page in [`SearchRow::docket_book`] (none when 0 or empty).
     pub page_map: Option<u32>,
 }
 

@@ -29,7 +29,9 @@ const CURRENT_PATH: &str = "/PropertyTaxInformation/";
 /// What the legacy pages said about a parcel.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Legacy {
+    /// The parcel's tax years and payments, read from the summary and activities pages.
     Found(TaxRecord),
+    /// The legacy site has no records for this parcel.
     NotFound,
     /// The legacy site redirected to the current page: only a browser can read it now.
     Retired,
@@ -58,6 +60,8 @@ fn is_retired(resp: &Response) -> bool {
 }
 
 impl TreasurerClient {
+    /// `base_url` is the Treasurer's site root (a trailing `/` is dropped); the legacy and
+    /// current pages both hang off it.
     pub fn new(http: Http, base_url: &str) -> Self {
         TreasurerClient {
             http,

@@ -352,7 +352,6 @@ fn job_spec(
         max_errors: args.max_errors.unwrap_or(cfg.batch.max_errors),
         max_runtime: r.max_runtime.or(cfg.batch.max_runtime),
         flush_every: cfg.batch_processing.api_batch_size,
-        search_max_pages: cfg.batch.search_max_pages,
         dedupe_capacity: 10_000,
         previous,
         stop_grace: DEFAULT_STOP_GRACE,

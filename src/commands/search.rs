@@ -64,7 +64,6 @@ pub fn run(args: SearchArgs) -> anyhow::Result<Exit> {
         max_errors: 0,
         max_runtime: None,
         flush_every: 1,
-        search_max_pages: services.config.batch.search_max_pages,
         dedupe_capacity: 1,
         previous: None,
         stop_grace: crate::engine::job::DEFAULT_STOP_GRACE,

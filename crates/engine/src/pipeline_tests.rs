@@ -197,7 +197,6 @@ fn spec(workers: usize, flush_every: usize, max_errors: u64) -> JobSpec {
         max_errors,
         max_runtime: None,
         flush_every,
-        search_max_pages: 1,
         dedupe_capacity: 16,
         previous: None,
         stop_grace: DEFAULT_STOP_GRACE,

@@ -25,9 +25,6 @@ pub struct JobSpec {
     pub max_runtime: Option<Duration>,
     /// Records between output flushes.
     pub flush_every: usize,
-    /// `batch.search_max_pages`. The job does not read it: the steps use the copy in
-    /// [`crate::context::Context`], whose Assessor client was built with it.
-    pub search_max_pages: u32,
     /// Distinct identifiers whose results are kept for duplicate rows.
     pub dedupe_capacity: usize,
     /// `--retry-failed --source S`: the rows' earlier records, whose other blocks are kept.

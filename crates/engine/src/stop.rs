@@ -1,7 +1,7 @@
 //! Why and when a job stops before the end of its input: the reasons, the shared stop flag
 //! (the first reason wins) and the interrupt a signal handler sets.
 
-use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
+use std::sync::atomic::{AtomicI32, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -99,10 +99,9 @@ impl Interrupt {
     }
 }
 
-/// The job's stop flag: the first reason wins, later ones are ignored.
+/// Why the job stops: the first reason wins, later ones are ignored.
 #[derive(Debug, Default)]
 pub struct Stop {
-    flag: AtomicBool,
     reason: Mutex<Option<StopReason>>,
 }
 
@@ -117,13 +116,7 @@ impl Stop {
         if first {
             *g = Some(r);
         }
-        self.flag.store(true, Ordering::SeqCst);
         first
-    }
-
-    /// Whether a stop was set: one atomic load, without taking the reason's lock.
-    pub fn is_set(&self) -> bool {
-        self.flag.load(Ordering::SeqCst)
     }
 
     pub(crate) fn reason(&self) -> Option<StopReason> {
@@ -141,7 +134,7 @@ mod tests {
     #[test]
     fn the_first_reason_wins() {
         let stop = Stop::default();
-        assert!(!stop.is_set());
+        assert_eq!(stop.reason(), None);
         assert!(stop.set(StopReason::Interrupted(15)));
         assert!(!stop.set(StopReason::MaxErrors(3)));
         assert_eq!(stop.reason(), Some(StopReason::Interrupted(15)));

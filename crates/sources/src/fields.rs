@@ -17,11 +17,6 @@ fn is_absent(s: &str) -> bool {
 }
 
 impl<'a> Fields<'a> {
-    /// The raw value under `key`, untouched, for a shape the typed getters do not cover.
-    pub fn get(&self, key: &str) -> Option<&'a Value> {
-        self.0.get(key)
-    }
-
     /// Trimmed text; numbers and booleans are written as text; `""`, `"na"`, `[]`, null → None.
     pub fn text(&self, key: &str) -> Option<String> {
         match self.0.get(key)? {

@@ -52,26 +52,8 @@ fn sales_of(
             history: Vec::new(),
         });
     };
-    let doc = recorder_docs::fetch(ctx, &number, tally)?;
-    let (names, codes, date) = match &doc {
-        Found::Yes(d) => (d.names.clone(), d.document_codes.clone(), d.recording_date),
-        Found::NotFound => (Vec::new(), Vec::new(), owner.deed_date),
-    };
-    let last = Sale {
-        recording_number: number.clone(),
-        recording_date: date.or(owner.deed_date),
-        document_codes: codes,
-        names: names.clone(),
-        sale_price: owner.sale_price,
-        found_by: "assessor_last_deed".into(),
-        match_confidence: "high".into(),
-        match_reason: match doc {
-            Found::Yes(_) => "the Assessor's MostCurrentDeed, read at the Recorder".into(),
-            Found::NotFound => {
-                "the Assessor's MostCurrentDeed; the Recorder has no such document".into()
-            }
-        },
-    };
+    let last = last_deed(ctx, parcel, &number, tally)?;
+    let names = last.names.clone();
     let owners = owner.name.as_deref().map(search_names).unwrap_or_default();
     let mut history = Vec::new();
     let mut buyers: Vec<NameQuery> = owners;
@@ -120,6 +102,41 @@ fn sales_of(
         apn: parcel.apn,
         last_deed: Some(last),
         history,
+    })
+}
+
+/// The Assessor's last deed of `parcel` (recording `number`), read at the Recorder.
+fn last_deed(
+    ctx: &Context,
+    parcel: &ParcelRecord,
+    number: &str,
+    tally: &mut Tally,
+) -> Result<Sale, SourceError> {
+    let owner = &parcel.owner;
+    let doc = recorder_docs::fetch(ctx, number, tally)?;
+    let (names, codes, date, reason) = match doc {
+        Found::Yes(d) => (
+            d.names,
+            d.document_codes,
+            d.recording_date,
+            "the Assessor's MostCurrentDeed, read at the Recorder",
+        ),
+        Found::NotFound => (
+            Vec::new(),
+            Vec::new(),
+            owner.deed_date,
+            "the Assessor's MostCurrentDeed; the Recorder has no such document",
+        ),
+    };
+    Ok(Sale {
+        recording_number: number.to_string(),
+        recording_date: date.or(owner.deed_date),
+        document_codes: codes,
+        names,
+        sale_price: owner.sale_price,
+        found_by: "assessor_last_deed".into(),
+        match_confidence: "high".into(),
+        match_reason: reason.into(),
     })
 }
 

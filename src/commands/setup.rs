@@ -8,6 +8,7 @@ use crate::config::{self, Config, ConfigError, Secret};
 use crate::engine::context::Context;
 use crate::engine::lazy_browser::LazyBrowser;
 use crate::engine::recorder_options::RecorderOptions;
+use crate::engine::sources_port::CountyClients;
 use crate::http::HostPolicy;
 use crate::ledger;
 use crate::sim::{SimOptions, Simulator};
@@ -270,12 +271,15 @@ fn context(
         let http = http.clone();
         std::sync::Arc::new(move || http.unavailable_host().map(|s| s.to_string()))
     };
-    Context::new(
-        mode,
-        strategy,
+    let sources = CountyClients {
         assessor,
         treasurer,
         recorder,
+    };
+    Context::new(
+        mode,
+        strategy,
+        Box::new(sources),
         pages,
         cfg.batch.search_max_pages,
         cfg.batch.max_documents,

@@ -1,12 +1,13 @@
 //! The Assessor's part of a row: resolve the identifier, then fetch what the mode needs.
 
+use super::sources_port::Sources;
 use mps_ident::matching::{address_matches, owner_matches};
 use mps_ident::{Apn, Identifier};
 use mps_model::blocks::{ParcelRecord, SearchMatch, SourceStatus};
 use mps_model::data::{AssessorData, Parcels, SearchResult, Validation};
 use mps_model::mode::Mode;
 use mps_model::record::SourceBlock;
-use mps_sources::assessor::{AssessorClient, Found, SearchOutcome, Tally};
+use mps_sources::assessor::{Found, SearchOutcome, Tally};
 use mps_sources::SourceError;
 
 /// The Assessor block of a row and what it resolved to.
@@ -30,7 +31,7 @@ impl AssessorResult {
 }
 
 /// Runs the Assessor step of `mode` for one identifier.
-pub fn run(client: &AssessorClient, mode: Mode, id: &Identifier, max_pages: u32) -> AssessorResult {
+pub fn run(client: &dyn Sources, mode: Mode, id: &Identifier, max_pages: u32) -> AssessorResult {
     let mut tally = Tally::default();
     let outcome = match mode {
         Mode::Property => property(client, id, &mut tally),
@@ -133,7 +134,7 @@ fn truncation(s: &SearchOutcome, max_pages: u32) -> Option<String> {
 
 /// Finds the parcels an identifier names, filtering the fuzzy search to exact matches.
 fn resolve(
-    client: &AssessorClient,
+    client: &dyn Sources,
     id: &Identifier,
     tally: &mut Tally,
 ) -> Result<SearchOutcome, SourceError> {
@@ -141,9 +142,9 @@ fn resolve(
         Identifier::Apn(apn) => {
             let target = *apn;
             // An APN names at most one parcel: stop paging once it is found.
-            client.search(
+            client.search_parcels(
                 &apn.compact(),
-                move |m: &SearchMatch| m.apn == target,
+                &move |m: &SearchMatch| m.apn == target,
                 true,
                 tally,
             )
@@ -157,18 +158,18 @@ fn resolve(
                     m.situs_zip.as_deref().unwrap_or(""),
                 )
             };
-            client.search(&q.street, keep, false, tally)
+            client.search_parcels(&q.street, &keep, false, tally)
         }
         Identifier::Owner(name) => {
             let keep = |m: &SearchMatch| owner_matches(name, m.owner.as_deref().unwrap_or(""));
-            client.search(name, keep, false, tally)
+            client.search_parcels(name, &keep, false, tally)
         }
     }
 }
 
 /// The full parcel record(s): one request for an APN; a search first for the others.
 fn property(
-    client: &AssessorClient,
+    client: &dyn Sources,
     id: &Identifier,
     tally: &mut Tally,
 ) -> Result<StepOutput, SourceError> {

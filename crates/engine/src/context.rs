@@ -1,18 +1,16 @@
-//! Everything a row needs to be processed: the clients, the browser pages, the mode and the
-//! strategy.
+//! Everything a row needs to be processed: the county's services (the `Sources` port), the
+//! browser, the mode and the strategy, and the batch's shared memory.
 
 use super::dedupe::SingleFlight;
 use super::lazy_browser::LazyBrowser;
 use super::recorder_options::RecorderOptions;
+use super::sources_port::Sources;
 use crate::cache::Facts;
 use mps_http::Cancel;
 use mps_model::blocks::{Document, TaxRecord};
 use mps_model::mode::Mode;
 use mps_model::strategy::Strategy;
-use mps_sources::assessor::AssessorClient;
 use mps_sources::recorder::NameSearch;
-use mps_sources::recorder::RecorderClient;
-use mps_sources::treasurer::TreasurerClient;
 use mps_sources::Found;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -37,9 +35,8 @@ pub struct Context {
     /// `--strategy`: plain HTTP, a browser or both for each source, and whether a row's steps
     /// overlap.
     pub strategy: Strategy,
-    pub(crate) assessor: AssessorClient,
-    pub(crate) treasurer: TreasurerClient,
-    pub(crate) recorder: RecorderClient,
+    /// The county's services, as the steps ask them.
+    pub(crate) sources: Box<dyn Sources>,
     /// The job's browser pool, launched by the first row that needs a page.
     pub browser: LazyBrowser,
     pub(crate) search_max_pages: u32,
@@ -73,9 +70,7 @@ impl Context {
     pub fn new(
         mode: Mode,
         strategy: Strategy,
-        assessor: AssessorClient,
-        treasurer: TreasurerClient,
-        recorder: RecorderClient,
+        sources: Box<dyn Sources>,
         browser: LazyBrowser,
         search_max_pages: u32,
         max_documents: usize,
@@ -83,9 +78,7 @@ impl Context {
         Context {
             mode,
             strategy,
-            assessor,
-            treasurer,
-            recorder,
+            sources,
             browser,
             search_max_pages,
             recorder_options: RecorderOptions {

@@ -23,6 +23,7 @@ pub mod recorder_search;
 pub mod row;
 pub mod sales_step;
 pub mod shared_fetch;
+pub mod sources_port;
 pub mod spec;
 pub mod stop;
 pub mod tax_step;
@@ -33,3 +34,5 @@ pub use ports::{JobPorts, Journal, JournalError, NoJournal, Progress, RecordSink
 
 #[cfg(test)]
 mod pipeline_tests;
+#[cfg(test)]
+mod sources_tests;

@@ -9,6 +9,7 @@ use super::job::{run, JobOutcome, JobRow, JobSpec, DEFAULT_STOP_GRACE};
 use super::journal_thread::MAX_IN_FLIGHT;
 use super::lazy_browser::LazyBrowser;
 use super::ports::{JobPorts, Journal, JournalError, Progress, RecordSink};
+use super::sources_port::CountyClients;
 use super::stop::{Interrupt, StopReason};
 use crate::input::{InputItem, InputRow, InvalidRow};
 use mps_browser::PoolOptions;
@@ -180,9 +181,11 @@ fn context(assessor: &str) -> Arc<Context> {
     Arc::new(Context::new(
         Mode::Property,
         Strategy::default(),
-        AssessorClient::new(http.clone(), assessor, "", 1),
-        TreasurerClient::new(http.clone(), NOWHERE),
-        RecorderClient::new(http.clone(), NOWHERE, NOWHERE, 1),
+        Box::new(CountyClients {
+            assessor: AssessorClient::new(http.clone(), assessor, "", 1),
+            treasurer: TreasurerClient::new(http.clone(), NOWHERE),
+            recorder: RecorderClient::new(http.clone(), NOWHERE, NOWHERE, 1),
+        }),
         LazyBrowser::new(PoolOptions::default(), http),
         1,
         10,

@@ -1,6 +1,7 @@
 //! The engine's ports: where a job's records go, where they are recorded as done, and how
 //! progress is shown. The command layer plugs in the output formats, the file or database
-//! ledger and the display; the engine imports none of them.
+//! ledger and the display; the engine imports none of them. What the rows ask the county is
+//! the fourth port, [`crate::sources_port::Sources`].
 
 use mps_model::counts::Counts;
 use mps_model::record::Record;

@@ -23,7 +23,7 @@ pub fn fetch(
         |own| read(ctx, number, own),
         |message| SourceError::Parse {
             source_name: "Recorder",
-            url: ctx.recorder.document_url(number),
+            url: ctx.sources.document_url(number),
             message,
         },
     )?;
@@ -38,9 +38,9 @@ fn read(ctx: &Context, number: &str, tally: &mut Tally) -> Result<Found<Document
         return Ok(Found::Yes(doc));
     }
     let found = if ctx.strategy == Strategy::ScrapingOnly {
-        ctx.recorder.document_page(&ctx.browser, number, tally)?
+        ctx.sources.document_page(&ctx.browser, number, tally)?
     } else {
-        ctx.recorder.document(number, tally)?
+        ctx.sources.document(number, tally)?
     };
     if let Found::Yes(doc) = &found {
         ctx.facts.put_document(doc);

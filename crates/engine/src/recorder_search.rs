@@ -22,7 +22,7 @@ pub fn search(
         &ctx.searches,
         &key,
         tally,
-        |own| ctx.recorder.search_through(q, through, own).map(Arc::new),
+        |own| ctx.sources.name_search(q, through, own).map(Arc::new),
         |message| SourceError::Parse {
             source_name: "Recorder",
             url: q.to_string(),

@@ -101,9 +101,9 @@ pub fn run(ctx: &Context, id: &Identifier) -> RowResult {
         _ => ctx.mode,
     };
     match mode {
-        Mode::Search | Mode::Property | Mode::Validate => {
-            RowResult::from_assessor(assessor_step::run(&ctx.assessor, ctx.mode, id, pages))
-        }
+        Mode::Search | Mode::Property | Mode::Validate => RowResult::from_assessor(
+            assessor_step::run(ctx.sources.as_ref(), ctx.mode, id, pages),
+        ),
         Mode::Tax => {
             // An APN needs no Assessor call; an address or owner is resolved first.
             let mut out = match id {
@@ -117,7 +117,7 @@ pub fn run(ctx: &Context, id: &Identifier) -> RowResult {
                     fatal: None,
                 },
                 other => RowResult::from_assessor(assessor_step::run(
-                    &ctx.assessor,
+                    ctx.sources.as_ref(),
                     Mode::Search,
                     other,
                     pages,
@@ -147,11 +147,11 @@ fn full(ctx: &Context, id: &Identifier, mode: Mode) -> RowResult {
     // With an APN in hand, the Treasurer does not wait for the Assessor.
     let (assessor, early_tax) = match id {
         Identifier::Apn(apn) if wants_tax && overlap => rayon::join(
-            || assessor_step::run(&ctx.assessor, Mode::Property, id, pages),
+            || assessor_step::run(ctx.sources.as_ref(), Mode::Property, id, pages),
             || caught(|| tax_step::run(ctx, &[*apn])),
         ),
         _ => (
-            assessor_step::run(&ctx.assessor, Mode::Property, id, pages),
+            assessor_step::run(ctx.sources.as_ref(), Mode::Property, id, pages),
             None,
         ),
     };

@@ -53,7 +53,7 @@ fn shared_tax_for(
         },
         |message| SourceError::Page {
             source_name: NAME,
-            url: ctx.treasurer.legacy_url(apn),
+            url: ctx.sources.tax_url(apn, false),
             message,
         },
     )?;
@@ -91,7 +91,7 @@ fn legacy(
     apn: &Apn,
     tally: &mut Tally,
 ) -> Result<Option<Found<TaxRecord>>, SourceError> {
-    match ctx.treasurer.legacy(apn, tally)? {
+    match ctx.sources.tax_legacy(apn, tally)? {
         Legacy::Found(r) => Ok(Some(Found::Yes(r))),
         Legacy::NotFound => Ok(Some(Found::NotFound)),
         Legacy::Retired => {
@@ -103,7 +103,7 @@ fn legacy(
 
 /// The current page, rendered by JavaScript, read in a browser.
 fn current(ctx: &Context, apn: &Apn, tally: &mut Tally) -> Result<Found<TaxRecord>, SourceError> {
-    ctx.treasurer.current(&ctx.browser, apn, tally)
+    ctx.sources.tax_current(&ctx.browser, apn, tally)
 }
 
 /// Both paths at once; the first complete answer wins, the other is a fallback.
@@ -127,7 +127,7 @@ fn parallel(ctx: &Context, apn: &Apn, tally: &mut Tally) -> Result<Found<TaxReco
         (Ok(None), Ok(Err(e))) => Err(e),
         (Ok(None), Err(_)) => Err(SourceError::Page {
             source_name: NAME,
-            url: ctx.treasurer.current_url(apn),
+            url: ctx.sources.tax_url(apn, true),
             message: "the page reader panicked".into(),
         }),
     }

@@ -2,6 +2,7 @@
 //! Cloudflare challenges) that the services send where JSON was expected.
 
 use super::SourceError;
+use crate::loose::Loose;
 use mps_http::Response;
 use serde_json::Value;
 
@@ -31,6 +32,22 @@ pub fn is_maintenance_page(resp: &Response) -> bool {
     ];
     let text = String::from_utf8_lossy(&resp.body).to_ascii_lowercase();
     is_html(resp) && SIGNS.iter().any(|s| text.contains(s))
+}
+
+/// The body as JSON read without a `Value` tree (see [`Loose`]), its text borrowed from the
+/// body; refused as [`json`] refuses.
+pub fn loose<'a>(source_name: &'static str, resp: &'a Response) -> Result<Loose<'a>, SourceError> {
+    if is_html(resp) {
+        return Err(SourceError::NotJson {
+            source_name,
+            url: resp.url.clone(),
+        });
+    }
+    serde_json::from_slice(&resp.body).map_err(|e| SourceError::BadJson {
+        source_name,
+        url: resp.url.clone(),
+        message: e.to_string(),
+    })
 }
 
 /// The body as JSON; an HTML body is `NotJson`, malformed JSON is `BadJson`, both naming

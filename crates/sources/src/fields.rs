@@ -4,12 +4,12 @@
 //! int or a string, `"na"` for absent, and `[]` where an object or string is empty. These
 //! readers accept every observed form and turn anything absent into `None`.
 
+use crate::loose::{Loose, Object};
 use chrono::NaiveDate;
-use serde_json::{Map, Value};
 
 /// A borrowed JSON object with typed, forgiving getters.
 #[derive(Clone, Copy)]
-pub struct Fields<'a>(pub &'a Map<String, Value>);
+pub struct Fields<'a>(pub &'a Object<'a>);
 
 /// Text that means "no value" at the county.
 fn is_absent(s: &str) -> bool {
@@ -20,12 +20,12 @@ impl<'a> Fields<'a> {
     /// Trimmed text; numbers and booleans are written as text; `""`, `"na"`, `[]`, null → None.
     pub fn text(&self, key: &str) -> Option<String> {
         match self.0.get(key)? {
-            Value::String(s) => {
+            Loose::Text(s) => {
                 let t = s.trim();
                 (!is_absent(t)).then(|| t.to_string())
             }
-            Value::Number(n) => Some(n.to_string()),
-            Value::Bool(b) => Some(b.to_string()),
+            Loose::Number(n) => Some(n.to_string()),
+            Loose::Bool(b) => Some(b.to_string()),
             _ => None,
         }
     }
@@ -34,8 +34,8 @@ impl<'a> Fields<'a> {
     /// `"$1,250"`); None when absent or not a number.
     pub fn uint(&self, key: &str) -> Option<u64> {
         match self.0.get(key)? {
-            Value::Number(n) => n.as_u64().or_else(|| n.as_f64().map(|f| f.round() as u64)),
-            Value::String(s) => parse_uint(s),
+            Loose::Number(n) => n.as_u64().or_else(|| n.as_f64().map(|f| f.round() as u64)),
+            Loose::Text(s) => parse_uint(s),
             _ => None,
         }
     }
@@ -43,8 +43,8 @@ impl<'a> Fields<'a> {
     /// A decimal from a number or a numeric string.
     pub fn float(&self, key: &str) -> Option<f64> {
         match self.0.get(key)? {
-            Value::Number(n) => n.as_f64(),
-            Value::String(s) => s.trim().parse::<f64>().ok().filter(|f| f.is_finite()),
+            Loose::Number(n) => n.as_f64(),
+            Loose::Text(s) => s.trim().parse::<f64>().ok().filter(|f| f.is_finite()),
             _ => None,
         }
     }
@@ -52,8 +52,8 @@ impl<'a> Fields<'a> {
     /// A boolean from true/false, "Y"/"N", "Yes"/"No", "true"/"false".
     pub fn flag(&self, key: &str) -> Option<bool> {
         match self.0.get(key)? {
-            Value::Bool(b) => Some(*b),
-            Value::String(s) => match s.trim().to_ascii_uppercase().as_str() {
+            Loose::Bool(b) => Some(*b),
+            Loose::Text(s) => match s.trim().to_ascii_uppercase().as_str() {
                 "Y" | "YES" | "TRUE" | "1" => Some(true),
                 "N" | "NO" | "FALSE" | "0" => Some(false),
                 _ => None,
@@ -73,12 +73,8 @@ impl<'a> Fields<'a> {
     }
 
     /// A nested array (missing gives an empty slice).
-    pub fn array(&self, key: &str) -> &'a [Value] {
-        self.0
-            .get(key)
-            .and_then(Value::as_array)
-            .map(Vec::as_slice)
-            .unwrap_or(&[])
+    pub fn array(&self, key: &str) -> &'a [Loose<'a>] {
+        self.0.get(key).and_then(Loose::as_list).unwrap_or(&[])
     }
 }
 
@@ -120,12 +116,12 @@ pub fn iso_date_or_month(s: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
     #[test]
     fn quirks_are_read() {
-        let v = json!({"a": "234419      ", "b": "na", "c": 0, "d": "1", "e": [], "f": " x ",
-                       "g": false, "h": "382", "i": "0.1000", "j": "N", "k": "$850,000"});
+        let text = r#"{"a": "234419      ", "b": "na", "c": 0, "d": "1", "e": [], "f": " x ",
+                       "g": false, "h": "382", "i": "0.1000", "j": "N", "k": "$850,000"}"#;
+        let v: Loose = serde_json::from_str(text).unwrap();
         let f = Fields(v.as_object().unwrap());
         assert_eq!(f.uint("a"), Some(234419));
         assert_eq!(f.uint("b"), None);

@@ -7,6 +7,7 @@ pub mod body;
 pub mod error;
 pub mod fields;
 mod get;
+pub mod loose;
 pub mod page_reader;
 pub mod query;
 pub mod recorder;

@@ -67,7 +67,7 @@ impl AssessorClient {
         if resp.status == 404 {
             return Ok(Found::NotFound);
         }
-        let body = crate::body::json(NAME, &resp)?;
+        let body = crate::body::loose(NAME, &resp)?;
         if is_empty_parcel(&body) {
             return Ok(Found::NotFound);
         }
@@ -97,7 +97,7 @@ impl AssessorClient {
             if resp.status == 404 {
                 break;
             }
-            let body = crate::body::json(NAME, &resp)?;
+            let body = crate::body::loose(NAME, &resp)?;
             let SearchPage { total, rows } =
                 parse_search_page(&body).map_err(|e| SourceError::Parse {
                     source_name: NAME,

@@ -1,10 +1,10 @@
 //! Parsing of Assessor JSON (`/parcel/{apn}` and `/search/property/`) into the output model.
 
 use crate::fields::{iso_date_or_month, Fields};
+use crate::loose::Loose;
 use mps_ident::places::split_trailing_place;
 use mps_ident::Apn;
 use mps_model::blocks::{Owner, ParcelRecord, Residential, SearchMatch, Situs, Valuation};
-use serde_json::Value;
 
 /// Why an Assessor body could not be read as what was asked for.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -15,32 +15,21 @@ pub enum ParseError {
     MissingField(&'static str),
 }
 
-fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
 /// True when a `/parcel` body describes no parcel (an empty object or null), which the
 /// service may answer instead of a 404.
-pub fn is_empty_parcel(v: &Value) -> bool {
+pub fn is_empty_parcel(v: &Loose) -> bool {
     match v {
-        Value::Null => true,
-        Value::Object(m) => m.is_empty() || m.values().all(Value::is_null),
+        Loose::Null => true,
+        Loose::Object(m) => m.values().all(|v| *v == Loose::Null),
         _ => false,
     }
 }
 
 /// Reads `/parcel/{apn}` (everything about one parcel).
-pub fn parse_parcel(apn: Apn, body: &Value) -> Result<ParcelRecord, ParseError> {
+pub fn parse_parcel(apn: Apn, body: &Loose) -> Result<ParcelRecord, ParseError> {
     let map = body
         .as_object()
-        .ok_or(ParseError::NotAnObject(kind(body)))?;
+        .ok_or(ParseError::NotAnObject(body.kind()))?;
     let f = Fields(map);
     if !map.contains_key("PropertyAddress") && !map.contains_key("Owner") {
         return Err(ParseError::MissingField("PropertyAddress"));
@@ -49,7 +38,7 @@ pub fn parse_parcel(apn: Apn, body: &Value) -> Result<ParcelRecord, ParseError> 
     let mut valuations: Vec<Valuation> = f
         .array("Valuations")
         .iter()
-        .filter_map(Value::as_object)
+        .filter_map(Loose::as_object)
         .filter_map(|m| parse_valuation(Fields(m)))
         .collect();
     // The service lists newest first, but the order is not a promise: sort by year.
@@ -133,10 +122,7 @@ fn parse_owner(f: Fields) -> Owner {
 
 fn parse_residential(f: Fields) -> Option<Residential> {
     // Non-residential parcels carry the block with every value null: that is no data.
-    if f.0
-        .values()
-        .all(|v| v.is_null() || v == &Value::Array(vec![]))
-    {
+    if f.0.values().all(Loose::is_blank) {
         return None;
     }
     // `Pool` is `false` or the pool area as text; "0" means no pool.
@@ -202,24 +188,24 @@ pub struct SearchPage {
 
 /// Reads a search page: `{"TOTAL": n, "Results": [...]}`, or a category-keyed object whose
 /// real-property list holds the rows. Rows without a readable APN are skipped.
-pub fn parse_search_page(body: &Value) -> Result<SearchPage, ParseError> {
+pub fn parse_search_page(body: &Loose) -> Result<SearchPage, ParseError> {
     let map = body
         .as_object()
-        .ok_or(ParseError::NotAnObject(kind(body)))?;
+        .ok_or(ParseError::NotAnObject(body.kind()))?;
     let f = Fields(map);
     let (total, rows) = if map.contains_key("Results") {
         (f.uint("TOTAL"), f.array("Results"))
     } else if let Some(rp) = ["RealProperty", "Real Property", "RealPropertyResults"]
         .iter()
-        .find_map(|k| map.get(*k))
+        .find_map(|k| map.get(k))
     {
-        (None, rp.as_array().map(Vec::as_slice).unwrap_or(&[]))
+        (None, rp.as_list().unwrap_or(&[]))
     } else {
         return Err(ParseError::MissingField("Results"));
     };
     let rows: Vec<SearchMatch> = rows
         .iter()
-        .filter_map(Value::as_object)
+        .filter_map(Loose::as_object)
         .filter_map(|m| parse_search_row(Fields(m)))
         .collect();
     Ok(SearchPage {
@@ -250,7 +236,14 @@ fn parse_search_row(f: Fields) -> Option<SearchMatch> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde_json::{json, Value};
+
+    /// Runs `check` on `v` as the parser reads it (the body's text, read without a tree).
+    fn read<T>(v: &Value, check: impl FnOnce(&Loose) -> T) -> T {
+        let text = v.to_string();
+        let loose: Loose = serde_json::from_str(&text).expect("JSON");
+        check(&loose)
+    }
 
     #[test]
     fn situs_is_split_on_known_places() {
@@ -270,7 +263,7 @@ mod tests {
             "AssessmentRatioPercentage":"0.1000","AssessedFCV":"na","AssessedLPV":"23442       ",
             "ValuationSource":"Notice","PEPropUseDesc":"Single Family Residence",
             "PropertyUseCode":"0131","TaxAreaCode":"111202","NoticeOfChangeIndc":"N"});
-        let val = parse_valuation(Fields(v.as_object().unwrap())).unwrap();
+        let val = read(&v, |l| parse_valuation(Fields(l.as_object().unwrap()))).unwrap();
         assert_eq!(val.tax_year, 2025);
         assert_eq!(val.limited_property_value, Some(234419));
         assert_eq!(val.legal_class_code.as_deref(), Some("3.1"));
@@ -287,13 +280,13 @@ mod tests {
              "Ownership":"DOE JOHN","SitusAddress":"1601 E WASHINGTON ST","SitusCity":"PHOENIX",
              "SitusZip":"85034","PropertyType":"COMMERCIAL","RentalID":null},
             {"APN": "garbage"}]});
-        let page = parse_search_page(&v).unwrap();
+        let page = read(&v, parse_search_page).unwrap();
         assert_eq!(page.total, 26);
         assert_eq!(page.rows.len(), 1);
         assert_eq!(page.rows[0].apn.to_string(), "115-05-034C");
         assert_eq!(page.rows[0].subdivision.as_deref(), Some("X"));
-        assert!(parse_search_page(&json!([1])).is_err());
-        assert!(parse_search_page(&json!({"foo": 1})).is_err());
+        assert!(read(&json!([1]), parse_search_page).is_err());
+        assert!(read(&json!({"foo": 1}), parse_search_page).is_err());
     }
 
     #[test]
@@ -302,19 +295,19 @@ mod tests {
             "LivableSpace":"1992","Pool":false,"NumberOfCoveredPatios":0,"BathFixtures":"8",
             "NumberOfGarages":"2","NumberOfCarports":0,"ParkingDetails":[],"Heating":null,
             "LocationalCharacteristics":"Corner"});
-        let r = parse_residential(Fields(v.as_object().unwrap())).unwrap();
+        let r = read(&v, |l| parse_residential(Fields(l.as_object().unwrap()))).unwrap();
         assert!(!r.pool);
         assert_eq!(r.pool_sqft, None);
         assert_eq!(r.bath_fixtures, Some(8));
         assert_eq!(r.covered_patios, Some(0));
         assert!(!r.heating);
         let v = json!({"Pool":"382","Heating":"Yes","ParkingDetails":{"ParkingType":"Garage","ParkingCount":"1"}});
-        let r = parse_residential(Fields(v.as_object().unwrap())).unwrap();
+        let r = read(&v, |l| parse_residential(Fields(l.as_object().unwrap()))).unwrap();
         assert!(r.pool);
         assert_eq!(r.pool_sqft, Some(382));
         assert!(r.heating);
         assert_eq!(r.parking_type.as_deref(), Some("Garage"));
         let v = json!({"Pool": null, "LotSize": null});
-        assert!(parse_residential(Fields(v.as_object().unwrap())).is_none());
+        assert!(read(&v, |l| parse_residential(Fields(l.as_object().unwrap()))).is_none());
     }
 }

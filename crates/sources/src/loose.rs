@@ -4,6 +4,7 @@
 //! string per field, the larger part of mps's CPU per property record.
 
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::Number;
 use std::borrow::Cow;
 use std::fmt;
@@ -72,6 +73,30 @@ impl<'a> Loose<'a> {
         }
     }
 
+    /// The text, when this is a string.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Loose::Text(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// A whole non-negative number, when this is one.
+    pub fn as_u64(&self) -> Option<u64> {
+        match self {
+            Loose::Number(n) => n.as_u64(),
+            _ => None,
+        }
+    }
+
+    /// The boolean, when this is one.
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            Loose::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+
     /// What kind of value this is, for messages ("an array").
     pub fn kind(&self) -> &'static str {
         match self {
@@ -81,6 +106,26 @@ impl<'a> Loose<'a> {
             Loose::Text(_) => "a string",
             Loose::List(_) => "an array",
             Loose::Object(_) => "an object",
+        }
+    }
+}
+
+/// Written back as the JSON it was read from (for messages that quote a value).
+impl Serialize for Loose<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Loose::Null => s.serialize_unit(),
+            Loose::Bool(b) => s.serialize_bool(*b),
+            Loose::Number(n) => n.serialize(s),
+            Loose::Text(t) => s.serialize_str(t),
+            Loose::List(items) => s.collect_seq(items),
+            Loose::Object(o) => {
+                let mut map = s.serialize_map(Some(o.0.len()))?;
+                for (k, v) in &o.0 {
+                    map.serialize_entry(k.as_ref(), v)?;
+                }
+                map.end()
+            }
         }
     }
 }
@@ -214,6 +259,10 @@ mod tests {
         assert!(c[3].is_blank() && !c[4].is_blank());
         assert!(o.get("e").is_some_and(Loose::is_blank));
         assert_eq!(o.get("d").map(Loose::kind), Some("an object"));
+        let again: Value =
+            serde_json::from_str(&serde_json::to_string(&loose).expect("written")).expect("JSON");
+        assert_eq!(again["c"], value["c"]);
+        assert_eq!(again["a"], "last");
         assert!(o.get("missing").is_none());
     }
 

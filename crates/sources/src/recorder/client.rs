@@ -118,7 +118,7 @@ impl RecorderClient {
         let url = self.document_url(n);
         let resp = self.get(&url, tally)?;
         // The API's 404 is JSON; an HTML 404 page means this is not the API (a wrong base URL).
-        let body = crate::body::json(NAME, &resp)?;
+        let body = crate::body::loose(NAME, &resp)?;
         if resp.status == 404 {
             return Ok(Found::NotFound);
         }
@@ -164,7 +164,7 @@ impl RecorderClient {
                     url,
                 });
             }
-            let body = crate::body::json(NAME, &resp)?;
+            let body = crate::body::loose(NAME, &resp)?;
             let SearchPage { total, rows } =
                 parse_search_page(&body).map_err(|e| parse_error(&url, &e))?;
             out.pages_read = page;

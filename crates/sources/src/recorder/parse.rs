@@ -6,8 +6,8 @@
 //! of type at the county does not lose data; a missing key or a date in an unknown format is
 //! an error (the API's format changed).
 
+use crate::loose::{Loose, Object};
 use chrono::NaiveDate;
-use serde_json::{Map, Value};
 
 use mps_model::blocks::Document;
 
@@ -69,8 +69,8 @@ pub fn parse_recorder_date(s: &str) -> Option<NaiveDate> {
     }
 }
 
-fn describe(v: &Value) -> String {
-    let text = v.to_string();
+fn describe(v: &Loose) -> String {
+    let text = serde_json::to_string(v).unwrap_or_default();
     match text.char_indices().nth(40) {
         Some((i, _)) => format!("{}…", &text[..i]),
         None => text,
@@ -78,10 +78,10 @@ fn describe(v: &Value) -> String {
 }
 
 /// Text or a number, as text (`recordingNumber` comes both ways).
-fn text_or_number(m: &Map<String, Value>, field: &'static str) -> Result<String, ParseError> {
+fn text_or_number(m: &Object, field: &'static str) -> Result<String, ParseError> {
     match m.get(field) {
-        Some(Value::String(s)) => Ok(s.trim().to_string()),
-        Some(Value::Number(n)) => Ok(n.to_string()),
+        Some(Loose::Text(s)) => Ok(s.trim().to_string()),
+        Some(Loose::Number(n)) => Ok(n.to_string()),
         Some(other) => Err(ParseError::Type {
             field,
             expected: "text or a number",
@@ -92,20 +92,20 @@ fn text_or_number(m: &Map<String, Value>, field: &'static str) -> Result<String,
 }
 
 /// A book or page: an integer or a numeric string, with 0 and "" meaning none.
-fn book_or_page(m: &Map<String, Value>, field: &'static str) -> Result<Option<u32>, ParseError> {
-    let bad = |v: &Value| ParseError::Type {
+fn book_or_page(m: &Object, field: &'static str) -> Result<Option<u32>, ParseError> {
+    let bad = |v: &Loose| ParseError::Type {
         field,
         expected: "a book or page number",
         got: describe(v),
     };
     match m.get(field) {
-        None | Some(Value::Null) => Ok(None),
-        Some(v @ Value::Number(n)) => match n.as_u64() {
+        None | Some(Loose::Null) => Ok(None),
+        Some(v @ Loose::Number(n)) => match n.as_u64() {
             Some(0) => Ok(None),
             Some(x) => u32::try_from(x).map(Some).map_err(|_| bad(v)),
             None => Err(bad(v)),
         },
-        Some(v @ Value::String(s)) => match s.trim() {
+        Some(v @ Loose::Text(s)) => match s.trim() {
             "" | "0" => Ok(None),
             t => t.parse().map(Some).map_err(|_| bad(v)),
         },
@@ -113,22 +113,22 @@ fn book_or_page(m: &Map<String, Value>, field: &'static str) -> Result<Option<u3
     }
 }
 
-fn strings(m: &Map<String, Value>, field: &'static str) -> Result<Vec<String>, ParseError> {
+fn strings(m: &Object, field: &'static str) -> Result<Vec<String>, ParseError> {
     let v = m.get(field).ok_or(ParseError::Missing(field))?;
     let bad = || ParseError::Type {
         field,
         expected: "a list of text",
         got: describe(v),
     };
-    v.as_array()
+    v.as_list()
         .ok_or_else(bad)?
         .iter()
         .map(|x| x.as_str().map(|s| s.trim().to_string()).ok_or_else(bad))
         .collect()
 }
 
-fn date(m: &Map<String, Value>, field: &'static str) -> Result<Option<NaiveDate>, ParseError> {
-    match m.get(field).and_then(Value::as_str).map(str::trim) {
+fn date(m: &Object, field: &'static str) -> Result<Option<NaiveDate>, ParseError> {
+    match m.get(field).and_then(Loose::as_str).map(str::trim) {
         None | Some("") => Ok(None),
         Some(s) => parse_recorder_date(s)
             .map(Some)
@@ -137,7 +137,7 @@ fn date(m: &Map<String, Value>, field: &'static str) -> Result<Option<NaiveDate>
 }
 
 /// Reads `/documents/{n}`.
-pub fn parse_document(body: &Value) -> Result<Document, ParseError> {
+pub fn parse_document(body: &Loose) -> Result<Document, ParseError> {
     let m = body.as_object().ok_or(ParseError::NotAnObject)?;
     Ok(Document {
         recording_number: text_or_number(m, "recordingNumber")?,
@@ -146,20 +146,20 @@ pub fn parse_document(body: &Value) -> Result<Document, ParseError> {
         names: strings(m, "names")?,
         page_count: m
             .get("pageAmount")
-            .and_then(Value::as_u64)
+            .and_then(Loose::as_u64)
             .and_then(|n| u32::try_from(n).ok()),
         docket_book: book_or_page(m, "docketBook")?,
         page_map: book_or_page(m, "pageMap")?,
-        affidavit_present: m.get("affidavitPresent").and_then(Value::as_bool),
+        affidavit_present: m.get("affidavitPresent").and_then(Loose::as_bool),
         restricted: m
             .get("restricted")
-            .and_then(Value::as_bool)
+            .and_then(Loose::as_bool)
             .unwrap_or(false),
     })
 }
 
 /// Reads one `/documents/search` page.
-pub fn parse_search_page(body: &Value) -> Result<SearchPage, ParseError> {
+pub fn parse_search_page(body: &Loose) -> Result<SearchPage, ParseError> {
     let m = body.as_object().ok_or(ParseError::NotAnObject)?;
     let total = m
         .get("totalResults")
@@ -172,7 +172,7 @@ pub fn parse_search_page(body: &Value) -> Result<SearchPage, ParseError> {
     let results = m
         .get("searchResults")
         .ok_or(ParseError::Missing("searchResults"))?;
-    let results = results.as_array().ok_or_else(|| ParseError::Type {
+    let results = results.as_list().ok_or_else(|| ParseError::Type {
         field: "searchResults",
         expected: "a list",
         got: describe(results),
@@ -200,7 +200,14 @@ pub fn parse_search_page(body: &Value) -> Result<SearchPage, ParseError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde_json::{json, Value};
+
+    /// Runs `parse` on `v` as the client reads a body (without a tree).
+    fn read<T>(v: &Value, parse: impl FnOnce(&Loose) -> T) -> T {
+        let text = v.to_string();
+        let loose: Loose = serde_json::from_str(&text).expect("JSON");
+        parse(&loose)
+    }
 
     fn ymd(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
         NaiveDate::from_ymd_opt(y, m, d)
@@ -223,7 +230,7 @@ mod tests {
             "documentCodes":["WAR DEED"],"recordingDate":"6-25-2015","recordingNumber":"20150453721",
             "pageAmount":5,"docketBook":0,"pageMap":0,"affidavitPresent":true,
             "affidavitPageAmount":2,"restricted":false});
-        let d = parse_document(&body).expect("parses");
+        let d = read(&body, parse_document).expect("parses");
         assert_eq!(d.recording_number, "20150453721");
         assert_eq!(d.recording_date, ymd(2015, 6, 25));
         assert_eq!(d.names.len(), 2);
@@ -235,10 +242,19 @@ mod tests {
         // A trimmed old entry: book and page, no names list is an error, not an empty list.
         let old = json!({"recordingNumber":"19470000001","recordingDate":"1-02-1947",
             "documentCodes":["PLAT MAP","BIG MAP"],"docketBook":554,"pageMap":19});
-        assert_eq!(parse_document(&old), Err(ParseError::Missing("names")));
+        assert_eq!(
+            read(&old, parse_document),
+            Err(ParseError::Missing("names"))
+        );
         let bad = json!({"names":[],"documentCodes":["DEED"],"recordingNumber":"1","recordingDate":"2015/6"});
-        assert!(matches!(parse_document(&bad), Err(ParseError::Date(_))));
-        assert_eq!(parse_document(&json!([])), Err(ParseError::NotAnObject));
+        assert!(matches!(
+            read(&bad, parse_document),
+            Err(ParseError::Date(_))
+        ));
+        assert_eq!(
+            read(&json!([]), parse_document),
+            Err(ParseError::NotAnObject)
+        );
     }
 
     #[test]
@@ -246,7 +262,7 @@ mod tests {
         let body = json!({"searchResults":[{"names":"DOE JOHN Q","recordingNumber":19680120830u64,
             "recordingSuffix":"","recordingDate":"3-14-1968","documentCode":"WAR DEED+",
             "docketBook":"6921","pageMap":"12"}],"totalResults":501});
-        let page = parse_search_page(&body).expect("parses");
+        let page = read(&body, parse_search_page).expect("parses");
         assert_eq!(page.total, 501);
         assert_eq!(
             page.rows,
@@ -261,9 +277,13 @@ mod tests {
             }]
         );
         assert_eq!(
-            parse_search_page(&json!({"searchResults": []})),
+            read(&json!({"searchResults": []}), parse_search_page),
             Err(ParseError::Missing("totalResults"))
         );
-        assert!(parse_search_page(&json!({"searchResults": {}, "totalResults": 1})).is_err());
+        assert!(read(
+            &json!({"searchResults": {}, "totalResults": 1}),
+            parse_search_page
+        )
+        .is_err());
     }
 }

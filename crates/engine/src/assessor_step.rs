@@ -3,7 +3,7 @@
 use super::sources_port::Sources;
 use mps_ident::matching::{address_matches, owner_matches};
 use mps_ident::{Apn, Identifier};
-use mps_model::blocks::{ParcelRecord, SearchMatch, SourceStatus};
+use mps_model::blocks::{SearchMatch, SourceStatus};
 use mps_model::data::{AssessorData, Parcels, SearchResult, Validation};
 use mps_model::mode::Mode;
 use mps_model::record::SourceBlock;
@@ -15,8 +15,6 @@ use mps_sources::SourceError;
 pub struct AssessorResult {
     pub(crate) block: SourceBlock<AssessorData>,
     pub(crate) apns: Vec<Apn>,
-    /// The parcel records (property mode only), for the steps that need owners and deeds.
-    pub parcels: Vec<ParcelRecord>,
     /// A note for the record (e.g. a search cut at the page cap).
     pub warning: Option<String>,
     /// Set when the error means the whole batch must stop (a refused token).
@@ -52,7 +50,6 @@ pub fn run(client: &dyn Sources, mode: Mode, id: &Identifier, max_pages: u32) ->
                 Some(data),
                 apns_of(&s),
                 truncation(&s, max_pages),
-                Vec::new(),
             )
         }),
         _ => resolve(client, id, &mut tally).map(|s| {
@@ -65,14 +62,14 @@ pub fn run(client: &dyn Sources, mode: Mode, id: &Identifier, max_pages: u32) ->
                 truncated: s.truncated,
                 matches: s.matches,
             });
-            (status, Some(data), apns, warning, Vec::new())
+            (status, Some(data), apns, warning)
         }),
     };
     let fetched_at = tally
         .fetched_at
         .map(|t| humantime::format_rfc3339_seconds(t).to_string());
     match outcome {
-        Ok((status, data, apns, warning, parcels)) => AssessorResult {
+        Ok((status, data, apns, warning)) => AssessorResult {
             block: SourceBlock {
                 status,
                 fetched_at,
@@ -82,7 +79,6 @@ pub fn run(client: &dyn Sources, mode: Mode, id: &Identifier, max_pages: u32) ->
                 data,
             },
             apns,
-            parcels,
             warning,
             fatal: None,
         },
@@ -97,19 +93,12 @@ pub fn run(client: &dyn Sources, mode: Mode, id: &Identifier, max_pages: u32) ->
                 data: None,
             },
             apns: Vec::new(),
-            parcels: Vec::new(),
             warning: None,
         },
     }
 }
 
-type StepOutput = (
-    SourceStatus,
-    Option<AssessorData>,
-    Vec<Apn>,
-    Option<String>,
-    Vec<ParcelRecord>,
-);
+type StepOutput = (SourceStatus, Option<AssessorData>, Vec<Apn>, Option<String>);
 
 fn status_for(n: usize) -> SourceStatus {
     if n == 0 {
@@ -194,6 +183,7 @@ fn property(
         }
     }
     let found: Vec<Apn> = parcels.iter().map(|p| p.apn).collect();
-    let data = (!parcels.is_empty()).then(|| AssessorData::Parcels(Parcels::new(parcels.clone())));
-    Ok((status_for(parcels.len()), data, found, warning, parcels))
+    let status = status_for(parcels.len());
+    let data = (!parcels.is_empty()).then(|| AssessorData::Parcels(Parcels::new(parcels)));
+    Ok((status, data, found, warning))
 }

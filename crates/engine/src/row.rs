@@ -155,7 +155,6 @@ fn full(ctx: &Context, id: &Identifier, mode: Mode) -> RowResult {
             None,
         ),
     };
-    let parcels = assessor.parcels.clone();
     let mut out = RowResult::from_assessor(assessor);
     if wants_tax {
         out.tax = Some(match early_tax {
@@ -163,18 +162,22 @@ fn full(ctx: &Context, id: &Identifier, mode: Mode) -> RowResult {
             None => after_resolution(&out, || tax_step::run(ctx, &out.apns)),
         });
     }
+    // The steps that need owners and deeds read them from the Assessor block itself.
+    let parcels = (out.assessor.as_ref())
+        .and_then(|b| b.data.as_ref())
+        .map_or(&[][..], AssessorData::parcels);
     let wants_sales = matches!(mode, Mode::Sales | Mode::Comprehensive);
     let wants_docs = matches!(mode, Mode::Documents | Mode::Comprehensive);
     let (sales, documents) = if overlap && wants_sales && wants_docs {
         let (sales, docs) = rayon::join(
-            || after_resolution(&out, || sales_step::run(ctx, &parcels)),
-            || caught(|| after_resolution(&out, || documents_step::run(ctx, &parcels))),
+            || after_resolution(&out, || sales_step::run(ctx, parcels)),
+            || caught(|| after_resolution(&out, || documents_step::run(ctx, parcels))),
         );
         (Some(sales), docs)
     } else {
         (
-            wants_sales.then(|| after_resolution(&out, || sales_step::run(ctx, &parcels))),
-            wants_docs.then(|| after_resolution(&out, || documents_step::run(ctx, &parcels))),
+            wants_sales.then(|| after_resolution(&out, || sales_step::run(ctx, parcels))),
+            wants_docs.then(|| after_resolution(&out, || documents_step::run(ctx, parcels))),
         )
     };
     out.sales = sales;

@@ -342,7 +342,8 @@ pub struct SimArgs {
     #[arg(long = "error-rate", value_name = "SOURCE=F")]
     pub error_rates: Vec<String>,
     /// Inject a fault into this share of a source's requests: SOURCE=KIND:F, KIND one of
-    /// 500, 502, 503, reset, timeout, truncated, html (repeatable; deterministic for a seed).
+    /// 500, 502, 503, reset, timeout, truncated, html, page_hang, page_crash (repeatable;
+    /// deterministic for a seed).
     #[arg(long = "fault", value_name = "SOURCE=KIND:F")]
     pub faults: Vec<String>,
     /// Answer only 503 during a window from the start: SOURCE=START+LENGTH, e.g. recorder=10s+1m.

@@ -1,7 +1,7 @@
 //! The faults a simulated source injects, deterministically from the seed and a per-source
 //! request counter: error statuses, connection resets, answers that never come, bodies cut
-//! short, HTML where JSON was expected, a window during which the source is down, and a
-//! latency spread.
+//! short, HTML where JSON was expected, pages whose script hangs or crashes the browser's
+//! renderer, a window during which the source is down, and a latency spread.
 
 use std::str::FromStr;
 use std::sync::Mutex;
@@ -32,11 +32,20 @@ pub enum FaultKind {
     Truncated,
     /// A 200 whose body is an HTML maintenance page.
     Html,
+    /// The right answer, but an HTML page also carries a script that spins forever: a
+    /// browser's renderer hangs on it (a plain GET reads the page as usual; a JSON answer is
+    /// left whole).
+    #[strum(serialize = "page_hang")]
+    PageHang,
+    /// The right answer, but an HTML page also carries a script that allocates until the
+    /// renderer runs out of memory and crashes (a plain GET and a JSON answer as above).
+    #[strum(serialize = "page_crash")]
+    PageCrash,
 }
 
 /// A fault name that is none of [`FaultKind`]'s (parsing keeps the text given).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown fault {0:?}: expected 500, 502, 503, reset, timeout, truncated or html")]
+#[error("unknown fault {0:?}: expected 500, 502, 503, reset, timeout, truncated, html, page_hang or page_crash")]
 pub struct UnknownFault(pub String);
 
 /// Case-insensitive, surrounding whitespace ignored.
@@ -152,12 +161,15 @@ mod tests {
             ("TIMEOUT", FaultKind::Timeout),
             ("truncated", FaultKind::Truncated),
             ("Html", FaultKind::Html),
+            ("page_hang", FaultKind::PageHang),
+            ("PAGE_CRASH", FaultKind::PageCrash),
         ] {
             assert_eq!(name.parse(), Ok(kind), "{name:?}");
         }
         assert_eq!(
             "teapot".parse::<FaultKind>().unwrap_err().to_string(),
-            "unknown fault \"teapot\": expected 500, 502, 503, reset, timeout, truncated or html"
+            "unknown fault \"teapot\": expected 500, 502, 503, reset, timeout, truncated, html, \
+             page_hang or page_crash"
         );
         assert!("5000".parse::<FaultKind>().is_err());
         let w = DownWindow {

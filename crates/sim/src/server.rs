@@ -454,6 +454,8 @@ fn answer(shared: &Shared, mut req: SimRequest) -> SimResponse {
                          <body><h1>We'll be back soon</h1></body></html>\n"
                             .into(),
                     ),
+                    Some(FaultKind::PageHang) => answer().with_page_script(SPIN_SCRIPT),
+                    Some(FaultKind::PageCrash) => answer().with_page_script(OOM_SCRIPT),
                 }
             }
         }
@@ -471,6 +473,15 @@ fn answer(shared: &Shared, mut req: SimRequest) -> SimResponse {
     }
     response
 }
+
+/// What a `page_hang` page runs first: a busy loop that never yields, so the renderer never
+/// answers again (a broken third-party widget does this).
+const SPIN_SCRIPT: &str = "for (;;) {}";
+/// What a `page_crash` page runs first: it keeps allocating until the renderer's heap is
+/// exhausted and the renderer crashes ("Aw, Snap!"). Numbers are unboxed in the arrays, so
+/// there are few objects for the collector to walk and the end comes within seconds.
+const OOM_SCRIPT: &str =
+    "const k = []; for (let i = 0; ; i++) { k.push(new Array(1e5).fill(i + 0.5)); }";
 
 /// An error page with `status`, as a proxy or an overloaded server sends.
 fn unavailable(status: u16) -> SimResponse {

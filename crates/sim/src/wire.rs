@@ -125,6 +125,27 @@ impl SimResponse {
         self
     }
 
+    /// The same answer, with `script` run before anything else on it when it is an HTML page
+    /// (in `<head>` if it has one); any other answer is left as it is.
+    pub fn with_page_script(mut self, script: &str) -> SimResponse {
+        if self.content_type != HTML {
+            return self;
+        }
+        let tag = format!("<script>{script}</script>");
+        let body = String::from_utf8_lossy(&self.body).into_owned();
+        let at = body
+            .find("<head>")
+            .map(|i| i + "<head>".len())
+            .or_else(|| body.find("<html>").map(|i| i + "<html>".len()))
+            .unwrap_or(0);
+        let mut out = String::with_capacity(body.len() + tag.len());
+        out.push_str(&body[..at]);
+        out.push_str(&tag);
+        out.push_str(&body[at..]);
+        self.body = out.into_bytes();
+        self
+    }
+
     /// The same answer with one more header.
     pub fn with_header(mut self, name: &str, value: &str) -> SimResponse {
         self.headers.push((name.to_string(), value.to_string()));
@@ -173,5 +194,22 @@ mod tests {
         assert_eq!(percent_decode("%zz%41", false), "%zzA");
         assert_eq!(percent_decode("118%2022%20001a", false), "118 22 001a");
         assert_eq!(percent_decode("%", false), "%");
+    }
+
+    #[test]
+    fn a_page_script_goes_first_in_the_head_and_never_into_json() {
+        let page = SimResponse::html(200, "<html><head><title>t</title></head></html>".into())
+            .with_page_script("for (;;) {}");
+        assert_eq!(
+            String::from_utf8_lossy(&page.body),
+            "<html><head><script>for (;;) {}</script><title>t</title></head></html>"
+        );
+        let bare = SimResponse::html(200, "<p>x</p>".into()).with_page_script("1");
+        assert_eq!(
+            String::from_utf8_lossy(&bare.body),
+            "<script>1</script><p>x</p>"
+        );
+        let json = SimResponse::json(200, &serde_json::json!({"a": 1})).with_page_script("1");
+        assert_eq!(String::from_utf8_lossy(&json.body), r#"{"a":1}"#);
     }
 }

@@ -22,6 +22,7 @@ use nix::sys::prctl;
 use nix::sys::signal::Signal;
 use nix::unistd::getppid;
 
+use super::crash_watch;
 use super::error::BrowserError;
 use super::process::{self, ProfileDir};
 
@@ -93,8 +94,13 @@ const MODE_FLAGS: [&str; 4] = [
 
 /// Flags on top of the defaults above. Several repeat them on purpose: they are the ones
 /// we rely on, and this list survives a change of those defaults.
-const EXTRA_FLAGS: [&str; 7] = [
+const EXTRA_FLAGS: [&str; 8] = [
     "--disable-gpu",
+    // A renderer's JavaScript heap stops at 256 MB (V8's own default here is about 4 GB):
+    // a county page needs a few MB, and a page that allocates without end (a leak, a bad
+    // widget) then crashes its renderer within seconds, which the pool retries on a fresh
+    // browser, instead of taking gigabytes from the machine first.
+    "--js-flags=--max-old-space-size=256",
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
@@ -284,6 +290,8 @@ pub(crate) fn launch(chromium: &Path, hooks: &LaunchHooks<'_>) -> Result<Launche
     let tab = initial
         .or_else(|_| browser.new_tab())
         .map_err(|e| launch_err("no tab", &e))?;
+    crash_watch::kill_on_renderer_crash(&tab, profile.path())
+        .map_err(|e| launch_err("cannot watch the tab for crashes", &e))?;
     if (hooks.give_up)() {
         return Err(BrowserError::Closed);
     }

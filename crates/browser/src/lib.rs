@@ -20,6 +20,7 @@
 
 #![warn(missing_docs)]
 
+mod crash_watch;
 mod error;
 mod launch;
 mod page;

@@ -52,7 +52,13 @@ const NEVER: &str =
 const SPIN: &str = r#"<!doctype html><html><body><div id="content">spinning</div>
 <script>setTimeout(() => { for (;;) {} }, 100);</script></body></html>"#;
 
-/// The local site: `/page/<id>` (JS-rendered), `/data/<id>` (JSON), `/never`, `/spin`.
+/// A page that allocates until its renderer's heap is exhausted and the renderer crashes.
+const OOM: &str = r#"<!doctype html><html><body><div id="content">allocating</div>
+<script>const k = []; for (let i = 0; ; i++) { k.push(new Array(1e5).fill(i + 0.5)); }</script>
+</body></html>"#;
+
+/// The local site: `/page/<id>` (JS-rendered), `/data/<id>` (JSON), `/never`, `/spin`,
+/// `/oom`.
 struct Site {
     server: Arc<Server>,
     threads: Vec<thread::JoinHandle<()>>,
@@ -77,6 +83,8 @@ impl Site {
                             (NEVER.to_string(), "text/html; charset=utf-8")
                         } else if path == "/spin" {
                             (SPIN.to_string(), "text/html; charset=utf-8")
+                        } else if path == "/oom" {
+                            (OOM.to_string(), "text/html; charset=utf-8")
                         } else {
                             let _ =
                                 req.respond(Response::from_string("nope").with_status_code(404));
@@ -357,6 +365,35 @@ fn a_hanging_page_times_out_and_the_browser_is_replaced() {
         (2, 2, 3),
         "{stats:?}"
     );
+    pool.shutdown();
+    assert_no_leftovers();
+}
+
+#[test]
+fn a_renderer_out_of_memory_is_a_crash_seen_at_once_and_retried_on_a_fresh_browser() {
+    let _serial = serial();
+    let site = Site::start();
+    let pool = BrowserPool::start(options(1)).expect("start pool");
+    let first_pid = pool.pids();
+    let oom = format!("{}/oom", site.base);
+    // A whole minute of deadline: the crash must end the page long before it, not the
+    // watchdog at its end (which would be a timeout).
+    let started = Instant::now();
+    let result = pool.render(&oom, READY, soon(60));
+    let took = started.elapsed();
+    assert!(
+        matches!(&result, Err(BrowserError::Crashed { url, .. }) if *url == oom),
+        "{result:?}"
+    );
+    assert!(took < Duration::from_secs(30), "took {took:?}");
+    let stats = pool.stats();
+    // The first crash was retried once on a fresh browser, which crashed too.
+    assert_eq!((stats.crashes, stats.timeouts), (2, 0), "{stats:?}");
+    assert_eq!(
+        pool.render(&site.page(3), READY, soon(20)),
+        Ok("rendered 3".to_string())
+    );
+    assert_ne!(pool.pids(), first_pid, "the crashed browser was replaced");
     pool.shutdown();
     assert_no_leftovers();
 }

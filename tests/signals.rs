@@ -10,20 +10,6 @@ use std::os::unix::ffi::OsStrExt;
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
-/// Processes whose command line names a profile dir of mps process `pid`.
-fn chromium_of(pid: u32) -> Vec<u32> {
-    let needle = format!("mps-chrome-{pid}-");
-    std::fs::read_dir("/proc")
-        .expect("/proc")
-        .flatten()
-        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
-        .filter(|p| {
-            std::fs::read(format!("/proc/{p}/cmdline"))
-                .is_ok_and(|c| c.windows(needle.len()).any(|w| w == needle.as_bytes()))
-        })
-        .collect()
-}
-
 /// Profile dirs of mps process `pid` in the temp dir.
 fn profiles_of(pid: u32) -> Vec<std::path::PathBuf> {
     let prefix = format!("mps-chrome-{pid}-");
@@ -68,11 +54,11 @@ fn browser_batch(env: &Env, extra: &[&str]) -> Child {
         .stderr(Stdio::piped());
     let child = c.spawn().expect("spawn mps");
     let until = Instant::now() + Duration::from_secs(60);
-    while chromium_of(child.id()).len() < 2 && Instant::now() < until {
+    while chromiums_of(child.id()).len() < 2 && Instant::now() < until {
         std::thread::sleep(Duration::from_millis(100));
     }
     assert!(
-        !chromium_of(child.id()).is_empty(),
+        !chromiums_of(child.id()).is_empty(),
         "the batch started its browsers"
     );
     std::thread::sleep(Duration::from_millis(500));
@@ -91,9 +77,9 @@ fn nothing_outlives(signal: nix::sys::signal::Signal) -> std::process::Output {
     let out = child.wait_with_output().expect("wait");
     std::thread::sleep(Duration::from_secs(10));
     assert!(
-        chromium_of(pid).is_empty(),
+        chromiums_of(pid).is_empty(),
         "{signal}: Chromium processes left: {:?}",
-        chromium_of(pid)
+        chromiums_of(pid)
     );
     assert!(
         profiles_of(pid).is_empty(),
@@ -169,7 +155,7 @@ fn a_second_signal_exits_at_once() {
     let out = child.wait_with_output().expect("wait");
     assert!(matches!(code(&out), 143), "{}", stderr(&out));
     std::thread::sleep(Duration::from_secs(10));
-    assert!(chromium_of(pid).is_empty());
+    assert!(chromiums_of(pid).is_empty());
     assert!(profiles_of(pid).is_empty());
 }
 

@@ -159,3 +159,29 @@ pub fn wait_for_job(child: &mut std::process::Child) -> String {
         .expect("id")
         .to_string()
 }
+
+/// Chromium processes started by the mps process `pid` (their profile dirs carry its pid).
+pub fn chromiums_of(pid: u32) -> Vec<u32> {
+    let marker = format!("mps-chrome-{pid}-");
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Ok(p) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let Ok(cmd) = std::fs::read(format!("/proc/{p}/cmdline")) else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{p}/stat")) else {
+            continue;
+        };
+        // A zombie already exited; it only waits for its parent to collect it.
+        let zombie = stat
+            .rsplit(')')
+            .next()
+            .is_some_and(|s| s.trim_start().starts_with('Z'));
+        if !zombie && String::from_utf8_lossy(&cmd).contains(&marker) {
+            found.push(p);
+        }
+    }
+    found
+}

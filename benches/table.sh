@@ -34,6 +34,10 @@ field() { python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))[sys.a
 # mps batch without a state or cache left from another run.
 export XDG_STATE_HOME=$work/state
 rows=()
+# Runs of mps that did not exit 0, named; listed under the table, so that a figure measured
+# on a failing run is never passed off as a clean one.
+exits=()
+note_exit() { exits+=("$1 exited $2"); echo "mps bench: $1 exited $2" >&2; }
 row() { rows+=("| $1 | $2 | $3 |"); printf '%-58s %-14s %s\n' "$1" "$2" "$3"; }
 
 echo "mps bench: $(date -u +%Y-%m-%dT%H:%MZ), $(uname -srm), $(nproc) cores" >&2
@@ -44,7 +48,7 @@ in=$(sample "$ROWS")
 "$MPS" batch --input "$in" --mode comprehensive --no-cache --progress none -o /dev/null \
   --rate "assessor=$RATE" --rate "treasurer=$RATE" --rate "recorder=$RATE" \
   --concurrency assessor=8 --concurrency treasurer=8 --concurrency recorder=8 --workers 32 \
-  --summary-json "$work/pol.json" 2>/dev/null || true
+  --summary-json "$work/pol.json" 2>/dev/null || note_exit "politeness run" $?
 curl -s "$SIM_BASE/__sim/stats" >"$work/pol-stats.json"
 stop_sim
 eff=$(python3 - "$work/pol.json" "$work/pol-stats.json" "$RATE" <<'PY'
@@ -66,7 +70,7 @@ for w in 16 64 256; do
   n=$((w * 20))
   in=$(sample "$n")
   timed "$work/t-mps-$w" "$MPS" batch --input "$in" --rate assessor=0 --concurrency assessor="$w" \
-    --workers "$w" --no-cache --progress none -o /dev/null 2>/dev/null || true
+    --workers "$w" --no-cache --progress none -o /dev/null 2>/dev/null || note_exit "throughput run, $w workers" $?
   timed "$work/t-peer-$w" python3 benches/peers/collector.py "$in" 0 "$w" >/dev/null
   m=$(calc "$n / $(cut -d' ' -f1 "$work/t-mps-$w") / ($w / 0.05)")
   p=$(calc "$n / $(cut -d' ' -f1 "$work/t-peer-$w") / ($w / 0.05)")
@@ -80,11 +84,11 @@ printf 'http:\n  timeout: 2s\n' >"$cfg"
 in=$(sample 1000)
 start_sim --latency 20
 timed "$work/t-clean" "$MPS" batch --config "$cfg" --input "$in" --rate assessor=100 --concurrency assessor=32 \
-  --workers 32 --no-cache --progress none -o /dev/null --summary-json "$work/clean.json" 2>/dev/null || true
+  --workers 32 --no-cache --progress none -o /dev/null --summary-json "$work/clean.json" 2>/dev/null || note_exit "fault-free run" $?
 stop_sim
 start_sim --scenario config/sim/faults.yaml --hang 3000
 timed "$work/t-faults" "$MPS" batch --config "$cfg" --input "$in" --rate assessor=100 --concurrency assessor=32 \
-  --workers 32 --no-cache --progress none -o /dev/null --summary-json "$work/faults.json" 2>/dev/null || true
+  --workers 32 --no-cache --progress none -o /dev/null --summary-json "$work/faults.json" 2>/dev/null || note_exit "fault run" $?
 stop_sim
 okshare=$(field "$work/faults.json" success_rate)
 ratio=$(calc "$(cut -d' ' -f1 "$work/t-faults") / $(cut -d' ' -f1 "$work/t-clean")")
@@ -97,7 +101,7 @@ in=$(sample 200)
 for s in intelligent sequential; do
   timed "$work/t-$s" "$MPS" batch --input "$in" --mode comprehensive --strategy "$s" --rate assessor=0 \
     --rate treasurer=0 --rate recorder=0 --concurrency assessor=16 --concurrency treasurer=16 \
-    --concurrency recorder=16 --workers 16 --no-cache --progress none -o /dev/null 2>/dev/null || true
+    --concurrency recorder=16 --workers 16 --no-cache --progress none -o /dev/null 2>/dev/null || note_exit "$s strategy run" $?
 done
 row "sequential against intelligent, 200 comprehensive rows" "$(printf %.2f "$(calc "$(cut -d' ' -f1 "$work/t-sequential") / $(cut -d' ' -f1 "$work/t-intelligent")")")x" "wall time"
 
@@ -105,7 +109,7 @@ row "sequential against intelligent, 200 comprehensive rows" "$(printf %.2f "$(c
 for n in 10000 "$BIG"; do
   in=$(sample "$n")
   timed "$work/t-cpu-$n" "$MPS" batch --input "$in" --rate assessor=0 --concurrency assessor=64 \
-    --workers 64 --no-cache --progress none -o /dev/null 2>/dev/null || true
+    --workers 64 --no-cache --progress none -o /dev/null 2>/dev/null || note_exit "CPU/RSS run, $n rows" $?
   read -r _ u s rss <"$work/t-cpu-$n"
   if [ "$n" = 10000 ]; then row "CPU per property record, 10000 rows" "$(printf %.3f "$(calc "($u + $s) * 1000 / $n")") ms" "user + system; target <= 0.3 ms"; fi
   row "peak RSS, $n property rows, 64 workers" "$((rss / 1024)) MB" "target <= 64 MB, flat with rows"
@@ -116,7 +120,7 @@ stop_sim
 start_sim --latency 20 --limit assessor=100
 in=$(sample 1000)
 timed "$work/t-m" "$MPS" batch --input "$in" --rate assessor=100 --concurrency assessor=32 --workers 32 \
-  --no-cache --progress none -o /dev/null 2>/dev/null || true
+  --no-cache --progress none -o /dev/null 2>/dev/null || note_exit "peer comparison run" $?
 timed "$work/t-p" python3 benches/peers/collector.py "$in" 100 32 >/dev/null
 stop_sim
 read -r mw mu ms mr <"$work/t-m"
@@ -134,5 +138,12 @@ row "  peak RSS" "$(printf %.2f "$(calc "$mr / $pr")")x" "mps $((mr / 1024)) MB,
   echo "| measure | figure | notes |"
   echo "|---|---|---|"
   printf '%s\n' "${rows[@]}"
+  echo
+  if [ ${#exits[@]} -gt 0 ]; then
+    echo "Runs that did not exit 0 (exit 1: some rows failed; the figures above include them):"
+    printf -- '- %s\n' "${exits[@]}"
+  else
+    echo "Every mps run of this table exited 0."
+  fi
 } >BENCHMARKS.md
 echo "written to BENCHMARKS.md" >&2

@@ -147,6 +147,21 @@ impl TokenBucket {
         self.last_decrease = Some(now);
     }
 
+    /// Takes a new ceiling and burst (a worker's share of a host's budget changed). The
+    /// current rate keeps its place relative to the ceiling (a slowed-down host stays slowed
+    /// down); an unlimited bucket stays unlimited.
+    pub(super) fn reshape(&mut self, ceiling: f64, burst: u32) {
+        let Some(old) = self.ceiling else {
+            return;
+        };
+        if !(ceiling.is_finite() && ceiling > 0.0) {
+            return;
+        }
+        self.rate = (self.rate * ceiling / old).min(ceiling);
+        self.ceiling = Some(ceiling);
+        self.burst = burst.max(1);
+    }
+
     /// A transient error (5xx, reset, timeout): honours a `Retry-After` pause, and slows the
     /// host down only when errors are a large share of its recent answers (overload); an
     /// isolated error is the retry's business, not the rate's.

@@ -50,6 +50,8 @@ pub struct HostLimiter {
     down_wait: Duration,
     /// Set once a request gave up on this host: it stayed unavailable past `down_wait`.
     gave_up: std::sync::atomic::AtomicBool,
+    /// The whole budget as configured (rate, burst), before any sharing among processes.
+    budget: (f64, u32),
 }
 
 /// Leave to send one HTTP request. Holds a concurrency slot until dropped; report the
@@ -84,7 +86,26 @@ impl HostLimiter {
             cancel,
             down_wait: policy.down_wait,
             gave_up: std::sync::atomic::AtomicBool::new(false),
+            budget: (policy.rate, policy.burst.max(1)),
         }
+    }
+
+    /// Takes this process's share of the host's budget when `processes` processes (workers
+    /// on any machine) send to it at once. Each gets a burst of `burst / processes` (at
+    /// least one) and a rate chosen so that, summed over all of them, rate × 1 s plus burst stays
+    /// within the configured rate plus burst: no one-second window sees more than one
+    /// process alone would allow, and the sustained total stays at or below the configured
+    /// rate. With as many processes as rate plus burst or more, the bound cannot hold (each
+    /// process may start one request at once): each then keeps a tenth of an equal share of
+    /// the rate, and a one-second window may see one request per process. An unlimited host
+    /// stays unlimited.
+    pub fn share_among(&self, processes: u32) {
+        let (rate, burst) = self.budget;
+        if !(rate.is_finite() && rate > 0.0) {
+            return;
+        }
+        let (ceiling, burst) = share(rate, burst, processes.max(1));
+        lock(&self.bucket).reshape(ceiling, burst);
     }
 
     /// Block until this host may start one more request: a concurrency slot is free and
@@ -191,6 +212,19 @@ impl HostLimiter {
     }
 }
 
+/// One process's (rate, burst) out of `processes` sharing `rate` and `burst`.
+fn share(rate: f64, burst: u32, processes: u32) -> (f64, u32) {
+    let n = f64::from(processes);
+    let each_burst = (burst / processes).max(1);
+    let left = rate + f64::from(burst) - n * f64::from(each_burst);
+    let each_rate = if left > 0.0 {
+        (left / n).min(rate / n)
+    } else {
+        rate / n / 10.0
+    };
+    (each_rate, each_burst)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -205,6 +239,59 @@ mod tests {
             adaptive: false,
             ..HostPolicy::default()
         }
+    }
+
+    /// Property: processes that each took their share, all sending as fast as their buckets
+    /// allow from the same instant, never put more than the configured rate + burst into
+    /// any one-second window together (simulated clock), and sustain at most the rate.
+    #[test]
+    fn shares_together_stay_within_rate_plus_burst() {
+        use crate::bucket::TokenBucket;
+        for rate in [2.0, 5.0, 20.0, 50.0] {
+            for burst in 1..5u32 {
+                // Fewer processes than rate + burst: beyond that each still starts one
+                // request at once (its burst of 1), and the bound cannot hold.
+                for processes in (1..7u32).filter(|n| f64::from(*n) < rate + f64::from(burst)) {
+                    let (each_rate, each_burst) = share(rate, burst, processes);
+                    assert!(each_rate > 0.0 && each_burst >= 1);
+                    let t0 = Instant::now();
+                    let mut starts = Vec::new();
+                    for _ in 0..processes {
+                        let mut b = TokenBucket::new(each_rate, each_burst, false);
+                        for _ in 0..(each_rate * 10.0).ceil() as usize + 5 {
+                            starts.push(b.reserve(t0).duration_since(t0));
+                        }
+                    }
+                    starts.sort();
+                    let limit = rate + f64::from(burst);
+                    for (i, s) in starts.iter().enumerate() {
+                        let n = starts[i..]
+                            .iter()
+                            .take_while(|t| **t < *s + Duration::from_secs(1))
+                            .count();
+                        assert!(
+                            n as f64 <= limit + 1e-9,
+                            "{processes} processes at {rate}/s burst {burst}: {n} in 1 s"
+                        );
+                    }
+                    assert!(each_rate * f64::from(processes) <= rate + 1e-9);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_share_reshapes_the_bucket_and_the_whole_comes_back() {
+        let l = HostLimiter::new(&policy(20.0, 2, 4), Cancel::new());
+        l.share_among(2);
+        assert_eq!(l.ceiling(), Some(10.0));
+        l.share_among(3);
+        assert!((l.ceiling().unwrap_or(0.0) - 19.0 / 3.0).abs() < 1e-9);
+        l.share_among(1);
+        assert_eq!(l.ceiling(), Some(20.0));
+        let free = HostLimiter::new(&policy(0.0, 2, 4), Cancel::new());
+        free.share_among(3);
+        assert_eq!(free.ceiling(), None);
     }
 
     /// For every window [t_i, t_j] of sorted start times, the starts in it must not exceed

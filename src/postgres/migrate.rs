@@ -31,6 +31,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "facts_cache",
         sql: include_str!("../../migrations/0003_facts_cache.sql"),
     },
+    Migration {
+        version: 4,
+        name: "work_queue",
+        sql: include_str!("../../migrations/0004_work_queue.sql"),
+    },
 ];
 
 /// Advisory-lock keys (two-key form) for migrating; any fixed pair unlikely to be used by

@@ -7,6 +7,7 @@
 //!   binary COPY into staging tables and one `INSERT … ON CONFLICT DO UPDATE` per table.
 //! * `jobs`: `jobs` / `job_items`, and the per-job advisory lock.
 //! * `freshness`: `--max-age` questions.
+//! * `queue`: the work queue of `--enqueue` and `mps worker`: leases, heartbeats, workers.
 //! * `bench` (feature `bench`): the COPY benchmark of `make bench`. Test databases come
 //!   from the `mps-testkit` crate, a dev-dependency.
 
@@ -21,6 +22,7 @@ mod load;
 mod mapping;
 mod migrate;
 mod numeric;
+mod queue;
 mod store;
 mod table_rows;
 mod write;
@@ -37,5 +39,6 @@ pub use facts::PgFacts;
 pub use freshness::StaleApns;
 pub use jobs::{JobItem, JobLock, JobRow};
 pub use migrate::{applied_versions, migrate, Migration, MIGRATIONS};
+pub use queue::{InvalidQueued, QueuedRow, WorkerInfo};
 pub use store::{without_password, PgStore};
 pub use write::BatchCounts;

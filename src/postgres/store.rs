@@ -229,7 +229,9 @@ impl PgStore {
             .map_err(|e| PgError::query(doing, &e))
     }
 
-    fn client(&self) -> Result<r2d2::PooledConnection<PostgresConnectionManager<NoTls>>, PgError> {
+    pub(super) fn client(
+        &self,
+    ) -> Result<r2d2::PooledConnection<PostgresConnectionManager<NoTls>>, PgError> {
         self.pool.get().map_err(|e| PgError::pool(&e))
     }
 }

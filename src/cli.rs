@@ -58,6 +58,8 @@ pub enum Command {
     Search(Box<SearchArgs>),
     /// Serve a local replica of the county services (for tests, demos and dry runs).
     Sim(SimArgs),
+    /// Run queued jobs (`mps batch --enqueue`) from PostgreSQL, beside other workers.
+    Worker(WorkerArgs),
     /// The job ledger: list jobs, show one, list its failed rows.
     Jobs(JobsArgs),
     /// PostgreSQL schema: `mps db migrate`.
@@ -233,9 +235,41 @@ pub struct Common {
 }
 
 #[derive(Debug, Args)]
+pub struct WorkerArgs {
+    /// The database that holds the queue (`mps batch --enqueue --database-url`).
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "MPS_DATABASE_URL",
+        hide_env_values = true
+    )]
+    pub database_url: Option<String>,
+    /// Keep waiting for new jobs when the queue is empty (a service); without it the worker
+    /// exits once no row is left to claim.
+    #[arg(long)]
+    pub follow: bool,
+    /// Browser threads (one headless Chromium each, about 0.4 GiB): 0 to 32. A worker with
+    /// 0 takes only jobs whose rows need no page. Default: the job's setting.
+    #[arg(long, value_name = "N",
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(0..=MAX_BROWSERS))]
+    pub browsers: Option<usize>,
+    /// Rows in flight at once in this worker: 1 to 512. Default: the job's setting.
+    #[arg(long, value_name = "N",
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=MAX_WORKERS))]
+    pub workers: Option<usize>,
+    /// How long a claimed row stays this worker's without a heartbeat (renewed every third
+    /// of it); a killed worker's rows go to another worker after this. Default 60s.
+    #[arg(long, value_name = "DURATION", default_value = "60s")]
+    pub lease: String,
+    /// Less output on stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct BatchArgs {
     /// CSV with a header (or one headerless column of identifiers); `-` reads stdin. Not needed with --resume, --retry-failed or --from-db.
-    #[arg(long, short = 'i', value_name = "FILE|-", required_unless_present_any = ["resume", "retry_failed", "from_db"])]
+    #[arg(long, short = 'i', value_name = "FILE|-", required_unless_present_any = ["resume", "retry_failed", "from_db", "wait"])]
     pub input: Option<String>,
     /// Also upsert every record into PostgreSQL (the job ledger then lives there too).
     #[arg(
@@ -259,6 +293,15 @@ pub struct BatchArgs {
     /// Skip properties whose stored record is younger than this (needs --database-url).
     #[arg(long, value_name = "DURATION")]
     pub max_age: Option<String>,
+    /// Queue the job in PostgreSQL (needs --database-url) and exit, printing its id:
+    /// `mps worker` processes on any machine then run it.
+    #[arg(long, conflicts_with_all = ["resume", "retry_failed", "from_db", "max_age"])]
+    pub enqueue: bool,
+    /// Follow queued job JOB (from --enqueue) until no row is left, printing its progress,
+    /// then exit with the job's exit code (needs --database-url).
+    #[arg(long, value_name = "JOB",
+          conflicts_with_all = ["input", "resume", "retry_failed", "from_db", "enqueue"])]
+    pub wait: Option<String>,
     /// Re-collect every stored property older than --max-age (needs --database-url).
     #[arg(long, requires = "max_age", conflicts_with = "input")]
     pub from_db: bool,

@@ -77,6 +77,12 @@ struct Resolved {
 }
 
 pub fn run(mut args: BatchArgs) -> anyhow::Result<Exit> {
+    if args.enqueue {
+        return super::enqueue::run(args);
+    }
+    if let Some(job) = args.wait.clone() {
+        return super::wait::run(&args, &job);
+    }
     let interrupt = signals::install().context("cannot install the signal handlers")?;
     let state_dir = ledger::default_state_dir()?;
     let (run, id) = run_kind(&args)?;

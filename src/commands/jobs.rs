@@ -151,7 +151,11 @@ fn list(db: Option<&PgStore>, state_dir: &Path, json: bool) -> anyhow::Result<Ve
 
 /// `mps jobs show ID`: one job, in words or as JSON.
 fn show(db: Option<PgStore>, id: &JobId, state_dir: &Path, json: bool) -> anyhow::Result<Vec<u8>> {
-    let (v, facts) = match &db {
+    let queue = match &db {
+        Some(store) if store.is_queued(id.as_str())? => Some(queue_of(store, id.as_str())?),
+        _ => None,
+    };
+    let (mut v, facts) = match &db {
         Some(store) => {
             let Some(job) = store.job(id.as_str())? else {
                 bail!("no job {id} in the database");
@@ -194,13 +198,39 @@ fn show(db: Option<PgStore>, id: &JobId, state_dir: &Path, json: bool) -> anyhow
             (v, facts)
         }
     };
+    if let Some(q) = &queue {
+        v["queue"] = q.clone();
+    }
     Ok(if json {
         let mut text = serde_json::to_vec_pretty(&v)?;
         text.push(b'\n');
         text
     } else {
-        jobs_show::render(&facts).into_bytes()
+        let mut text = jobs_show::render(&facts);
+        if let Some(q) = &queue {
+            text.push_str(&format!(
+                "queue:       {} rows waiting, {} in progress on {} workers (runs so far: {})\n",
+                q["waiting"],
+                q["leased"],
+                q["workers"].as_array().map_or(0, Vec::len),
+                q["runs"]
+            ));
+        }
+        text.into_bytes()
     })
+}
+
+/// A queued job's queue across its workers: rows waiting and leased, the live workers on
+/// it, and how many worker runs ended so far.
+fn queue_of(store: &PgStore, id: &str) -> anyhow::Result<serde_json::Value> {
+    let (waiting, leased) = store.queue_counts(id)?;
+    let workers: Vec<_> = store
+        .workers_on(id, std::time::Duration::from_secs(60))?
+        .into_iter()
+        .map(|w| json!({"id": w.id, "host": w.host, "pid": w.pid, "browsers": w.browsers}))
+        .collect();
+    let runs = store.job(id)?.map_or(0, |j| j.runs.len());
+    Ok(json!({"waiting": waiting, "leased": leased, "workers": workers, "runs": runs}))
 }
 
 /// A failed row: line, input, source (or `row`, `invalid`), reason.

@@ -8,7 +8,9 @@ pub mod completions;
 pub mod csv_tables;
 pub mod db;
 pub mod earlier;
+pub mod enqueue;
 pub mod exit;
+pub mod heartbeat;
 pub mod job_facts;
 pub mod job_plan;
 pub mod job_settings;
@@ -24,6 +26,9 @@ pub mod signals;
 pub mod sim;
 pub mod sim_scenario;
 pub mod table;
+pub mod wait;
+pub mod worker;
+pub mod worker_rows;
 
 use crate::cli::{Cli, Command};
 
@@ -34,6 +39,7 @@ pub fn run(cli: Cli) -> anyhow::Result<exit::Exit> {
         Command::Batch(args) => batch::run(*args),
         Command::Search(args) => search::run(*args),
         Command::Sim(args) => sim::run(args),
+        Command::Worker(args) => worker::run(args),
         Command::Jobs(args) => jobs::run(args),
         Command::Db(args) => db::run(args),
         Command::Cache(args) => cache::run(args),

@@ -184,12 +184,7 @@ pub fn services(common: &Common, mode: Mode) -> anyhow::Result<Services> {
         );
     }
     let http = Http::new(http_config(&cfg)).context("cannot set up the HTTP client")?;
-    let bp = &cfg.batch_processing;
-    let browsers = common.browsers.unwrap_or(if bp.enable_parallel_scraping {
-        bp.scraper_pool_size
-    } else {
-        1
-    });
+    let browsers = browsers(common, &cfg);
     let context = context(&cfg, mode, strategy, &http, &token, browsers);
     Ok(Services {
         config: cfg,
@@ -197,6 +192,16 @@ pub fn services(common: &Common, mode: Mode) -> anyhow::Result<Services> {
         context,
         sim,
         browsers: browsers.max(1),
+    })
+}
+
+/// Browser threads: `--browsers`, else the config's pool size (when parallel scraping is on).
+pub fn browsers(common: &Common, cfg: &Config) -> usize {
+    let bp = &cfg.batch_processing;
+    common.browsers.unwrap_or(if bp.enable_parallel_scraping {
+        bp.scraper_pool_size
+    } else {
+        1
     })
 }
 

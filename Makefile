@@ -46,6 +46,7 @@ bench: release
 	bash benches/postgres.sh
 	bash benches/resume.sh
 	bash benches/recorder.sh
+	bash benches/workers.sh
 
 clean:
 	$(CARGO) clean

@@ -141,6 +141,10 @@ fn three_workers_one_killed_finish_every_row_once_within_the_rate() {
     // Politeness across the workers: never more than rate + burst in one second.
     let stats = env.sim.stats();
     let assessor = stats.source(Service::Assessor);
+    println!(
+        "assessor: {} requests, at most {} in one second",
+        assessor.requests, assessor.max_requests_in_1s
+    );
     assert!(assessor.requests >= n as u64);
     assert!(
         assessor.max_requests_in_1s as f64 <= RATE + 2.0,

@@ -172,6 +172,13 @@ fn restore_earlier(
         .as_deref()
         .filter(|u| !u.trim().is_empty());
     let earlier = Earlier::load(id, url, state_dir)?;
+    if let EarlierLedger::Db(store) = &earlier.ledger {
+        if store.is_queued(id.as_str())? {
+            bail!(
+                "job {id} is a queued job: `mps worker` runs it (its failed rows too:                  `mps jobs failed {id}` lists them), and `mps batch --wait {id}` follows it"
+            );
+        }
+    }
     job_settings::restore_definition(&earlier.meta, args)?;
     JobSettings::stored(&earlier.meta).fill_in(args);
     Ok(Some(earlier))

@@ -100,7 +100,12 @@ pub fn run(args: BatchArgs) -> anyhow::Result<Exit> {
 
     let store = PgStore::connect(&url)?;
     let id = JobId::generate();
-    let mut meta = JobMeta::new(id.clone(), std::path::absolute(&input).unwrap_or_default());
+    // Stdin stays `-`: the rows are in the database, nothing needs to read it again.
+    let input_path = match input.as_str() {
+        "-" => std::path::PathBuf::from("-"),
+        path => std::path::absolute(path).unwrap_or_else(|_| path.into()),
+    };
+    let mut meta = JobMeta::new(id.clone(), input_path);
     meta.column = args.column.clone();
     meta.search_type = search_type.as_str().into();
     meta.mode = mode.as_str().into();

@@ -1,4 +1,4 @@
-//! A worker's heartbeat: every third of its lease it renews the leases of the rows it holds,
+//! A worker's heartbeat: every third of its lease (every two seconds at most) it renews the leases of the rows it holds,
 //! says it is alive, counts the live workers and takes its share of every host's rate, so
 //! that all workers together keep within the configured limits.
 
@@ -25,9 +25,14 @@ pub struct Heartbeat {
     thread: Option<JoinHandle<()>>,
 }
 
-/// How often the heartbeat beats for a lease of `lease`.
+/// The longest time between two beats, whatever the lease: a worker that joins waits one
+/// beat before sending, so that the others have counted it.
+const MAX_INTERVAL: Duration = Duration::from_secs(2);
+
+/// How often the heartbeat beats for a lease of `lease`: three times per lease at least, and
+/// at least every two seconds (two short statements each).
 pub fn interval(lease: Duration) -> Duration {
-    lease / 3
+    (lease / 3).min(MAX_INTERVAL)
 }
 
 fn lock(shared: &Shared) -> std::sync::MutexGuard<'_, State> {

@@ -37,6 +37,9 @@ use std::time::{Duration, Instant};
 
 /// How often an idle `--follow` worker looks for new work.
 const IDLE_POLL: Duration = Duration::from_secs(2);
+/// The window in which a host's rate plus burst must hold (the simulator's, and the
+/// county's, one second).
+const WINDOW: Duration = Duration::from_secs(1);
 /// The shortest lease: the heartbeat beats three times per lease.
 const MIN_LEASE: Duration = Duration::from_secs(3);
 /// Database connections per worker: claims, the heartbeat, the journal's writes and the
@@ -108,6 +111,9 @@ pub fn run(args: WorkerArgs) -> anyhow::Result<Exit> {
     };
     let result = serve(&me);
     let released = store.release(&me.id).unwrap_or(0);
+    // The others take this worker's share once it is gone from the register: not before a
+    // politeness window has passed since its last request.
+    std::thread::sleep(WINDOW);
     let _ = store.deregister_worker(&me.id);
     let rows = result?;
     if !me.args.quiet {
@@ -128,15 +134,27 @@ pub fn run(args: WorkerArgs) -> anyhow::Result<Exit> {
 fn serve(me: &Me) -> anyhow::Result<u64> {
     let heartbeat = Heartbeat::start(Arc::clone(&me.store), me.id.clone(), me.lease)?;
     // The workers already running count this one at their next beat; until then they send
-    // at their old share, so this one waits as long before sending anything.
-    if !pause(me, heartbeat::interval(me.lease)) {
+    // at their old share. This one waits a beat and a half (the half for the beats' timing),
+    // then one politeness window more, so that no second holds both their old share and
+    // this one's first requests. Alone, it need not wait.
+    let join = heartbeat::interval(me.lease).mul_f64(1.5) + WINDOW;
+    if heartbeat.live() > 1 && !pause(me, join) {
         return Ok(0);
     }
     let browsers_ok = me.args.browsers != Some(0);
     let mut rows = 0;
+    let mut current: Option<JobRun> = None;
     while me.interrupt.signal().is_none() {
         match me.store.next_queued_job(browsers_ok)? {
-            Some(job) => rows += run_job(me, &job, &heartbeat)?,
+            Some(job) => {
+                if current.as_ref().is_none_or(|run| run.id != job) {
+                    drop(current.take()); // the last job's browsers close first
+                    current = Some(prepare(me, &job)?);
+                }
+                if let Some(run) = &current {
+                    rows += run_job(me, run, &heartbeat)?;
+                }
+            }
             // Rows other workers hold may come back (a worker dies): wait for them too.
             None if me.args.follow || me.store.rows_leased_elsewhere(browsers_ok)? => {
                 if !pause(me, IDLE_POLL.min(heartbeat::interval(me.lease))) {
@@ -183,8 +201,29 @@ fn job_args(meta: &JobMeta, worker: &WorkerArgs) -> anyhow::Result<BatchArgs> {
     Ok(*args)
 }
 
-/// Runs the rows of `job` this worker can claim; returns how many it finished.
-fn run_job(me: &Me, job: &str, heartbeat: &Heartbeat) -> anyhow::Result<u64> {
+/// A job set up in this worker: kept while the worker comes back to the same job (rows
+/// that a dead worker held), so that its hosts' limiters keep their state and no fresh
+/// bucket adds a burst within the same second.
+struct JobRun {
+    id: String,
+    mode: Mode,
+    ctx: Arc<crate::engine::context::Context>,
+    http: crate::source::Http,
+    spec: JobSpec,
+    database_wait: Duration,
+    /// Kept alive with `--sim` (a job queued with it runs against this worker's own).
+    _sim: Option<crate::sim::Simulator>,
+}
+
+impl Drop for JobRun {
+    fn drop(&mut self) {
+        self.ctx.browser.close();
+    }
+}
+
+/// Sets job `job` up in this worker: its settings, with this worker's `--workers` and
+/// `--browsers`.
+fn prepare(me: &Me, job: &str) -> anyhow::Result<JobRun> {
     let row = me
         .store
         .job(job)?
@@ -198,14 +237,10 @@ fn run_job(me: &Me, job: &str, heartbeat: &Heartbeat) -> anyhow::Result<u64> {
     if services.context.facts.enabled() {
         services.context.facts = Facts::new(Some(Box::new(PgFacts(Arc::clone(&me.store)))));
     }
-    heartbeat.count_now(&me.store, me.lease)?;
-    heartbeat.use_http(Some(services.http.clone()));
-    me.store.worker_on(&me.id, Some(job))?;
     let cfg = &services.config;
-    let workers = cfg.batch_processing.max_concurrent_per_job;
     let spec = JobSpec {
         mode,
-        workers,
+        workers: cfg.batch_processing.max_concurrent_per_job,
         default_priority: meta.priority.parse().unwrap_or(Priority::Normal),
         max_errors: args.max_errors.unwrap_or(cfg.batch.max_errors),
         max_runtime: None,
@@ -221,13 +256,30 @@ fn run_job(me: &Me, job: &str, heartbeat: &Heartbeat) -> anyhow::Result<u64> {
         .transpose()
         .map_err(|e| anyhow::anyhow!("--database-wait: {e}"))?
         .unwrap_or(cfg.batch.database_wait);
+    Ok(JobRun {
+        id: job.to_string(),
+        mode,
+        http: services.http.clone(),
+        ctx: Arc::new(services.context),
+        spec,
+        database_wait,
+        _sim: services.sim,
+    })
+}
+
+/// Runs the rows of `run`'s job this worker can claim; returns how many it finished.
+fn run_job(me: &Me, run: &JobRun, heartbeat: &Heartbeat) -> anyhow::Result<u64> {
+    let job = run.id.as_str();
+    heartbeat.count_now(&me.store, me.lease)?;
+    heartbeat.use_http(Some(run.http.clone()));
+    me.store.worker_on(&me.id, Some(job))?;
     let rows = ClaimingRows {
         store: Arc::clone(&me.store),
         job: job.to_string(),
         worker: me.id.clone(),
-        batch: workers.clamp(4, 64),
+        batch: run.spec.workers.clamp(4, 64),
         lease: me.lease,
-        database_wait,
+        database_wait: run.database_wait,
         stopping: Arc::clone(&me.interrupt),
         claimed: Default::default(),
     };
@@ -235,7 +287,7 @@ fn run_job(me: &Me, job: &str, heartbeat: &Heartbeat) -> anyhow::Result<u64> {
         store: Arc::clone(&me.store),
         job: job.to_string(),
     })
-    .with_outage_limit(database_wait, Arc::clone(&me.interrupt));
+    .with_outage_limit(run.database_wait, Arc::clone(&me.interrupt));
     let ports = JobPorts {
         sink: Box::new(DatabaseOnly),
         journal: &mut journal,
@@ -246,12 +298,10 @@ fn run_job(me: &Me, job: &str, heartbeat: &Heartbeat) -> anyhow::Result<u64> {
             hosts: None,
         })),
     };
-    let ctx = Arc::new(services.context);
-    let outcome = job::run(rows, &spec, Arc::clone(&ctx), &me.interrupt, ports);
+    let outcome = job::run(rows, &run.spec, Arc::clone(&run.ctx), &me.interrupt, ports);
     heartbeat.use_http(None);
     let _ = me.store.worker_on(&me.id, None);
-    ctx.browser.close();
-    finish(me, job, mode, &services.http, &mut journal, &outcome)?;
+    finish(me, job, run.mode, &run.http, &mut journal, &outcome)?;
     if let Some(reason) = &outcome.stop {
         if me.interrupt.signal().is_none() {
             bail!("job {job} stopped in this worker: {reason}");

@@ -92,13 +92,13 @@ impl HostLimiter {
 
     /// Takes this process's share of the host's budget when `processes` processes (workers
     /// on any machine) send to it at once. Each gets a burst of `burst / processes` (at
-    /// least one) and a rate chosen so that, summed over all of them, rate × 1 s plus burst stays
-    /// within the configured rate plus burst: no one-second window sees more than one
-    /// process alone would allow, and the sustained total stays at or below the configured
-    /// rate. With as many processes as rate plus burst or more, the bound cannot hold (each
-    /// process may start one request at once): each then keeps a tenth of an equal share of
-    /// the rate, and a one-second window may see one request per process. An unlimited host
-    /// stays unlimited.
+    /// least one) and a rate chosen so that, summed over all of them, rate × 1 s plus burst
+    /// stays within the configured rate plus burst: no one-second window sees more than one
+    /// process alone would allow, and the sustained total stays at or below 95 % of the
+    /// configured rate (the rest is margin for the jitter between processes). With as many
+    /// processes as rate plus burst or more, the bound cannot hold (each process may start
+    /// one request at once): each then keeps a tenth of an equal share of the rate, and a
+    /// one-second window may see one request per process. An unlimited host stays unlimited.
     pub fn share_among(&self, processes: u32) {
         let (rate, burst) = self.budget;
         if !(rate.is_finite() && rate > 0.0) {
@@ -212,11 +212,19 @@ impl HostLimiter {
     }
 }
 
+/// The share of the rate that processes sharing a host leave unused: their requests reach
+/// the host with the jitter of separate clocks, threads and connections, which no one
+/// process's bucket can smooth out.
+const SHARED_MARGIN: f64 = 0.05;
+
 /// One process's (rate, burst) out of `processes` sharing `rate` and `burst`.
 fn share(rate: f64, burst: u32, processes: u32) -> (f64, u32) {
+    if processes <= 1 {
+        return (rate, burst.max(1));
+    }
     let n = f64::from(processes);
     let each_burst = (burst / processes).max(1);
-    let left = rate + f64::from(burst) - n * f64::from(each_burst);
+    let left = rate * (1.0 - SHARED_MARGIN) + f64::from(burst) - n * f64::from(each_burst);
     let each_rate = if left > 0.0 {
         (left / n).min(rate / n)
     } else {
@@ -284,9 +292,9 @@ mod tests {
     fn a_share_reshapes_the_bucket_and_the_whole_comes_back() {
         let l = HostLimiter::new(&policy(20.0, 2, 4), Cancel::new());
         l.share_among(2);
-        assert_eq!(l.ceiling(), Some(10.0));
+        assert_eq!(l.ceiling(), Some(9.5));
         l.share_among(3);
-        assert!((l.ceiling().unwrap_or(0.0) - 19.0 / 3.0).abs() < 1e-9);
+        assert!((l.ceiling().unwrap_or(0.0) - 18.0 / 3.0).abs() < 1e-9);
         l.share_among(1);
         assert_eq!(l.ceiling(), Some(20.0));
         let free = HostLimiter::new(&policy(0.0, 2, 4), Cancel::new());

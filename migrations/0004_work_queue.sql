@@ -10,6 +10,9 @@ ALTER TABLE job_items
     ADD COLUMN search_type text;
 CREATE INDEX job_items_queue ON job_items (job_id, priority, line)
     WHERE source = 'row' AND state = 'pending';
+-- The heartbeat renews, and a stopping worker releases, the rows it holds.
+CREATE INDEX job_items_leases ON job_items (lease_owner)
+    WHERE source = 'row' AND state = 'pending' AND lease_owner IS NOT NULL;
 -- A queued job: workers take its items; `needs_browser` keeps workers without browsers off it.
 ALTER TABLE jobs
     ADD COLUMN queued boolean NOT NULL DEFAULT false,

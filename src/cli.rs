@@ -258,7 +258,7 @@ pub struct WorkerArgs {
           value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=MAX_WORKERS))]
     pub workers: Option<usize>,
     /// How long a claimed row stays this worker's without a heartbeat (renewed every third
-    /// of it); a killed worker's rows go to another worker after this. Default 60s.
+    /// of it, at least every 2s); a killed worker's rows go to another worker after this.
     #[arg(long, value_name = "DURATION", default_value = "60s")]
     pub lease: String,
     /// Less output on stderr.
@@ -298,7 +298,8 @@ pub struct BatchArgs {
     #[arg(long, conflicts_with_all = ["resume", "retry_failed", "from_db", "max_age"])]
     pub enqueue: bool,
     /// Follow queued job JOB (from --enqueue) until no row is left, printing its progress,
-    /// then exit with the job's exit code (needs --database-url).
+    /// then exit with the job's exit code (--database-url, or the one remembered when the
+    /// job was queued on this machine).
     #[arg(long, value_name = "JOB",
           conflicts_with_all = ["input", "resume", "retry_failed", "from_db", "enqueue"])]
     pub wait: Option<String>,

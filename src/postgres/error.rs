@@ -83,14 +83,17 @@ impl PgError {
     }
 }
 
-/// Whether `e` is the connection failing rather than the statement: a closed connection, an
-/// I/O error, or a server error of SQLSTATE class 08 (connection exception), 57P01-57P03
-/// (shutdown, crash recovery, cannot connect now) or 53300 (too many connections).
+/// Whether `e` is worth trying again: the connection failing rather than the statement (a
+/// closed connection, an I/O error, or a server error of SQLSTATE class 08 (connection
+/// exception), 57P01-57P03 (shutdown, crash recovery, cannot connect now) or 53300 (too many
+/// connections)), or a transaction the server rolled back to break a deadlock (40P01) or a
+/// serialization conflict (40001), which succeeds when run again.
 fn is_outage(e: &postgres::Error) -> bool {
     match e.as_db_error() {
         Some(db) => {
             let code = db.code().code();
-            code.starts_with("08") || matches!(code, "57P01" | "57P02" | "57P03" | "53300")
+            code.starts_with("08")
+                || matches!(code, "57P01" | "57P02" | "57P03" | "53300" | "40P01" | "40001")
         }
         // No server message: an outage if the connection closed or the socket failed;
         // anything else (a value that does not encode) is our own mistake, not an outage.

@@ -184,9 +184,15 @@ impl PgStore {
     pub fn renew(&self, worker: &str, lease: Duration) -> Result<u64, PgError> {
         let mut c = self.client()?;
         let n = c
+            // Rows locked by this worker's own journal (being finished right now) are
+            // skipped, not waited for: waiting could deadlock with that transaction, and their
+            // lease no longer matters once it commits.
             .execute(
-                "UPDATE job_items SET lease_until = now() + make_interval(secs => $2) \
-                 WHERE lease_owner = $1 AND source = 'row' AND state = 'pending'",
+                "UPDATE job_items i SET lease_until = now() + make_interval(secs => $2) \
+                 FROM (SELECT job_id, line, source FROM job_items \
+                       WHERE lease_owner = $1 AND source = 'row' AND state = 'pending' \
+                       FOR UPDATE SKIP LOCKED) c \
+                 WHERE i.job_id = c.job_id AND i.line = c.line AND i.source = c.source",
                 &[&worker, &secs(lease)],
             )
             .map_err(|e| PgError::query("renewing leases", &e))?;

@@ -14,6 +14,7 @@ use super::redact::redact_url;
 use super::redirect::{
     add_cookie, is_credential_header, is_redirect, resolve, same_origin, MAX_REDIRECTS,
 };
+use super::resolve::QuickResolver;
 use super::response::{header, Response};
 use super::retry::{
     classify, is_transient_status, parse_retry_after, Delay, RetryPolicy, TransportClass,
@@ -531,5 +532,9 @@ fn build_agent<K>(config: &HttpConfig<K>) -> ureq::Agent {
         .max_idle_connections(total)
         .user_agent(config.user_agent.as_str())
         .build();
-    ureq::Agent::new_with_config(agent_config)
+    ureq::Agent::with_parts(
+        agent_config,
+        ureq::unversioned::transport::DefaultConnector::new(),
+        QuickResolver::default(),
+    )
 }

@@ -14,6 +14,7 @@ use super::redact::redact_url;
 use super::redirect::{
     add_cookie, is_credential_header, is_redirect, resolve, same_origin, MAX_REDIRECTS,
 };
+use super::resolve::QuickResolver;
 use super::response::{header, Response};
 use super::retry::{
     classify, is_transient_status, parse_retry_after, Delay, RetryPolicy, TransportClass,
@@ -355,11 +356,7 @@ impl<K: HostKey> HttpClient<K> {
         }
         let limit = self.inner.max_body_bytes;
         let result = request.call().and_then(|mut response| {
-            let body = response
-                .body_mut()
-                .with_config()
-                .limit(limit)
-                .read_to_vec()?;
+            let body = read_body(response.body_mut(), limit)?;
             Ok((response, body))
         });
         let (response, body) = match result {
@@ -507,6 +504,22 @@ impl<K: Copy> Call<'_, K> {
     }
 }
 
+/// Reads a whole body of at most `limit` bytes into a buffer sized once by its
+/// `Content-Length` (ureq's `read_to_vec` starts empty and grows: eight reallocations and
+/// copies for a parcel answer of 8 KB). The size is only a hint, capped so that a header
+/// claiming more than a body brings cannot make a large buffer.
+fn read_body(body: &mut ureq::Body, limit: u64) -> Result<Vec<u8>, ureq::Error> {
+    use std::io::Read;
+    const MAX_HINT: u64 = 1024 * 1024;
+    let hint = body.content_length().unwrap_or(0).min(limit).min(MAX_HINT);
+    let mut buf = Vec::with_capacity(usize::try_from(hint).unwrap_or(0));
+    body.with_config()
+        .limit(limit)
+        .reader()
+        .read_to_end(&mut buf)?;
+    Ok(buf)
+}
+
 fn build_agent<K>(config: &HttpConfig<K>) -> ureq::Agent {
     let widest = config
         .hosts
@@ -531,5 +544,9 @@ fn build_agent<K>(config: &HttpConfig<K>) -> ureq::Agent {
         .max_idle_connections(total)
         .user_agent(config.user_agent.as_str())
         .build();
-    ureq::Agent::new_with_config(agent_config)
+    ureq::Agent::with_parts(
+        agent_config,
+        ureq::unversioned::transport::DefaultConnector::new(),
+        QuickResolver::default(),
+    )
 }

@@ -19,6 +19,7 @@ mod limiter;
 mod lock;
 mod redact;
 mod redirect;
+mod resolve;
 mod response;
 mod retry;
 mod semaphore;

@@ -43,11 +43,22 @@ pub fn loose<'a>(source_name: &'static str, resp: &'a Response) -> Result<Loose<
             url: resp.url.clone(),
         });
     }
-    serde_json::from_slice(&resp.body).map_err(|e| SourceError::BadJson {
+    parse(&resp.body).map_err(|e| SourceError::BadJson {
         source_name,
         url: resp.url.clone(),
         message: e.to_string(),
     })
+}
+
+/// Reads `body` as JSON. The body's UTF-8 is checked once, whole, and the text then read as
+/// a `str`: `from_slice` checks every string of the body again on its own, which cost as
+/// much as the rest of the reading. A body that is not UTF-8 is read by `from_slice`, so
+/// that its error (and message) stays the one it gives.
+fn parse<'a, T: serde::Deserialize<'a>>(body: &'a [u8]) -> serde_json::Result<T> {
+    match std::str::from_utf8(body) {
+        Ok(text) => serde_json::from_str(text),
+        Err(_) => serde_json::from_slice(body),
+    }
 }
 
 /// The body as JSON; an HTML body is `NotJson`, malformed JSON is `BadJson`, both naming
@@ -59,7 +70,7 @@ pub fn json(source_name: &'static str, resp: &Response) -> Result<Value, SourceE
             url: resp.url.clone(),
         });
     }
-    serde_json::from_slice(&resp.body).map_err(|e| SourceError::BadJson {
+    parse(&resp.body).map_err(|e| SourceError::BadJson {
         source_name,
         url: resp.url.clone(),
         message: e.to_string(),

@@ -93,7 +93,10 @@ fn is_outage(e: &postgres::Error) -> bool {
         Some(db) => {
             let code = db.code().code();
             code.starts_with("08")
-                || matches!(code, "57P01" | "57P02" | "57P03" | "53300" | "40P01" | "40001")
+                || matches!(
+                    code,
+                    "57P01" | "57P02" | "57P03" | "53300" | "40P01" | "40001"
+                )
         }
         // No server message: an outage if the connection closed or the socket failed;
         // anything else (a value that does not encode) is our own mistake, not an outage.

@@ -250,3 +250,64 @@ fn a_worker_without_browsers_leaves_page_work_and_sigterm_gives_leases_back() {
         .collect();
     assert_eq!(by_state.get("ok"), Some(&200), "{by_state:?}");
 }
+
+#[test]
+fn enqueue_and_wait_refuse_what_they_cannot_do_with_a_clear_message() {
+    let env = env();
+    let input = env.file(
+        "in.csv",
+        format!("apn\n{}\n", apns(2).join("\n")).as_bytes(),
+    );
+    let run = |args: &[&str]| {
+        let mut c = env.mps();
+        c.args(args);
+        c.output().expect("run mps")
+    };
+    let path = input.to_str().expect("utf-8");
+    let out = run(&["batch", "--enqueue", "--input", path]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(stderr(&out).contains("--database-url"), "{}", stderr(&out));
+    let db = TempPostgres::start();
+    let url = db.url();
+    let out = run(&[
+        "batch",
+        "--enqueue",
+        "--database-url",
+        &url,
+        "--input",
+        path,
+        "-o",
+        "x.jsonl",
+    ]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("-o or --csv-tables"),
+        "{}",
+        stderr(&out)
+    );
+    // A batch's own job is not a queued one: --wait says so; a queued job is not resumed.
+    let out = run(&[
+        "batch",
+        "--input",
+        path,
+        "--database-url",
+        &url,
+        "-o",
+        "b.jsonl",
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let batch_job = job_id(&stderr(&out));
+    let out = run(&["batch", "--wait", &batch_job, "--database-url", &url]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("not a queued job"),
+        "{}",
+        stderr(&out)
+    );
+    let queued = enqueue(&env, &db, 2, "property", &[]);
+    let out = run(&["batch", "--resume", &queued, "--database-url", &url]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(stderr(&out).contains("mps worker"), "{}", stderr(&out));
+    // Nothing was fetched for the queued job by any of this.
+    assert_eq!(rows_in(&db, &queued, "pending"), 2);
+}

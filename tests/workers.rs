@@ -311,3 +311,29 @@ fn enqueue_and_wait_refuse_what_they_cannot_do_with_a_clear_message() {
     // Nothing was fetched for the queued job by any of this.
     assert_eq!(rows_in(&db, &queued, "pending"), 2);
 }
+
+#[test]
+fn a_row_finished_twice_leaves_one_set_of_rows() {
+    let env = env();
+    let db = TempPostgres::start();
+    let job = enqueue(&env, &db, 12, "property", &["--rate", "assessor=0"]);
+    let out = wait_for(worker(&env, &db, &[]), Duration::from_secs(60));
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let tables = "SELECT (SELECT count(*) FROM properties) + (SELECT count(*) FROM valuations) \
+                  + (SELECT count(*) FROM job_items)";
+    let before = count(&db, tables);
+    // As if a worker had stalled past its lease after finishing: the rows are pending again
+    // and another worker runs them a second time.
+    db.sql(&format!(
+        "UPDATE job_items SET state = 'pending', lease_owner = NULL, lease_until = NULL \
+         WHERE job_id = '{job}' AND source = 'row' AND state = 'ok'"
+    ));
+    let out = wait_for(worker(&env, &db, &[]), Duration::from_secs(60));
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(rows_in(&db, &job, "ok"), 12);
+    assert_eq!(count(&db, tables), before, "the second finish added no row");
+    assert!(
+        before > 12 * 2,
+        "properties, valuations and items were written: {before}"
+    );
+}

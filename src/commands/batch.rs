@@ -417,7 +417,12 @@ fn connect(url: Option<&str>) -> anyhow::Result<Option<Arc<PgStore>>> {
         .map(Arc::new))
 }
 
-fn parse<T: std::str::FromStr>(given: Option<&str>, default: &str, flag: &str) -> anyhow::Result<T>
+/// A flag's value (or its default) parsed, the error naming the flag.
+pub(super) fn parse<T: std::str::FromStr>(
+    given: Option<&str>,
+    default: &str,
+    flag: &str,
+) -> anyhow::Result<T>
 where
     T::Err: std::fmt::Display,
 {

@@ -4,6 +4,7 @@
 //! The input is read whole before the job is created, so an input rejected on the way (a
 //! missing file, a bad header, bytes that are not CSV) creates no job, as with a batch.
 
+use super::batch::parse;
 use super::exit::Exit;
 use super::job_settings::JobSettings;
 use super::setup;
@@ -145,16 +146,6 @@ pub fn run(args: BatchArgs) -> anyhow::Result<Exit> {
         );
     }
     Ok(Exit::Ok)
-}
-
-fn parse<T: std::str::FromStr>(given: Option<&str>, default: &str, flag: &str) -> anyhow::Result<T>
-where
-    T::Err: std::fmt::Display,
-{
-    given
-        .unwrap_or(default)
-        .parse()
-        .map_err(|e| anyhow::anyhow!("{flag}: {e}"))
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ build:
 	$(CARGO) build --locked
 
 release:
-	$(CARGO) build --locked --release
+	@$(CARGO) build --locked --release
 
 # The main job (comprehensive: Assessor, Treasurer, Recorder) against the built-in simulator:
 # records on stdout, the summary on stderr. The simulator is local, so the demo lifts the

@@ -310,6 +310,25 @@ fn enqueue_and_wait_refuse_what_they_cannot_do_with_a_clear_message() {
     assert!(stderr(&out).contains("mps worker"), "{}", stderr(&out));
     // Nothing was fetched for the queued job by any of this.
     assert_eq!(rows_in(&db, &queued, "pending"), 2);
+
+    // A queued job with nothing to fetch (only invalid rows) ends at once: no worker would.
+    let only_bad = env.file("bad.csv", b"apn\nnot-an-apn\n");
+    let bad_path = only_bad.to_str().expect("utf-8");
+    let out = run(&[
+        "batch",
+        "--enqueue",
+        "--database-url",
+        &url,
+        "--input",
+        bad_path,
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let empty = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    let out = run(&["batch", "--wait", &empty, "--database-url", &url]);
+    assert_eq!(code(&out), 1, "the invalid row: {}", stderr(&out));
+    let out = run(&["jobs", "show", &empty, "--database-url", &url, "--json"]);
+    let shown: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(shown["status"], "completed", "{shown}");
 }
 
 #[test]

@@ -126,6 +126,13 @@ pub fn run(args: BatchArgs) -> anyhow::Result<Exit> {
     )?;
     store.enqueue(id.as_str(), &rows, &invalid)?;
     store.mark_queued(id.as_str(), needs_browser(mode, strategy))?;
+    if rows.is_empty() {
+        // Nothing for a worker to take, so no worker would ever finish it: it ends here.
+        let exit_code = if invalid.is_empty() { 0 } else { 1 };
+        let summary =
+            serde_json::json!({"job": id.as_str(), "rows": invalid.len(), "exit_code": exit_code});
+        store.finish_job(id.as_str(), "completed", &summary)?;
+    }
     let state_dir = ledger::default_state_dir()?;
     ledger::register_database_job(
         &id,

@@ -54,6 +54,12 @@ fn worker(env: &Env, db: &TempPostgres, extra: &[&str]) -> Child {
     c.spawn().expect("start mps worker")
 }
 
+/// Sends `signal` to process `pid`.
+fn send(pid: u32, signal: nix::sys::signal::Signal) {
+    let pid = nix::unistd::Pid::from_raw(i32::try_from(pid).expect("pid"));
+    nix::sys::signal::kill(pid, signal).expect("send the signal");
+}
+
 fn count(db: &TempPostgres, sql: &str) -> u64 {
     db.sql(sql)
         .trim()
@@ -110,11 +116,7 @@ fn three_workers_one_killed_finish_every_row_once_within_the_rate() {
         &db,
         "SELECT count(*) FROM job_items WHERE state = 'pending' AND lease_until > now()",
     );
-    nix::sys::signal::kill(
-        nix::unistd::Pid::from_raw(i32::try_from(victim.id()).expect("pid")),
-        nix::sys::signal::Signal::SIGKILL,
-    )
-    .expect("kill -9 a worker");
+    send(victim.id(), nix::sys::signal::Signal::SIGKILL);
     let _ = wait_for(victim, Duration::from_secs(10));
     for w in workers {
         let out = wait_for(w, Duration::from_secs(120));
@@ -215,11 +217,7 @@ fn a_worker_without_browsers_leaves_page_work_and_sigterm_gives_leases_back() {
     while rows_in(&db, &slow, "ok") < 10 && start.elapsed() < Duration::from_secs(60) {
         std::thread::sleep(Duration::from_millis(100));
     }
-    nix::sys::signal::kill(
-        nix::unistd::Pid::from_raw(i32::try_from(w.id()).expect("pid")),
-        nix::sys::signal::Signal::SIGTERM,
-    )
-    .expect("SIGTERM the worker");
+    send(w.id(), nix::sys::signal::Signal::SIGTERM);
     let out = wait_for(w, Duration::from_secs(30));
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert!(

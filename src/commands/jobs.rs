@@ -213,15 +213,15 @@ fn show(db: Option<PgStore>, id: &JobId, state_dir: &Path, json: bool) -> anyhow
                 q["waiting"],
                 q["leased"],
                 q["workers"].as_array().map_or(0, Vec::len),
-                q["runs"]
+                v["runs"]
             ));
         }
         text.into_bytes()
     })
 }
 
-/// A queued job's queue across its workers: rows waiting and leased, the live workers on
-/// it, and how many worker runs ended so far.
+/// A queued job's queue across its workers: rows waiting and leased, and the live workers
+/// on it (the job's `runs` count the worker runs that ended).
 fn queue_of(store: &PgStore, id: &str) -> anyhow::Result<serde_json::Value> {
     let (waiting, leased) = store.queue_counts(id)?;
     let workers: Vec<_> = store
@@ -229,8 +229,7 @@ fn queue_of(store: &PgStore, id: &str) -> anyhow::Result<serde_json::Value> {
         .into_iter()
         .map(|w| json!({"id": w.id, "host": w.host, "pid": w.pid, "browsers": w.browsers}))
         .collect();
-    let runs = store.job(id)?.map_or(0, |j| j.runs.len());
-    Ok(json!({"waiting": waiting, "leased": leased, "workers": workers, "runs": runs}))
+    Ok(json!({"waiting": waiting, "leased": leased, "workers": workers}))
 }
 
 /// A failed row: line, input, source (or `row`, `invalid`), reason.

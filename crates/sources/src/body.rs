@@ -37,6 +37,14 @@ pub fn is_maintenance_page(resp: &Response) -> bool {
 /// The body as JSON read without a `Value` tree (see [`Loose`]), its text borrowed from the
 /// body; refused as [`json`] refuses.
 pub fn loose<'a>(source_name: &'static str, resp: &'a Response) -> Result<Loose<'a>, SourceError> {
+    read(source_name, resp)
+}
+
+/// The body read as JSON into `T`; an HTML body is `NotJson`, malformed JSON is `BadJson`.
+fn read<'a, T: serde::Deserialize<'a>>(
+    source_name: &'static str,
+    resp: &'a Response,
+) -> Result<T, SourceError> {
     if is_html(resp) {
         return Err(SourceError::NotJson {
             source_name,
@@ -64,15 +72,5 @@ fn parse<'a, T: serde::Deserialize<'a>>(body: &'a [u8]) -> serde_json::Result<T>
 /// The body as JSON; an HTML body is `NotJson`, malformed JSON is `BadJson`, both naming
 /// `source_name` and the URL.
 pub fn json(source_name: &'static str, resp: &Response) -> Result<Value, SourceError> {
-    if is_html(resp) {
-        return Err(SourceError::NotJson {
-            source_name,
-            url: resp.url.clone(),
-        });
-    }
-    parse(&resp.body).map_err(|e| SourceError::BadJson {
-        source_name,
-        url: resp.url.clone(),
-        message: e.to_string(),
-    })
+    read(source_name, resp)
 }
